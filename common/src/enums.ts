@@ -1,0 +1,48 @@
+/** Roles a user may hold (several at once). Names follow ARCHITECTURE.md §2. */
+export const ROLES = [
+  'admin',
+  'leader',
+  'town_handler',
+  'dept_handler',
+  'village_cadre',
+  'grid_worker',
+  'stationed_cadre',
+  'volunteer',
+] as const
+export type Role = (typeof ROLES)[number]
+
+/** Where a stationed cadre (三驻干部) is stationed. */
+export const STATIONS = ['village', 'community', 'enterprise'] as const
+export type Station = (typeof STATIONS)[number]
+
+export const REGION_LEVELS = ['city', 'county', 'town', 'village', 'grid'] as const
+export type RegionLevel = (typeof REGION_LEVELS)[number]
+
+export const UNIT_KINDS = ['department', 'town_office', 'village_committee', 'enterprise', 'partner'] as const
+export type UnitKind = (typeof UNIT_KINDS)[number]
+
+/** Stable error codes: every 4xx body carries one of these in error.code. */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  INVALID_JSON: 'INVALID_JSON',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  SESSION_EXPIRED: 'SESSION_EXPIRED',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
+  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  UNKNOWN_REGION: 'UNKNOWN_REGION',
+  UNKNOWN_UNIT: 'UNKNOWN_UNIT',
+  PHONE_TAKEN: 'PHONE_TAKEN',
+  REGION_CODE_TAKEN: 'REGION_CODE_TAKEN',
+  WEAK_PASSWORD: 'WEAK_PASSWORD',
+  WRONG_PASSWORD: 'WRONG_PASSWORD',
+  INVALID_ROLE_SETUP: 'INVALID_ROLE_SETUP',
+  CONFLICT: 'CONFLICT',
+  INTERNAL: 'INTERNAL',
+} as const
+export type ErrorCode = keyof typeof ERROR_CODES

@@ -1,0 +1,232 @@
+import Type from 'typebox'
+import { REGION_LEVELS, ROLES, STATIONS, UNIT_KINDS } from './enums.ts'
+
+const literals = <T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as Type.TUnion<{ [K in keyof T]: Type.TLiteral<T[K]> }>
+
+export const RoleSchema = literals(ROLES)
+export const StationSchema = literals(STATIONS)
+export const RegionLevelSchema = literals(REGION_LEVELS)
+export const UnitKindSchema = literals(UNIT_KINDS)
+
+/** 11-digit mainland mobile number. */
+export const PhoneSchema = Type.String({ pattern: '^1[3-9][0-9]{9}$', description: '11-digit mobile number' })
+/** Region codes: 6 (city/county), 9 (town), 12 (village) or 15 (grid) digits. */
+export const RegionCodeSchema = Type.String({ pattern: '^[0-9]{6,15}$', description: 'administrative division code' })
+export const UuidSchema = Type.String({ format: 'uuid' })
+export const IsoDateTime = Type.String({ format: 'date-time' })
+
+// ---- errors ---------------------------------------------------------------
+export const ErrorBodySchema = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  }),
+})
+export type ErrorBody = Type.Static<typeof ErrorBodySchema>
+
+// ---- health ---------------------------------------------------------------
+export const HealthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  db: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
+  version: Type.String(),
+})
+export type Health = Type.Static<typeof HealthSchema>
+
+// ---- regions --------------------------------------------------------------
+export const RegionSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  level: RegionLevelSchema,
+  parentCode: Type.Union([Type.String(), Type.Null()]),
+  /** Codes from the root down to this region, inclusive. */
+  path: Type.Array(Type.String()),
+  childCount: Type.Integer(),
+})
+export type Region = Type.Static<typeof RegionSchema>
+
+export const RegionDetailSchema = Type.Object({
+  ...RegionSchema.properties,
+  /** Ancestors from the root (city) down to the parent. */
+  ancestors: Type.Array(RegionSchema),
+})
+export type RegionDetail = Type.Static<typeof RegionDetailSchema>
+
+export const RegionListQuery = Type.Object(
+  { parent: Type.Optional(RegionCodeSchema), q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })) },
+  { additionalProperties: false },
+)
+export const RegionCodeParams = Type.Object({ code: RegionCodeSchema })
+
+export const CreateGridBody = Type.Object(
+  {
+    parentCode: RegionCodeSchema,
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    /** Optional explicit 15-digit code; generated from the village code when absent. */
+    code: Type.Optional(Type.String({ pattern: '^[0-9]{15}$' })),
+  },
+  { additionalProperties: false },
+)
+export type CreateGrid = Type.Static<typeof CreateGridBody>
+
+export const UpdateRegionBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 60 }) },
+  { additionalProperties: false },
+)
+
+export const RegionSummarySchema = Type.Object({
+  region: RegionSchema,
+  children: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      level: RegionLevelSchema,
+      villages: Type.Integer(),
+      grids: Type.Integer(),
+      users: Type.Integer(),
+      units: Type.Integer(),
+    }),
+  ),
+  usersByRole: Type.Array(Type.Object({ role: Type.String(), count: Type.Integer() })),
+})
+export type RegionSummary = Type.Static<typeof RegionSummarySchema>
+
+// ---- units ----------------------------------------------------------------
+export const UnitSchema = Type.Object({
+  id: UuidSchema,
+  name: Type.String(),
+  kind: UnitKindSchema,
+  regionCode: Type.String(),
+  regionName: Type.String(),
+})
+export type Unit = Type.Static<typeof UnitSchema>
+
+export const UnitListQuery = Type.Object(
+  {
+    regionCode: Type.Optional(RegionCodeSchema),
+    kind: Type.Optional(UnitKindSchema),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  },
+  { additionalProperties: false },
+)
+export const CreateUnitBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 80 }), kind: UnitKindSchema, regionCode: RegionCodeSchema },
+  { additionalProperties: false },
+)
+export const UpdateUnitBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    kind: Type.Optional(UnitKindSchema),
+    regionCode: Type.Optional(RegionCodeSchema),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export const IdParams = Type.Object({ id: UuidSchema })
+
+// ---- users ----------------------------------------------------------------
+export const UserSchema = Type.Object({
+  id: UuidSchema,
+  phone: Type.String(),
+  name: Type.String(),
+  roles: Type.Array(RoleSchema),
+  regionCode: Type.String(),
+  regionName: Type.String(),
+  unitId: Type.Union([UuidSchema, Type.Null()]),
+  unitName: Type.Union([Type.String(), Type.Null()]),
+  station: Type.Union([StationSchema, Type.Null()]),
+  isPartyMember: Type.Boolean(),
+  isYouthLeague: Type.Boolean(),
+  residenceRegionCode: Type.Union([Type.String(), Type.Null()]),
+  active: Type.Boolean(),
+  createdAt: IsoDateTime,
+})
+export type User = Type.Static<typeof UserSchema>
+
+export const UserListQuery = Type.Object(
+  {
+    regionCode: Type.Optional(RegionCodeSchema),
+    role: Type.Optional(RoleSchema),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  },
+  { additionalProperties: false },
+)
+export const UserListSchema = Type.Object({ items: Type.Array(UserSchema), total: Type.Integer() })
+export type UserList = Type.Static<typeof UserListSchema>
+
+const PasswordSchema = Type.String({ minLength: 8, maxLength: 128 })
+const NameSchema = Type.String({ minLength: 1, maxLength: 40 })
+
+export const CreateUserBody = Type.Object(
+  {
+    phone: PhoneSchema,
+    name: NameSchema,
+    password: PasswordSchema,
+    roles: Type.Array(RoleSchema, { minItems: 1, uniqueItems: true }),
+    regionCode: RegionCodeSchema,
+    unitId: Type.Optional(Type.Union([UuidSchema, Type.Null()])),
+    station: Type.Optional(Type.Union([StationSchema, Type.Null()])),
+    isPartyMember: Type.Optional(Type.Boolean()),
+    isYouthLeague: Type.Optional(Type.Boolean()),
+    residenceRegionCode: Type.Optional(Type.Union([RegionCodeSchema, Type.Null()])),
+  },
+  { additionalProperties: false },
+)
+export type CreateUser = Type.Static<typeof CreateUserBody>
+
+export const UpdateUserBody = Type.Object(
+  {
+    name: Type.Optional(NameSchema),
+    phone: Type.Optional(PhoneSchema),
+    password: Type.Optional(PasswordSchema),
+    roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1, uniqueItems: true })),
+    regionCode: Type.Optional(RegionCodeSchema),
+    unitId: Type.Optional(Type.Union([UuidSchema, Type.Null()])),
+    station: Type.Optional(Type.Union([StationSchema, Type.Null()])),
+    isPartyMember: Type.Optional(Type.Boolean()),
+    isYouthLeague: Type.Optional(Type.Boolean()),
+    residenceRegionCode: Type.Optional(Type.Union([RegionCodeSchema, Type.Null()])),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdateUser = Type.Static<typeof UpdateUserBody>
+
+// ---- auth -----------------------------------------------------------------
+export const LoginBody = Type.Object(
+  { phone: Type.String({ minLength: 1, maxLength: 20 }), password: Type.String({ minLength: 1, maxLength: 128 }) },
+  { additionalProperties: false },
+)
+export type Login = Type.Static<typeof LoginBody>
+
+export const SessionUserSchema = Type.Object({
+  id: UuidSchema,
+  name: Type.String(),
+  phone: Type.String(),
+  roles: Type.Array(RoleSchema),
+  regionCode: Type.String(),
+  regionName: Type.String(),
+  regionLevel: RegionLevelSchema,
+  unitId: Type.Union([UuidSchema, Type.Null()]),
+  station: Type.Union([StationSchema, Type.Null()]),
+})
+export type SessionUser = Type.Static<typeof SessionUserSchema>
+
+export const LoginResponseSchema = Type.Object({
+  token: Type.String(),
+  expiresAt: IsoDateTime,
+  user: SessionUserSchema,
+})
+export type LoginResponse = Type.Static<typeof LoginResponseSchema>
+
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: PasswordSchema },
+  { additionalProperties: false },
+)
+export type ChangePassword = Type.Static<typeof ChangePasswordBody>
+
+export const OkSchema = Type.Object({ ok: Type.Literal(true) })

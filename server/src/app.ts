@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import fastifyCookie from '@fastify/cookie'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import AjvModule from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import Fastify from 'fastify'
+import type { AppContext, Module } from './context.ts'
+import { installAuth } from './platform/auth.ts'
+import { errorBody, installErrorHandling } from './platform/errors.ts'
+import { modules as allModules } from './modules/index.ts'
+
+const Ajv = (AjvModule as any).default ?? AjvModule
+const addFormats = (addFormatsModule as any).default ?? addFormatsModule
+
+function makeAjv(coerce: boolean) {
+  // Bodies are checked strictly: no type coercion, unknown fields refused (schemas say additionalProperties
+  // false). Query strings and params arrive as text, so those coerce.
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: false,
+    strict: false,
+  })
+  addFormats(ajv)
+  return ajv
+}
+
+export interface BuildOptions {
+  /** Serve the built web app from config.webDist (the real server does; API tests need not). */
+  serveWeb?: boolean
+  modules?: Module[]
+  logger?: boolean | object
+}
+
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
+  const app = Fastify({
+    logger: opts.logger ?? { level: ctx.config.logLevel },
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: undefined,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const bodyAjv = makeAjv(false)
+  const textAjv = makeAjv(true)
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
+
+  installErrorHandling(app)
+  await app.register(fastifyCookie)
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Minqing 民情 API', version: ctx.config.version, description: '民情日记 grassroots governance platform' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'mq_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } })
+
+  installAuth(app, ctx.db, ctx.config.sessionTtlHours)
+
+  for (const mod of opts.modules ?? allModules) {
+    await app.register(async (scoped) => mod.register(scoped as any, ctx))
+  }
+
+  const webIndex = join(ctx.config.webDist, 'index.html')
+  const serveWeb = opts.serveWeb && existsSync(webIndex)
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: ctx.config.webDist, prefix: '/', wildcard: false, index: false })
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]
+    const isAsset = /\.[a-z0-9]{1,8}$/i.test(path)
+    if (path.startsWith('/api/') || path === '/api' || !serveWeb || request.method !== 'GET' || isAsset) {
+      return reply.status(404).send(errorBody('ROUTE_NOT_FOUND', `没有这个接口: ${request.method} ${path}`))
+    }
+    // Single-page app: every other GET is a client-side route.
+    return reply.type('text/html').sendFile('index.html', { maxAge: 0 })
+  })
+
+  return app
+}

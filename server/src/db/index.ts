@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { type MigrationResultSet, Migrator } from 'kysely/migration'
+import pg from 'pg'
+import { migrations } from './migrations/index.ts'
+import type { DB } from './types.ts'
+
+export type DbKind = 'pglite' | 'postgres'
+
+export interface Database {
+  db: Kysely<DB>
+  kind: DbKind
+  /** Present on PostgreSQL: jobs take session-level advisory locks on a connection of their own. */
+  pool?: pg.Pool
+  pglite?: PGlite
+  close(): Promise<void>
+}
+
+// Counts and sums come back as text for bigint/numeric from `pg`; we cast in SQL where we want numbers.
+// Dates stay Date objects (timestamptz), which Kysely and the mappers expect.
+
+export interface OpenOptions {
+  /** postgres:// URL; when absent PGlite is used. */
+  url?: string
+  /** Folder for PGlite's files; when absent (and no pglite given) PGlite runs in memory. */
+  pgliteDir?: string
+  /** An already opened PGlite (tests load one from a migrated snapshot). */
+  pglite?: PGlite
+  poolSize?: number
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 })
+    // Fail early and clearly if the server is not there.
+    const client = await pool.connect()
+    client.release()
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    return { db, kind: 'postgres', pool, close: () => db.destroy() }
+  }
+  let pglite = opts.pglite
+  if (!pglite) {
+    if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true })
+    pglite = new PGlite(opts.pgliteDir)
+  }
+  await pglite.waitReady
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
+  const instance = pglite
+  return {
+    db,
+    kind: 'pglite',
+    pglite: instance,
+    close: async () => {
+      await db.destroy()
+      if (!instance.closed) await instance.close()
+    },
+  }
+}
+
+export function pgliteDirFor(dataDir: string): string {
+  return join(dataDir, 'pglite')
+}
+
+export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  })
+  const result = await migrator.migrateToLatest()
+  if (result.error) throw result.error
+  return result
+}
+
+export async function ping(db: Kysely<DB>): Promise<void> {
+  await sql`select 1`.execute(db)
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration'
+import * as foundation from './20261121000000_foundation.ts'
+
+/**
+ * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
+ * same set runs from source under tsx, under Vitest and in any bundle. Add new files here in order.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261121000000_foundation': foundation,
+}

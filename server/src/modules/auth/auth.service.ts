@@ -1,0 +1,107 @@
+import type { LoginResponse, RegionLevel, Role, SessionUser, Station } from '@minqing/common'
+import type { Kysely } from 'kysely'
+import type { Config } from '../../config.ts'
+import type { DB } from '../../db/types.ts'
+import { hashToken, newToken } from '../../platform/auth.ts'
+import { audit } from '../../platform/audit.ts'
+import { AppError, badRequest } from '../../platform/errors.ts'
+import { burnVerifyTime, hashPassword, verifyPassword } from '../../platform/passwords.ts'
+import type { Actor } from '../../platform/policy.ts'
+import { deleteSession, deleteUserSessions, insertSession } from '../../platform/sessions.repository.ts'
+import * as repo from './auth.repository.ts'
+
+/** Per client address the limit is higher: several cadres may share one office connection. */
+const IP_FACTOR = 4
+
+export function actorToSessionUser(actor: Actor): SessionUser {
+  return {
+    id: actor.userId,
+    name: actor.name,
+    phone: actor.phone,
+    roles: actor.roles,
+    regionCode: actor.regionCode,
+    regionName: actor.regionName,
+    regionLevel: actor.regionLevel,
+    unitId: actor.unitId,
+    station: actor.station,
+  }
+}
+
+export class AuthService {
+  constructor(
+    private db: Kysely<DB>,
+    private config: Config,
+  ) {}
+
+  private async throttle(phone: string, ip: string) {
+    const windowMs = this.config.loginLockMinutes * 60_000
+    const since = new Date(Date.now() - windowMs)
+    const f = await repo.recentFailures(this.db, phone, ip, since)
+    const max = this.config.loginMaxFailures
+    const blockedBy = f.byPhone >= max ? f.oldestByPhone : f.byIp >= max * IP_FACTOR ? f.oldestByIp : null
+    if (blockedBy) {
+      const retryAfter = Math.max(1, Math.ceil((new Date(blockedBy).getTime() + windowMs - Date.now()) / 1000))
+      throw new AppError(
+        429,
+        'TOO_MANY_ATTEMPTS',
+        `登录失败次数过多,请 ${Math.ceil(retryAfter / 60)} 分钟后再试`,
+        { retryAfterSeconds: retryAfter },
+        { 'retry-after': String(retryAfter) },
+      )
+    }
+  }
+
+  async login(phone: string, password: string, ip: string, userAgent: string | null): Promise<LoginResponse> {
+    await this.throttle(phone, ip)
+    const user = await repo.findCredentials(this.db, phone)
+    const ok = user ? await verifyPassword(user.password_hash, password) : (await burnVerifyTime(password), false)
+    if (!user || !ok) {
+      await repo.recordAttempt(this.db, phone, ip, false)
+      throw new AppError(401, 'INVALID_CREDENTIALS', '手机号或密码不正确')
+    }
+    if (!user.active) {
+      await repo.recordAttempt(this.db, phone, ip, false)
+      throw new AppError(401, 'ACCOUNT_DISABLED', '账号已停用,请联系管理员')
+    }
+    const token = newToken()
+    const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3600_000)
+    await this.db.transaction().execute(async (trx) => {
+      await insertSession(trx, { tokenHash: hashToken(token), userId: user.id, expiresAt, ip, userAgent })
+      await repo.clearFailures(trx, phone)
+      await repo.recordAttempt(trx, phone, ip, true)
+      await audit(trx, { actor: { userId: user.id }, action: 'auth.login', entityType: 'user', entityId: user.id, ip })
+    })
+    return {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      user: {
+        id: user.id,
+        name: user.name,
+        phone: user.phone,
+        roles: user.roles as Role[],
+        regionCode: user.region_code,
+        regionName: user.region_name,
+        regionLevel: user.region_level as RegionLevel,
+        unitId: user.unit_id,
+        station: user.station as Station | null,
+      },
+    }
+  }
+
+  async logout(actor: Actor | null) {
+    if (actor) await deleteSession(this.db, actor.sessionId)
+  }
+
+  /** Changing one's password ends every other session of that user. */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string, ip?: string) {
+    const row = await repo.findPasswordHash(this.db, actor.userId)
+    if (!row || !(await verifyPassword(row.password_hash, currentPassword))) throw badRequest('WRONG_PASSWORD', '当前密码不正确')
+    if (currentPassword === newPassword) throw badRequest('WEAK_PASSWORD', '新密码不能与当前密码相同')
+    const hash = await hashPassword(newPassword)
+    await this.db.transaction().execute(async (trx) => {
+      await repo.setPassword(trx, actor.userId, hash)
+      await deleteUserSessions(trx, actor.userId, actor.sessionId)
+      await audit(trx, { actor, action: 'auth.password_change', entityType: 'user', entityId: actor.userId, ip })
+    })
+  }
+}

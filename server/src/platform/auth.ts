@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/types.ts'
+import { unauthenticated, AppError } from './errors.ts'
+import type { Actor } from './policy.ts'
+import { deleteSession, findSessionWithUser, touchSession } from './sessions.repository.ts'
+
+export const SESSION_COOKIE = 'mq_session'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null
+  }
+  interface FastifyContextConfig {
+    /** Route needs no signed-in user. */
+    public?: boolean
+  }
+}
+
+export const newToken = () => randomBytes(32).toString('base64url')
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+function tokenFrom(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header)
+    if (m) return m[1]
+  }
+  return request.cookies?.[SESSION_COOKIE]
+}
+
+export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, token: string, maxAgeSeconds: number) {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    maxAge: maxAgeSeconds,
+  })
+}
+
+export function clearSessionCookie(reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' })
+}
+
+/** The signed-in user of a route that is not public (the hook has already refused anonymous calls). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthenticated()
+  return request.actor
+}
+
+/**
+ * Resolves `request.actor` from the bearer token or the session cookie on every /api request, and refuses
+ * routes that are not marked `config.public` when there is none. Sessions slide: each use (at most once a
+ * minute) pushes the expiry `ttlHours` ahead; an idle session dies after that.
+ */
+export function installAuth(app: FastifyInstance, db: Kysely<DB>, ttlHours: number) {
+  app.decorateRequest('actor', null)
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/') || request.is404) return
+    const isPublic = request.routeOptions.config?.public === true
+    const token = tokenFrom(request)
+    if (!token) {
+      if (isPublic) return
+      throw unauthenticated()
+    }
+    const row = await findSessionWithUser(db, hashToken(token))
+    if (!row) {
+      if (isPublic) return
+      if (request.cookies?.[SESSION_COOKIE]) clearSessionCookie(reply)
+      throw unauthenticated('登录已失效,请重新登录', 'SESSION_EXPIRED')
+    }
+    if (row.expiresAt.getTime() <= Date.now() || !row.active) {
+      await deleteSession(db, row.sessionId)
+      if (isPublic) return
+      clearSessionCookie(reply)
+      if (!row.active) throw new AppError(401, 'ACCOUNT_DISABLED', '账号已停用')
+      throw unauthenticated('登录已过期,请重新登录', 'SESSION_EXPIRED')
+    }
+    if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
+      await touchSession(db, row.sessionId, new Date(Date.now() + ttlHours * 3600_000))
+    }
+    request.actor = {
+      userId: row.userId,
+      sessionId: row.sessionId,
+      name: row.name,
+      phone: row.phone,
+      roles: row.roles as Actor['roles'],
+      regionId: row.regionId,
+      regionCode: row.regionCode,
+      regionName: row.regionName,
+      regionLevel: row.regionLevel,
+      regionPath: row.regionPath,
+      unitId: row.unitId,
+      station: row.station,
+    }
+  })
+}

@@ -1,0 +1,78 @@
+import { ERROR_CODES, type ErrorCode } from '@minqing/common'
+import type { FastifyError, FastifyInstance } from 'fastify'
+
+/** An error the client caused or may handle: always answered as `{ error: { code, message, details } }`. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+}
+
+export const badRequest = (code: ErrorCode, message: string, details?: unknown) => new AppError(400, code, message, details)
+export const unauthenticated = (message = '请先登录', code: ErrorCode = 'UNAUTHENTICATED') => new AppError(401, code, message)
+export const forbidden = (message = '没有权限执行此操作', details?: unknown) => new AppError(403, 'FORBIDDEN', message, details)
+/** Out-of-scope reads use this too: the row does not exist for that user. */
+export const notFound = (what = '资源') => new AppError(404, 'NOT_FOUND', `${what}不存在`)
+export const conflict = (code: ErrorCode, message: string, details?: unknown) => new AppError(409, code, message, details)
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } }
+}
+
+// Fastify's own client errors, mapped to our stable codes.
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON', message: '请求体不是合法的 JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'INVALID_JSON', message: '请求体为空' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: '请求体过大' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '不支持的内容类型' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'VALIDATION_FAILED', message: 'Content-Length 不正确' },
+}
+
+interface AjvLikeError {
+  instancePath?: string
+  keyword?: string
+  message?: string
+  params?: Record<string, unknown>
+}
+
+function describeValidation(errors: AjvLikeError[], context: string) {
+  return errors.map((e) => {
+    let path = (e.instancePath || '').replace(/^\//, '').replace(/\//g, '.')
+    if (e.keyword === 'required' && e.params?.missingProperty) path = [path, e.params.missingProperty].filter(Boolean).join('.')
+    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty)
+      path = [path, e.params.additionalProperty].filter(Boolean).join('.')
+    return { in: context, path, rule: e.keyword, message: e.message ?? 'invalid' }
+  })
+}
+
+export function installErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+    if (err instanceof AppError) {
+      if (err.headers) reply.headers(err.headers)
+      return reply.status(err.status).send(errorBody(err.code, err.message, err.details))
+    }
+    const fe = err as FastifyError & { validationContext?: string }
+    if (fe.validation) {
+      const details = describeValidation(fe.validation as AjvLikeError[], fe.validationContext ?? 'body')
+      const unknown = details.filter((d) => d.rule === 'additionalProperties').map((d) => d.path)
+      const message = unknown.length ? `不允许的字段: ${unknown.join(', ')}` : `请求参数不合法: ${details.map((d) => `${d.path || d.in} ${d.message}`).join('; ')}`
+      return reply.status(400).send(errorBody(ERROR_CODES.VALIDATION_FAILED, message, details))
+    }
+    const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined
+    if (mapped) return reply.status(mapped.status).send(errorBody(mapped.code, mapped.message))
+    const status = fe.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      // Any other client error Fastify raises (bad URL encoding, bad headers…): keep its status, name it.
+      return reply.status(status).send(errorBody(fe.code ?? 'BAD_REQUEST', fe.message))
+    }
+    request.log.error({ err }, 'unhandled error')
+    return reply.status(500).send(errorBody(ERROR_CODES.INTERNAL, '服务器内部错误'))
+  })
+}

@@ -1,0 +1,79 @@
+import type { RegionLevel, Role, Station } from '@minqing/common'
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely'
+import { forbidden, notFound } from './errors.ts'
+
+/** Who is acting: the signed-in user as every service sees it. */
+export interface Actor {
+  userId: string
+  sessionId: string
+  name: string
+  phone: string
+  roles: Role[]
+  regionId: number
+  regionCode: string
+  regionName: string
+  regionLevel: RegionLevel
+  /** Materialized path of the user's region; everything under it is in scope. */
+  regionPath: string
+  unitId: string | null
+  station: Station | null
+}
+
+/**
+ * Area-scoped access, the platform rule every module uses (ARCHITECTURE.md §5): a user sees rows whose
+ * region lies in the subtree of their own region, plus rows dispatched to their unit. Reads out of scope
+ * answer 404 (as if the row did not exist); writes the user may not make answer 403.
+ */
+export interface Scope {
+  regionPath: string
+  unitId: string | null
+}
+
+export const scopeOf = (actor: Actor): Scope => ({ regionPath: actor.regionPath, unitId: actor.unitId })
+
+/** True when a region path lies in the actor's subtree. */
+export function pathInScope(scope: Scope, regionPath: string): boolean {
+  return regionPath.startsWith(scope.regionPath)
+}
+
+/** True when `regionPath` is the actor's own region or one of its ancestors (shown as context only). */
+export function isAncestorPath(scope: Scope, regionPath: string): boolean {
+  return scope.regionPath.startsWith(regionPath)
+}
+
+/**
+ * SQL form of the rule for repositories: `<pathColumn> LIKE '<scope path>%'`, OR the row's unit column is the
+ * actor's unit when the caller names one. Paths hold only digits and '/', so no LIKE escaping is needed.
+ */
+export function whereInScope<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  scope: Scope,
+  pathColumn: string,
+  unitColumn?: string,
+): Expression<SqlBool> {
+  const inTree = sql<SqlBool>`${sql.ref(pathColumn)} like ${scope.regionPath + '%'}`
+  if (unitColumn && scope.unitId) return eb.or([inTree, sql<SqlBool>`${sql.ref(unitColumn)} = ${scope.unitId}`])
+  return inTree
+}
+
+/** Throws the 404 of an out-of-scope read unless the row is visible. */
+export function assertVisible(scope: Scope, row: { path: string; unitId?: string | null } | undefined, what: string) {
+  if (!row) throw notFound(what)
+  if (pathInScope(scope, row.path)) return
+  if (row.unitId && scope.unitId && row.unitId === scope.unitId) return
+  throw notFound(what)
+}
+
+export function hasRole(actor: Actor, ...roles: Role[]): boolean {
+  return actor.roles.some((r) => roles.includes(r))
+}
+
+/** Throws 403 unless the actor holds one of the roles. */
+export function requireRole(actor: Actor, ...roles: Role[]): void {
+  if (!hasRole(actor, ...roles)) throw forbidden('没有权限执行此操作', { requiredRoles: roles })
+}
+
+/** Throws 403 when a write would reach outside the actor's subtree. */
+export function assertWritableRegion(scope: Scope, regionPath: string): void {
+  if (!pathInScope(scope, regionPath)) throw forbidden('不能修改本人辖区以外的数据')
+}

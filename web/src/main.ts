@@ -1,0 +1,36 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import App from './App.vue'
+import { createAppRouter } from './router.ts'
+import { currentLocale, i18n } from './i18n/index.ts'
+import { setUnauthorizedHandler } from './api/client.ts'
+import { useAuthStore } from './stores/auth.ts'
+import { useScopeStore } from './stores/scope.ts'
+import { areaOf, loginLocation } from './guards.ts'
+import './styles/base.css'
+
+const app = createApp(App)
+const pinia = createPinia()
+app.use(pinia)
+app.use(i18n)
+const router = createAppRouter(pinia)
+app.use(router)
+
+const auth = useAuthStore(pinia)
+const scope = useScopeStore(pinia)
+
+// Any API call answered with 401 (outside login/me): the session is gone → forget the user, go to login.
+setUnauthorizedHandler(() => {
+  const wasSignedIn = auth.isAuthenticated
+  auth.clear()
+  scope.reset()
+  const current = router.currentRoute.value
+  if (current.meta.requiresAuth || (current.meta.roles && current.meta.roles.length)) {
+    void router.replace(loginLocation(areaOf(current.path, current.meta), current.fullPath, { expired: wasSignedIn }))
+  }
+})
+
+document.documentElement.lang = currentLocale()
+// Ask the server who we are once, at start; the router guard waits for this same request.
+void auth.ensureLoaded()
+void router.isReady().then(() => app.mount('#app'))

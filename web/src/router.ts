@@ -1,0 +1,143 @@
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router, type RouterHistory } from 'vue-router'
+import type { Pinia } from 'pinia'
+import { decideNavigation, homeFor, type GuardMeta } from './guards.ts'
+import { useAuthStore } from './stores/auth.ts'
+import { i18n } from './i18n/index.ts'
+
+declare module 'vue-router' {
+  interface RouteMeta extends GuardMeta {
+    /** i18n key of the page title (document.title). */
+    titleKey?: string
+    /** Mobile tab bar entry this page belongs to (the tab bar only shows on these pages). */
+    tab?: 'home' | 'me'
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    name: 'root',
+    redirect: () => homeFor(typeof window === 'undefined' ? 1024 : window.innerWidth),
+  },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./views/console/LoginPage.vue'),
+    meta: { area: 'console', guestOnly: true, titleKey: 'auth.login' },
+  },
+  {
+    path: '/m',
+    component: () => import('./views/mobile/MobileLayout.vue'),
+    meta: { area: 'mobile' },
+    children: [
+      {
+        path: 'login',
+        name: 'm-login',
+        component: () => import('./views/mobile/MobileLogin.vue'),
+        meta: { guestOnly: true, titleKey: 'auth.login' },
+      },
+      {
+        path: '',
+        name: 'm-home',
+        component: () => import('./views/mobile/MobileHome.vue'),
+        meta: { requiresAuth: true, tab: 'home', titleKey: 'nav.home' },
+      },
+      {
+        path: 'me',
+        name: 'm-me',
+        component: () => import('./views/mobile/MobileMe.vue'),
+        meta: { requiresAuth: true, tab: 'me', titleKey: 'nav.me' },
+      },
+      {
+        path: 'password',
+        name: 'm-password',
+        component: () => import('./views/mobile/MobilePassword.vue'),
+        meta: { requiresAuth: true, titleKey: 'auth.changePassword' },
+      },
+    ],
+  },
+  {
+    path: '/console',
+    component: () => import('./views/console/ConsoleLayout.vue'),
+    meta: { area: 'console', requiresAuth: true },
+    children: [
+      {
+        path: '',
+        name: 'c-dashboard',
+        component: () => import('./views/console/DashboardPage.vue'),
+        meta: { titleKey: 'nav.dashboard' },
+      },
+      {
+        path: 'regions',
+        name: 'c-regions',
+        component: () => import('./views/console/RegionsPage.vue'),
+        meta: { titleKey: 'nav.regions' },
+      },
+      {
+        path: 'users',
+        name: 'c-users',
+        component: () => import('./views/console/UsersPage.vue'),
+        meta: { roles: ['admin'], titleKey: 'nav.users' },
+      },
+      {
+        path: 'units',
+        name: 'c-units',
+        component: () => import('./views/console/UnitsPage.vue'),
+        meta: { roles: ['admin'], titleKey: 'nav.units' },
+      },
+      {
+        path: '403',
+        name: 'c-forbidden',
+        component: () => import('./views/console/ForbiddenPage.vue'),
+        meta: { titleKey: 'forbidden.title' },
+      },
+    ],
+  },
+  {
+    path: '/cockpit',
+    name: 'cockpit',
+    component: () => import('./views/cockpit/CockpitPage.vue'),
+    meta: { area: 'cockpit', requiresAuth: true, roles: ['leader', 'admin'], titleKey: 'cockpit.title' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./views/NotFoundPage.vue'),
+    meta: { area: 'public', titleKey: 'notFound.title' },
+  },
+]
+
+export function createAppRouter(pinia: Pinia, history: RouterHistory = createWebHistory()): Router {
+  const router = createRouter({
+    history,
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+
+  router.beforeEach(async (to) => {
+    const auth = useAuthStore(pinia)
+    await auth.ensureLoaded()
+    return decideNavigation({ path: to.path, fullPath: to.fullPath, query: to.query, meta: to.meta }, auth.user)
+  })
+
+  router.afterEach((to) => {
+    if (typeof document === 'undefined') return
+    const t = i18n.global.t
+    const app = t('app.name')
+    document.title = to.meta.titleKey ? `${t(to.meta.titleKey)} · ${app}` : app
+  })
+
+  // A lazily loaded page chunk that fails to load (usually: a new version was deployed) → full reload once.
+  router.onError((error, to) => {
+    const msg = String((error as Error)?.message ?? error)
+    if (/dynamically imported module|Importing a module script failed|Failed to fetch/i.test(msg)) {
+      const key = 'mq_chunk_reload'
+      if (sessionStorage.getItem(key) !== to.fullPath) {
+        sessionStorage.setItem(key, to.fullPath)
+        window.location.assign(to.fullPath)
+      }
+    }
+  })
+
+  return router
+}

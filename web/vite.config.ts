@@ -1,0 +1,55 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+const commonSrc = fileURLToPath(new URL('../common/src/', import.meta.url))
+const commonSrcPattern = new RegExp('^' + commonSrc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '.*\\.ts$')
+
+/** Vendor groups: each UI kit lands in its own chunk, loaded only by the area (route chunk) that imports it. */
+const vendorGroups: Array<{ name: string; test: RegExp; priority: number }> = [
+  { name: 'vendor-element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|async-validator|dayjs|lodash-es|lodash-unified|@ctrl|memoize-one|normalize-wheel-es|@vueuse)[\\/]/, priority: 30 },
+  { name: 'vendor-vant', test: /node_modules[\\/](vant|@vant)[\\/]/, priority: 30 },
+  { name: 'vendor-echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 30 },
+  { name: 'vendor-vue', test: /node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 20 },
+]
+
+export default defineConfig({
+  plugins: [vue()],
+  define: {
+    __VUE_OPTIONS_API__: 'true',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'true',
+    __VUE_I18N_LEGACY_API__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: 'http://localhost:8080', changeOrigin: false },
+    },
+  },
+  preview: {
+    proxy: {
+      '/api': { target: 'http://localhost:8080', changeOrigin: false },
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2020',
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      // @minqing/common's schema module calls TypeBox at top level; the web only uses its enums/labels
+      // (and types), so declare it side-effect free and let the schemas (and TypeBox) be tree-shaken away.
+      treeshake: {
+        moduleSideEffects: [{ test: commonSrcPattern, sideEffects: false }],
+      },
+      output: {
+        codeSplitting: {
+          groups: vendorGroups,
+        },
+      },
+    },
+  },
+})
