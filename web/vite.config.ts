@@ -5,12 +5,16 @@ import vue from '@vitejs/plugin-vue'
 const commonSrc = fileURLToPath(new URL('../common/src/', import.meta.url))
 const commonSrcPattern = new RegExp('^' + commonSrc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '.*\\.ts$')
 
-/** Vendor groups: each UI kit lands in its own chunk, loaded only by the area (route chunk) that imports it. */
+/**
+ * Vendor groups: each UI kit lands in its own chunk, loaded only by the area (route chunk) that imports it.
+ * Vue & co. must have the highest priority: groups pull in dependencies recursively, so a lower-priority vue group
+ * would let the element-plus group swallow vue and make the entry chunk depend on element-plus.
+ */
 const vendorGroups: Array<{ name: string; test: RegExp; priority: number }> = [
   { name: 'vendor-element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|async-validator|dayjs|lodash-es|lodash-unified|@ctrl|memoize-one|normalize-wheel-es|@vueuse)[\\/]/, priority: 30 },
   { name: 'vendor-vant', test: /node_modules[\\/](vant|@vant)[\\/]/, priority: 30 },
   { name: 'vendor-echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 30 },
-  { name: 'vendor-vue', test: /node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 20 },
+  { name: 'vendor-vue', test: /node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 40 },
 ]
 
 export default defineConfig({

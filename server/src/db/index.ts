@@ -38,7 +38,16 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const client = await pool.connect()
     client.release()
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-    return { db, kind: 'postgres', pool, close: () => db.destroy() }
+    return {
+      db,
+      kind: 'postgres',
+      pool,
+      close: async () => {
+        await db.destroy()
+        // Kysely ends the pool only if it ever ran a query; jobs may have used the pool directly.
+        if (!pool.ended) await pool.end()
+      },
+    }
   }
   let pglite = opts.pglite
   if (!pglite) {

@@ -59,7 +59,8 @@ export function installAuth(app: FastifyInstance, db: Kysely<DB>, ttlHours: numb
   app.decorateRequest('actor', null)
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/') || request.is404) return
-    const isPublic = request.routeOptions.config?.public === true
+    // The API documentation is public, like the spec it describes.
+    const isPublic = request.routeOptions.config?.public === true || request.url.startsWith('/api/docs')
     const token = tokenFrom(request)
     if (!token) {
       if (isPublic) return

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp } from '../../../test/app.ts'
+import { makeUser, TEST_PASSWORD } from '../../../test/factories.ts'
+
+let t: Awaited<ReturnType<typeof createTestApp>>
+
+beforeAll(async () => {
+  t = await createTestApp({ LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_MINUTES: '15' })
+})
+afterAll(() => t.close())
+
+const login = (phone: string, password: string, ip = '10.0.0.1') =>
+  t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone, password }, remoteAddress: ip })
+
+describe('login', () => {
+  it('logs in by phone and password, returning token and user, and sets the session cookie', async () => {
+    const u = await makeUser(t.db, { roles: ['stationed_cadre'], regionCode: '330683105212', station: 'village' })
+    const res = await login(u.phone, TEST_PASSWORD)
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(body.token).toEqual(expect.any(String))
+    expect(body.user).toMatchObject({ id: u.id, roles: ['stationed_cadre'], regionCode: '330683105212', station: 'village' })
+    const cookie = res.cookies.find((c) => c.name === 'mq_session')
+    expect(cookie?.httpOnly).toBe(true)
+    expect(cookie?.value).toBe(body.token)
+
+    // the bearer token and the cookie both authenticate
+    const viaBearer = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${body.token}` } })
+    expect(viaBearer.statusCode).toBe(200)
+    expect(viaBearer.json().id).toBe(u.id)
+    const viaCookie = await t.app.inject({ method: 'GET', url: '/api/auth/me', cookies: { mq_session: body.token } })
+    expect(viaCookie.statusCode).toBe(200)
+  })
+
+  it('stores argon2id hashes, never the password', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    const row = await t.db.selectFrom('users').select('password_hash').where('id', '=', u.id).executeTakeFirstOrThrow()
+    expect(row.password_hash).toMatch(/^\$argon2id\$/)
+  })
+
+  it('a wrong password → 401 INVALID_CREDENTIALS; an unknown phone answers the same', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    const wrong = await login(u.phone, 'not-the-password', '10.0.1.1')
+    expect(wrong.statusCode).toBe(401)
+    expect(wrong.json().error.code).toBe('INVALID_CREDENTIALS')
+    const unknown = await login('13999999990', 'whatever', '10.0.1.2')
+    expect(unknown.statusCode).toBe(401)
+    expect(unknown.json().error).toEqual(wrong.json().error)
+  })
+
+  it('throttles: after too many failures the phone gets 429 for a while, even with the right password', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    for (let i = 0; i < 3; i++) expect((await login(u.phone, 'bad-password', `10.0.2.${i}`)).statusCode).toBe(401)
+    const blocked = await login(u.phone, TEST_PASSWORD, '10.0.2.9')
+    expect(blocked.statusCode).toBe(429)
+    expect(blocked.json().error.code).toBe('TOO_MANY_ATTEMPTS')
+    expect(blocked.json().error.details.retryAfterSeconds).toBeGreaterThan(0)
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
+    // once the window has passed, the right password works again
+    await t.db.updateTable('login_attempts').set({ at: new Date(Date.now() - 16 * 60_000) }).where('phone', '=', u.phone).execute()
+    expect((await login(u.phone, TEST_PASSWORD)).statusCode).toBe(200)
+  })
+
+  it('throttles per client address across phones', async () => {
+    const ip = '10.0.3.3'
+    for (let i = 0; i < 12; i++) await login(`1370000${String(i).padStart(4, '0')}`, 'bad-password', ip)
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    expect((await login(u.phone, TEST_PASSWORD, ip)).statusCode).toBe(429)
+    expect((await login(u.phone, TEST_PASSWORD, '10.0.3.4')).statusCode).toBe(200)
+  })
+
+  it('a disabled account cannot log in, and its sessions stop working', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    await t.db.updateTable('users').set({ active: false }).where('id', '=', u.id).execute()
+    const res = await login(u.phone, TEST_PASSWORD, '10.0.4.1')
+    expect(res.statusCode).toBe(401)
+    expect(res.json().error.code).toBe('ACCOUNT_DISABLED')
+    const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })
+    expect(me.statusCode).toBe(401)
+  })
+})
+
+describe('sessions', () => {
+  it('an expired token → 401 SESSION_EXPIRED', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', u.id).execute()
+    const res = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })
+    expect(res.statusCode).toBe(401)
+    expect(res.json().error.code).toBe('SESSION_EXPIRED')
+    // and the dead session is gone
+    const left = await t.db.selectFrom('sessions').select('id').where('user_id', '=', u.id).execute()
+    expect(left).toHaveLength(0)
+  })
+
+  it('an unknown or forged token → 401 SESSION_EXPIRED', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: 'Bearer forged-token' } })
+    expect(res.statusCode).toBe(401)
+    expect(res.json().error.code).toBe('SESSION_EXPIRED')
+  })
+
+  it('logout ends the session', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: u.auth })
+    expect(out.statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })).statusCode).toBe(401)
+  })
+
+  it('using a session slides its expiry forward', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    const soon = new Date(Date.now() + 60_000)
+    await t.db.updateTable('sessions').set({ expires_at: soon, last_seen_at: new Date(Date.now() - 5 * 60_000) }).where('user_id', '=', u.id).execute()
+    await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })
+    const row = await t.db.selectFrom('sessions').select('expires_at').where('user_id', '=', u.id).executeTakeFirstOrThrow()
+    expect(row.expires_at.getTime()).toBeGreaterThan(soon.getTime() + 3600_000)
+  })
+})
+
+describe('password change', () => {
+  it('refuses a wrong current password and a short new one', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: u.auth, payload: { currentPassword: 'nope', newPassword: 'long-enough-1' } })
+    expect(wrong.statusCode).toBe(400)
+    expect(wrong.json().error.code).toBe('WRONG_PASSWORD')
+    const short = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: u.auth, payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' } })
+    expect(short.statusCode).toBe(400)
+    expect(short.json().error.code).toBe('VALIDATION_FAILED')
+  })
+
+  it('changes the password, keeps this session and ends the others', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    const other = (await login(u.phone, TEST_PASSWORD, '10.0.5.1')).json().token
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: u.auth, payload: { currentPassword: TEST_PASSWORD, newPassword: 'new-password-2' } })
+    expect(res.statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })).statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(401)
+    expect((await login(u.phone, TEST_PASSWORD, '10.0.5.2')).statusCode).toBe(401)
+    expect((await login(u.phone, 'new-password-2', '10.0.5.3')).statusCode).toBe(200)
+    const trail = await t.db.selectFrom('audit_log').select('action').where('entity_id', '=', u.id).execute()
+    expect(trail.map((r) => r.action)).toContain('auth.password_change')
+  })
+})
