@@ -5,6 +5,7 @@ export default defineConfig({
   plugins: [vue()],
   root: new URL('.', import.meta.url).pathname,
   test: {
+    name: 'web',
     include: ['src/**/*.test.ts'],
     environment: 'happy-dom',
   },

@@ -1,11 +1,10 @@
-import { createApp } from 'vue'
+import { createApp, watch } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
-import { createAppRouter } from './router.ts'
+import { createAppRouter, updateDocumentTitle } from './router.ts'
 import { currentLocale, i18n } from './i18n/index.ts'
 import { setUnauthorizedHandler } from './api/client.ts'
 import { useAuthStore } from './stores/auth.ts'
-import { useScopeStore } from './stores/scope.ts'
 import { areaOf, loginLocation } from './guards.ts'
 import './styles/base.css'
 
@@ -17,13 +16,11 @@ const router = createAppRouter(pinia)
 app.use(router)
 
 const auth = useAuthStore(pinia)
-const scope = useScopeStore(pinia)
 
 // Any API call answered with 401 (outside login/me): the session is gone → forget the user, go to login.
 setUnauthorizedHandler(() => {
   const wasSignedIn = auth.isAuthenticated
   auth.clear()
-  scope.reset()
   const current = router.currentRoute.value
   if (current.meta.requiresAuth || (current.meta.roles && current.meta.roles.length)) {
     void router.replace(loginLocation(areaOf(current.path, current.meta), current.fullPath, { expired: wasSignedIn }))
@@ -31,6 +28,11 @@ setUnauthorizedHandler(() => {
 })
 
 document.documentElement.lang = currentLocale()
+watch(i18n.global.locale, () => updateDocumentTitle(router.currentRoute.value.meta.titleKey))
 // Ask the server who we are once, at start; the router guard waits for this same request.
 void auth.ensureLoaded()
-void router.isReady().then(() => app.mount('#app'))
+// Mount after the first navigation (no flash of the wrong page); mount anyway if it failed.
+void router
+  .isReady()
+  .catch(() => undefined)
+  .then(() => app.mount('#app'))

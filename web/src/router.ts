@@ -107,6 +107,14 @@ export const routes: RouteRecordRaw[] = [
   },
 ]
 
+/** `<page> · 民情` in the current language. */
+export function updateDocumentTitle(titleKey: string | undefined): void {
+  if (typeof document === 'undefined') return
+  const t = i18n.global.t
+  const app = t('app.name')
+  document.title = titleKey ? `${t(titleKey)} · ${app}` : app
+}
+
 export function createAppRouter(pinia: Pinia, history: RouterHistory = createWebHistory()): Router {
   const router = createRouter({
     history,
@@ -120,12 +128,7 @@ export function createAppRouter(pinia: Pinia, history: RouterHistory = createWeb
     return decideNavigation({ path: to.path, fullPath: to.fullPath, query: to.query, meta: to.meta }, auth.user)
   })
 
-  router.afterEach((to) => {
-    if (typeof document === 'undefined') return
-    const t = i18n.global.t
-    const app = t('app.name')
-    document.title = to.meta.titleKey ? `${t(to.meta.titleKey)} · ${app}` : app
-  })
+  router.afterEach((to) => updateDocumentTitle(to.meta.titleKey))
 
   // A lazily loaded page chunk that fails to load (usually: a new version was deployed) → full reload once.
   router.onError((error, to) => {

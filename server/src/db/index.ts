@@ -52,7 +52,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   let pglite = opts.pglite
   if (!pglite) {
     if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true })
-    pglite = new PGlite(opts.pgliteDir)
+    // PGlite's default 128 MB of shared buffers is sized for a server; one county's data needs far less, and
+    // the embedded server's memory budget is 400 MB in all (PGLITE_SHARED_BUFFERS overrides).
+    pglite = new PGlite(opts.pgliteDir, { postgresqlconf: [`shared_buffers = ${process.env.PGLITE_SHARED_BUFFERS || '32MB'}`] })
   }
   await pglite.waitReady
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })

@@ -229,6 +229,8 @@ const en: Shape<Messages> = {
     overview: 'Overview',
     children: 'Sub-regions',
     childStats: '{villages} villages · {grids} grids · {users} people',
+    childStatsVillage: '{grids} grids · {users} people',
+    childStatsGrid: '{users} people',
     profile: 'Profile',
     settings: 'Settings',
   },

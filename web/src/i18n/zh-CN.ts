@@ -202,6 +202,8 @@ const zhCN = {
     overview: '区域概况',
     children: '下级区域',
     childStats: '{villages} 村社 · {grids} 网格 · {users} 人',
+    childStatsVillage: '{grids} 网格 · {users} 人',
+    childStatsGrid: '{users} 人',
     profile: '个人信息',
     settings: '设置',
   },

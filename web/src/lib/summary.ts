@@ -14,7 +14,8 @@ export interface SummaryTotals {
  * one (whether or not the server counts a region in its own `villages`/`grids`).
  *
  * Note: `users`/`units` are the sum over children, so people/units attached directly to the region itself
- * (e.g. a city-level admin) are not included. The contract has no total for these (see report).
+ * (e.g. a city-level admin, city departments) are not included; `loadRegionOverview` replaces them with the
+ * list endpoints' totals when it can.
  */
 export function summaryTotals(summary: RegionSummary | null | undefined): SummaryTotals {
   const totals: SummaryTotals = { towns: 0, villages: 0, grids: 0, users: 0, units: 0 }

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { Role, SessionUser } from '@minqing/common'
 import { authApi } from '../api/auth.ts'
 import { ApiError } from '../api/client.ts'
+import { useScopeStore } from './scope.ts'
 
 /**
  * Who is signed in. The session itself is the httpOnly cookie `mq_session` (set by the server on login);
@@ -48,6 +49,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function login(phone: string, password: string): Promise<SessionUser> {
     const res = await authApi.login(phone.trim(), password)
+    if (user.value?.id !== res.user.id) useScopeStore().reset()
     user.value = res.user
     loaded.value = true
     loadError.value = null
@@ -64,10 +66,11 @@ export const useAuthStore = defineStore('auth', () => {
     clear()
   }
 
-  /** Forget the user without calling the server (after a 401). */
+  /** Forget the user (and their picked region) without calling the server (after a 401). */
   function clear(): void {
     user.value = null
     loaded.value = true
+    useScopeStore().reset()
   }
 
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {

@@ -1,0 +1,57 @@
+// Builds the web app when its sources changed since the last build (content hash, so a fresh clone, a
+// pull or an edit all rebuild, and an unchanged tree starts at once).
+import { createHash } from 'node:crypto'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const DIST = join(ROOT, 'web/dist')
+const STAMP = join(DIST, '.source-hash')
+const INPUTS = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'common/src', 'package-lock.json']
+
+function* files(path) {
+  if (!existsSync(path)) return
+  const st = statSync(path)
+  if (st.isFile()) {
+    yield path
+    return
+  }
+  for (const name of readdirSync(path).sort()) {
+    if (name === 'node_modules' || name.endsWith('.test.ts')) continue
+    yield* files(join(path, name))
+  }
+}
+
+export function sourceHash() {
+  const h = createHash('sha256')
+  for (const input of INPUTS) {
+    for (const f of files(join(ROOT, input))) {
+      h.update(relative(ROOT, f))
+      h.update(readFileSync(f))
+    }
+  }
+  return h.digest('hex')
+}
+
+export function webIsCurrent() {
+  return existsSync(join(DIST, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === sourceHash()
+}
+
+/** Build web/dist unless it matches the sources. Returns true when a build ran. */
+export function ensureWebBuilt({ force = false, log = console.log } = {}) {
+  if (!force && webIsCurrent()) return false
+  log('Building the web app (first start or sources changed) — this takes a minute on two cores…')
+  const started = Date.now()
+  const vite = join(ROOT, 'node_modules/vite/bin/vite.js')
+  const res = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: join(ROOT, 'web'), stdio: 'inherit' })
+  if (res.status !== 0) throw new Error(`web build failed (exit ${res.status})`)
+  writeFileSync(STAMP, sourceHash() + '\n')
+  log(`Web app built in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+  return true
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  ensureWebBuilt({ force: process.argv.includes('--force') })
+}

@@ -1,0 +1,27 @@
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { inject } from 'vitest'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+
+export function baseUrl() {
+  return inject('e2eBaseUrl')
+}
+
+/** Debian's Chromium, headless, with the flags this closed network needs. */
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+/** Fail the test on any uncaught page error, and keep console errors for the failure message. */
+export function watchErrors(page: Page) {
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[134]/.test(msg.text())) errors.push(`console: ${msg.text()}`)
+  })
+  return errors
+}
