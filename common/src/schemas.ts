@@ -1,13 +1,11 @@
 import Type from 'typebox'
 import { REGION_LEVELS, ROLES, STATIONS, UNIT_KINDS } from './enums.ts'
 
-const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as Type.TUnion<{ [K in keyof T]: Type.TLiteral<T[K]> }>
-
-export const RoleSchema = literals(ROLES)
-export const StationSchema = literals(STATIONS)
-export const RegionLevelSchema = literals(REGION_LEVELS)
-export const UnitKindSchema = literals(UNIT_KINDS)
+// `{ enum: [...] }` schemas: one JSON Schema keyword, and the static type is the union of the values.
+export const RoleSchema = Type.Enum(ROLES)
+export const StationSchema = Type.Enum(STATIONS)
+export const RegionLevelSchema = Type.Enum(REGION_LEVELS)
+export const UnitKindSchema = Type.Enum(UNIT_KINDS)
 
 /** 11-digit mainland mobile number. */
 export const PhoneSchema = Type.String({ pattern: '^1[3-9][0-9]{9}$', description: '11-digit mobile number' })

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import type { Role, Station } from '@minqing/common'
+import type { RegionLevel, Role, Station } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { DB } from '../src/db/types.ts'
 import { hashPassword } from '../src/platform/passwords.ts'
@@ -33,7 +33,7 @@ export async function makeRegion(db: Kysely<DB>, code: string, names: Record<str
     chain.map((c, i) => ({
       code: c,
       name: names[c] ?? `区域${c}`,
-      level: i === 0 && c.length === 6 && c.endsWith('00') ? 'city' : c.length === 6 ? 'county' : LEVEL_BY_LENGTH[c.length],
+      level: (i === 0 && c.length === 6 && c.endsWith('00') ? 'city' : c.length === 6 ? 'county' : LEVEL_BY_LENGTH[c.length]) as RegionLevel,
       parentCode: i === 0 ? null : chain[i - 1],
     })).filter((r) => !existing.has(r.code)),
   )
