@@ -73,17 +73,26 @@ export const UpdateRegionBody = Type.Object(
   { additionalProperties: false },
 )
 
+const SubtreeCounts = {
+  villages: Type.Integer(),
+  grids: Type.Integer(),
+  users: Type.Integer(),
+  units: Type.Integer(),
+}
+
+/**
+ * Counts for a region's subtree. `totals` covers the whole subtree including people and units attached
+ * to the region itself; each child's counts cover that child's subtree (a village counts itself as 1).
+ */
 export const RegionSummarySchema = Type.Object({
   region: RegionSchema,
+  totals: Type.Object({ towns: Type.Integer(), ...SubtreeCounts }),
   children: Type.Array(
     Type.Object({
       code: Type.String(),
       name: Type.String(),
       level: RegionLevelSchema,
-      villages: Type.Integer(),
-      grids: Type.Integer(),
-      users: Type.Integer(),
-      units: Type.Integer(),
+      ...SubtreeCounts,
     }),
   ),
   usersByRole: Type.Array(Type.Object({ role: Type.String(), count: Type.Integer() })),

@@ -8,6 +8,7 @@ const village = (code: string, name: string): Region => ({ code, name, level: 'v
 describe('buildRegionTree', () => {
   const summary: RegionSummary = {
     region: { code: '330683', name: '嵊州市', level: 'county', parentCode: null, path: ['330683'], childCount: 3 },
+    totals: { towns: 3, villages: 5, grids: 4, users: 3, units: 1 },
     children: [
       { code: '330683105', name: '石璜镇', level: 'town', villages: 2, grids: 4, users: 3, units: 1 },
       { code: '330683106', name: '谷来镇', level: 'town', villages: 3, grids: 0, users: 0, units: 0 },

@@ -4,6 +4,7 @@ import { loadRegionOverview } from './overview.ts'
 
 const summary = {
   region: { code: '330683', name: '嵊州市', level: 'county', parentCode: '330600', path: ['330600', '330683'], childCount: 1 },
+  totals: { towns: 1, villages: 17, grids: 34, users: 6, units: 334 },
   children: [{ code: '330683105', name: '石璜镇', level: 'town', villages: 17, grids: 34, users: 2, units: 18 }],
   usersByRole: [{ role: 'admin', count: 1 }],
 }
@@ -15,34 +16,20 @@ describe('loadRegionOverview', () => {
   beforeEach(() => {
     fetchMock.mockReset()
     vi.stubGlobal('fetch', fetchMock)
-    fetchMock.mockImplementation(async (url: string) => {
-      if (url.startsWith('/api/regions/330683/summary')) return json(200, summary)
-      if (url.startsWith('/api/users?')) return json(200, { items: [], total: 6 })
-      if (url.startsWith('/api/units?')) return json(200, { items: [], total: 334 })
-      return json(404, { error: { code: 'ROUTE_NOT_FOUND', message: url } })
-    })
   })
   afterEach(() => vi.unstubAllGlobals())
 
-  it('takes people/unit totals for the whole subtree from the list endpoints', async () => {
-    const o = await loadRegionOverview('330683', ['admin'])
-    expect(o.totals).toEqual({ towns: 1, villages: 17, grids: 34, users: 6, units: 334 })
-    const urls = fetchMock.mock.calls.map((c) => c[0])
-    expect(urls).toContain('/api/users?regionCode=330683&limit=1')
-    expect(urls).toContain('/api/units?regionCode=330683&limit=1')
-  })
-
-  it('does not ask for users when the roles may not list them, and falls back to child sums', async () => {
-    const o = await loadRegionOverview('330683', ['volunteer'])
-    expect(o.totals.users).toBe(2)
-    expect(fetchMock.mock.calls.map((c) => c[0]).some((u: string) => u.startsWith('/api/users'))).toBe(false)
-  })
-
-  it('falls back to child sums when a list call fails', async () => {
+  it('takes the subtree totals from the summary, in one request', async () => {
     fetchMock.mockImplementation(async (url: string) =>
-      url.includes('/summary') ? json(200, summary) : json(500, { error: { code: 'INTERNAL', message: 'x' } }),
+      url.startsWith('/api/regions/330683/summary') ? json(200, summary) : json(404, { error: { code: 'ROUTE_NOT_FOUND', message: url } }),
     )
-    const o = await loadRegionOverview('330683', ['leader'])
-    expect(o.totals).toEqual({ towns: 1, villages: 17, grids: 34, users: 2, units: 18 })
+    const o = await loadRegionOverview('330683')
+    expect(o.totals).toEqual({ towns: 1, villages: 17, grids: 34, users: 6, units: 334 })
+    expect(fetchMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('passes a failed summary on as an error', async () => {
+    fetchMock.mockImplementation(async () => json(404, { error: { code: 'NOT_FOUND', message: '区域不存在' } }))
+    await expect(loadRegionOverview('330683')).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' })
   })
 })

@@ -6,30 +6,17 @@ import { roleCounts, summaryTotals } from './summary.ts'
 const region = { code: '330683', name: '嵊州市', level: 'county' as const, parentCode: '330600', path: ['330600', '330683'], childCount: 2 }
 
 describe('summaryTotals', () => {
-  it('adds up town children', () => {
+  it('reads the subtree totals, not a sum over children (which would miss what sits on the region itself)', () => {
     const s: RegionSummary = {
       region,
+      totals: { towns: 2, villages: 30, grids: 55, users: 14, units: 20 },
       children: [
         { code: '330683001', name: '剡湖街道', level: 'town', villages: 10, grids: 30, users: 5, units: 2 },
         { code: '330683105', name: '石璜镇', level: 'town', villages: 20, grids: 25, users: 7, units: 3 },
       ],
       usersByRole: [],
     }
-    expect(summaryTotals(s)).toEqual({ towns: 2, villages: 30, grids: 55, users: 12, units: 5 })
-  })
-  it('counts village/grid children themselves', () => {
-    const s: RegionSummary = {
-      region: { ...region, code: '330683105', level: 'town' },
-      children: [
-        { code: '330683105212', name: '雅璜村', level: 'village', villages: 0, grids: 3, users: 2, units: 1 },
-        { code: '330683105213', name: '王院村', level: 'village', villages: 1, grids: 0, users: 1, units: 0 },
-      ],
-      usersByRole: [],
-    }
-    expect(summaryTotals(s)).toEqual({ towns: 0, villages: 2, grids: 3, users: 3, units: 1 })
-    expect(
-      summaryTotals({ ...s, children: [{ code: '1', name: 'g', level: 'grid', villages: 0, grids: 0, users: 1, units: 0 }] }).grids,
-    ).toBe(1)
+    expect(summaryTotals(s)).toEqual({ towns: 2, villages: 30, grids: 55, users: 14, units: 20 })
   })
   it('is all zero without data', () => {
     expect(summaryTotals(null)).toEqual({ towns: 0, villages: 0, grids: 0, users: 0, units: 0 })
@@ -38,7 +25,7 @@ describe('summaryTotals', () => {
 
 describe('roleCounts', () => {
   it('drops zeros and sorts by count', () => {
-    const s = { region, children: [], usersByRole: [{ role: 'admin', count: 1 }, { role: 'volunteer', count: 9 }, { role: 'leader', count: 0 }] }
+    const s = { region, totals: { towns: 0, villages: 0, grids: 0, users: 10, units: 0 }, children: [], usersByRole: [{ role: 'admin', count: 1 }, { role: 'volunteer', count: 9 }, { role: 'leader', count: 0 }] }
     expect(roleCounts(s)).toEqual([{ role: 'volunteer', count: 9 }, { role: 'admin', count: 1 }])
   })
 })

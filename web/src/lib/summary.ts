@@ -1,7 +1,7 @@
 import type { RegionSummary } from '@minqing/common'
 
 export interface SummaryTotals {
-  /** Direct children that are towns (镇街). */
+  /** Towns (镇街) in the subtree. */
   towns: number
   villages: number
   grids: number
@@ -9,25 +9,11 @@ export interface SummaryTotals {
   units: number
 }
 
-/**
- * Totals for the region of a summary, added up from its children. A child that *is* a village/grid counts as
- * one (whether or not the server counts a region in its own `villages`/`grids`).
- *
- * Note: `users`/`units` are the sum over children, so people/units attached directly to the region itself
- * (e.g. a city-level admin, city departments) are not included; `loadRegionOverview` replaces them with the
- * list endpoints' totals when it can.
- */
+/** Totals for the whole subtree of a summary's region (people and units attached to it included). */
 export function summaryTotals(summary: RegionSummary | null | undefined): SummaryTotals {
-  const totals: SummaryTotals = { towns: 0, villages: 0, grids: 0, users: 0, units: 0 }
-  if (!summary) return totals
-  for (const child of summary.children) {
-    if (child.level === 'town') totals.towns += 1
-    totals.villages += child.level === 'village' ? 1 : child.villages
-    totals.grids += child.level === 'grid' ? 1 : child.grids
-    totals.users += child.users
-    totals.units += child.units
-  }
-  return totals
+  if (!summary) return { towns: 0, villages: 0, grids: 0, users: 0, units: 0 }
+  const { towns, villages, grids, users, units } = summary.totals
+  return { towns, villages, grids, users, units }
 }
 
 /** usersByRole with empty entries removed, largest first. */

@@ -137,6 +137,19 @@ export async function childSummaries(db: Executor, parentId: number) {
     .execute()
 }
 
+/** Counts for the whole subtree under `path` (the region itself included). */
+export async function subtreeTotals(db: Executor, path: string) {
+  const like = path + '%'
+  const res = await sql<{ towns: number; villages: number; grids: number; users: number; units: number }>`
+    select
+      (select count(*)::int from regions d where d.path like ${like} and d.level = 'town') as towns,
+      (select count(*)::int from regions d where d.path like ${like} and d.level = 'village') as villages,
+      (select count(*)::int from regions d where d.path like ${like} and d.level = 'grid') as grids,
+      (select count(*)::int from users u join regions d on d.id = u.region_id where d.path like ${like}) as users,
+      (select count(*)::int from units n join regions d on d.id = n.region_id where d.path like ${like}) as units`.execute(db)
+  return res.rows[0]
+}
+
 export async function usersByRole(db: Executor, path: string): Promise<{ role: string; count: number }[]> {
   const res = await sql<{ role: string; count: number }>`
     select role, count(*)::int as count

@@ -64,8 +64,12 @@ export class RegionsService {
   async summary(actor: Actor, code: string): Promise<RegionSummary> {
     const row = await repo.findRegionByCode(this.db, code)
     if (!row || !pathInScope(scopeOf(actor), row.path)) throw notFound('区域')
-    const [children, usersByRole] = await Promise.all([repo.childSummaries(this.db, row.id), repo.usersByRole(this.db, row.path)])
-    return { region: toRegion(row), children, usersByRole }
+    const [totals, children, usersByRole] = await Promise.all([
+      repo.subtreeTotals(this.db, row.path),
+      repo.childSummaries(this.db, row.id),
+      repo.usersByRole(this.db, row.path),
+    ])
+    return { region: toRegion(row), totals, children, usersByRole }
   }
 
   /** Admins add grids (网格) under villages; the code is the village code plus a 3-digit serial. */

@@ -61,6 +61,8 @@ describe('GET /api/regions', () => {
     expect(res.statusCode).toBe(200)
     const shihuang = res.json().children.find((c: { code: string }) => c.code === '330683105')
     expect(shihuang).toMatchObject({ villages: 2, users: 1 })
+    // totals include what is attached to the region itself (the admin sits on the county)
+    expect(res.json().totals).toMatchObject({ towns: 2, villages: 3, users: 2 })
     expect(res.json().usersByRole).toEqual(expect.arrayContaining([{ role: 'admin', count: 1 }]))
     expect((await get('/api/regions/330683/summary', cadre.auth)).statusCode).toBe(404)
   })
