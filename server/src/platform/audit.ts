@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/types.ts'
-import type { Actor } from './policy.ts'
+import { type Actor, SYSTEM_ACTOR_ID } from './policy.ts'
 
 export interface AuditEntry {
   actor: Pick<Actor, 'userId'> | null
@@ -20,7 +20,7 @@ export async function audit(db: Kysely<DB> | Transaction<DB>, entry: AuditEntry)
   await db
     .insertInto('audit_log')
     .values({
-      actor_id: entry.actor?.userId ?? null,
+      actor_id: entry.actor && entry.actor.userId !== SYSTEM_ACTOR_ID ? entry.actor.userId : null,
       action: entry.action,
       entity_type: entry.entityType,
       entity_id: entry.entityId ?? null,

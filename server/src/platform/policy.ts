@@ -2,6 +2,9 @@ import type { RegionLevel, Role, Station } from '@minqing/common'
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely'
 import { forbidden, notFound } from './errors.ts'
 
+/** The actor id of work the command line does on no user's behalf (audit rows record no user for it). */
+export const SYSTEM_ACTOR_ID = '00000000-0000-0000-0000-000000000000'
+
 /** Who is acting: the signed-in user as every service sees it. */
 export interface Actor {
   userId: string

@@ -8,10 +8,10 @@ import type { Insertable } from 'kysely'
 import { audit } from '../../platform/audit.ts'
 import { badRequest, conflict, AppError } from '../../platform/errors.ts'
 import { hashPassword } from '../../platform/passwords.ts'
-import { type Actor, assertVisible, assertWritableRegion, hasRole, requireRole, scopeOf } from '../../platform/policy.ts'
+import { type Actor, SYSTEM_ACTOR_ID, assertVisible, assertWritableRegion, hasRole, requireRole, scopeOf } from '../../platform/policy.ts'
 import { deleteUserSessions } from '../../platform/sessions.repository.ts'
-import type { RegionsService } from '../regions/regions.service.ts'
-import type { UnitsService } from '../units/units.service.ts'
+import { RegionsService } from '../regions/regions.service.ts'
+import { UnitsService } from '../units/units.service.ts'
 import * as repo from './users.repository.ts'
 
 /** Roles that may look up other users in their area (to dispatch, supervise, manage). */
@@ -170,4 +170,30 @@ export class UsersService {
       return toUser((await repo.findUser(trx, id))!)
     })
   }
+}
+
+/**
+ * The command line's way in (`minqing users add`): the same rules as an admin's POST /api/users, acting as
+ * a system admin of the region's county (the first admin of an install has no one to act for them).
+ */
+export async function createUserAsSystem(db: Kysely<DB>, body: CreateUser): Promise<User> {
+  const region = await db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('code', '=', body.regionCode).executeTakeFirst()
+  if (!region) throw badRequest('UNKNOWN_REGION', `区域代码不存在: ${body.regionCode} (import it first: npm run regions -- import <county>)`)
+  const root = region.path.split('/').filter(Boolean)[0]
+  const system: Actor = {
+    userId: SYSTEM_ACTOR_ID,
+    sessionId: '',
+    name: 'system',
+    phone: '',
+    roles: ['admin'],
+    regionId: region.id,
+    regionCode: root,
+    regionName: 'system',
+    regionLevel: 'city',
+    regionPath: `/${root}/`,
+    unitId: null,
+    station: null,
+  }
+  const regions = new RegionsService(db)
+  return new UsersService(db, regions, new UnitsService(db, regions)).create(system, body)
 }

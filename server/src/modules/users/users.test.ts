@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
 import { makeRegion, makeUnit, makeUser, randomPhone } from '../../../test/factories.ts'
+import { createUserAsSystem } from './users.service.ts'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 let admin: Awaited<ReturnType<typeof makeUser>>
@@ -145,5 +146,17 @@ describe('GET /api/users', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/users', headers: v.auth })).statusCode).toBe(403)
     expect((await t.app.inject({ method: 'GET', url: `/api/users/${v.id}`, headers: v.auth })).statusCode).toBe(200)
     expect((await t.app.inject({ method: 'GET', url: `/api/users/${admin.id}`, headers: v.auth })).statusCode).toBe(404)
+  })
+})
+
+describe('users add (command line)', () => {
+  it('creates the first admin of an install under the same rules, audited with no acting user', async () => {
+    const phone = randomPhone()
+    const user = await createUserAsSystem(t.db, { phone, name: '首位管理员', password: 'first-admin-1', roles: ['admin'], regionCode: '330683' })
+    expect(user).toMatchObject({ phone, roles: ['admin'], regionCode: '330683' })
+    const trail = await t.db.selectFrom('audit_log').selectAll().where('entity_id', '=', user.id).executeTakeFirstOrThrow()
+    expect(trail).toMatchObject({ action: 'user.create', actor_id: null })
+    await expect(createUserAsSystem(t.db, { phone, name: 'x', password: 'first-admin-1', roles: ['admin'], regionCode: '330683' })).rejects.toMatchObject({ code: 'PHONE_TAKEN' })
+    await expect(createUserAsSystem(t.db, { phone: randomPhone(), name: 'x', password: 'first-admin-1', roles: ['admin'], regionCode: '999999' })).rejects.toMatchObject({ code: 'UNKNOWN_REGION' })
   })
 })
