@@ -76,7 +76,17 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   const webIndex = join(ctx.config.webDist, 'index.html')
   const serveWeb = opts.serveWeb && existsSync(webIndex)
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: ctx.config.webDist, prefix: '/', wildcard: false, index: false })
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, {
+      root: ctx.config.webDist,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      // Vite names built assets by content hash: cache them for good; everything else is revalidated.
+      setHeaders(reply, path) {
+        reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache')
+      },
+    })
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]

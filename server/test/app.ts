@@ -14,12 +14,12 @@ export type TestApp = Awaited<ReturnType<typeof buildApp>>
  * A full app over this file's own database, with a throwaway data folder. Call `close` in afterAll.
  * `env` overrides configuration (e.g. LOGIN_MAX_FAILURES) the way the environment would.
  */
-export async function createTestApp(env: Record<string, string> = {}) {
+export async function createTestApp(env: Record<string, string> = {}, opts: { serveWeb?: boolean } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'minqing-test-'))
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, MINQING_SECRET: 'test-secret-0123456789abcdef0123456789', ...env })
   const database = await createTestDatabase()
   const ctx: AppContext = await createContext(config, { database, bus: new MemoryBus(), migrate: false })
-  const app = await buildApp(ctx, { logger: false })
+  const app = await buildApp(ctx, { logger: false, serveWeb: opts.serveWeb })
   await app.ready()
   return {
     app,

@@ -58,7 +58,9 @@ export function actorOf(request: FastifyRequest): Actor {
 export function installAuth(app: FastifyInstance, db: Kysely<DB>, ttlHours: number) {
   app.decorateRequest('actor', null)
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') || request.is404) return
+    // Only API routes authenticate; the web app's files and unknown paths (answered 404 later) do not.
+    const route = request.routeOptions.url
+    if (!route || !route.startsWith('/api/') || request.is404) return
     // The API documentation is public, like the spec it describes.
     const isPublic = request.routeOptions.config?.public === true || request.url.startsWith('/api/docs')
     const token = tokenFrom(request)
