@@ -1,3 +1,6 @@
 export * from './enums.ts'
 export * from './schemas.ts'
 export * from './labels.ts'
+export * from './identity.ts'
+export * from './permissions.ts'
+export * from './archive.ts'

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import fastifyCookie from '@fastify/cookie'
+import fastifyMultipart from '@fastify/multipart'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
@@ -52,6 +53,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
 
   installErrorHandling(app)
   await app.register(fastifyCookie)
+  // Uploads are streamed; a file over the limit is cut off and answered 413 (see platform/uploads.ts).
+  await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.uploadLimitBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } })
 
   await app.register(fastifySwagger, {
     openapi: {

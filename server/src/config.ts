@@ -16,6 +16,8 @@ export interface Config {
   secret: string
   sessionTtlHours: number
   bodyLimitBytes: number
+  /** Largest uploaded file (documents, photos, import files). */
+  uploadLimitBytes: number
   loginMaxFailures: number
   loginLockMinutes: number
   webDist: string
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: resolveSecret(env, dataDir, production),
     sessionTtlHours: intEnv(env, 'SESSION_TTL_HOURS', 12),
     bodyLimitBytes: intEnv(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
+    uploadLimitBytes: intEnv(env, 'UPLOAD_LIMIT_BYTES', 50 * 1024 * 1024),
     loginMaxFailures: intEnv(env, 'LOGIN_MAX_FAILURES', 5),
     loginLockMinutes: intEnv(env, 'LOGIN_LOCK_MINUTES', 15),
     webDist: resolve(env.WEB_DIST || join(ROOT_DIR, 'web/dist')),

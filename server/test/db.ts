@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { inject } from 'vitest'
-import { type Database, openDatabase } from '../src/db/index.ts'
+import { type Database, openDatabase, PGLITE_PARSERS } from '../src/db/index.ts'
 import { adminUrl, dbUrl } from './pg-urls.ts'
 
 export const testDbKind = (): 'pglite' | 'postgres' => (process.env.MINQING_TEST_DB === 'postgres' ? 'postgres' : 'pglite')
@@ -29,7 +29,7 @@ export async function createTestDatabase(): Promise<Database> {
     }
   }
   const snapshot = readFileSync(inject('pgliteSnapshot'))
-  const pglite = new PGlite({ loadDataDir: new Blob([snapshot]) })
+  const pglite = new PGlite({ loadDataDir: new Blob([snapshot]), parsers: PGLITE_PARSERS })
   return openDatabase({ pglite })
 }
 

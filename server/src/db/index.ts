@@ -19,7 +19,12 @@ export interface Database {
 }
 
 // Counts and sums come back as text for bigint/numeric from `pg`; we cast in SQL where we want numbers.
-// Dates stay Date objects (timestamptz), which Kysely and the mappers expect.
+// timestamptz stays a Date; a calendar `date` (a birth date) stays 'YYYY-MM-DD' text on both drivers, since a
+// Date at local midnight would shift with the server's time zone.
+const DATE_OID = 1082
+pg.types.setTypeParser(DATE_OID, (v: string) => v)
+/** Type parsers every PGlite we open uses (tests' snapshots included). */
+export const PGLITE_PARSERS = { [DATE_OID]: (v: string) => v }
 
 export interface OpenOptions {
   /** postgres:// URL; when absent PGlite is used. */
@@ -54,7 +59,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true })
     // PGlite's default 128 MB of shared buffers is sized for a server; one county's data needs far less, and
     // the embedded server's memory budget is 400 MB in all (PGLITE_SHARED_BUFFERS overrides).
-    pglite = new PGlite(opts.pgliteDir, { postgresqlconf: [`shared_buffers = ${process.env.PGLITE_SHARED_BUFFERS || '32MB'}`] })
+    pglite = new PGlite(opts.pgliteDir, {
+      postgresqlconf: [`shared_buffers = ${process.env.PGLITE_SHARED_BUFFERS || '32MB'}`],
+      parsers: PGLITE_PARSERS,
+    })
   }
   await pglite.waitReady
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })

@@ -101,6 +101,148 @@ export interface SettingsTable {
   updated_at: Generated<Date>
 }
 
+export interface TagsTable {
+  id: Generated<number>
+  code: string
+  name: string
+  applies_to: 'person' | 'household' | 'both'
+  color: string | null
+  sort: Generated<number>
+  builtin: Generated<boolean>
+  created_at: Generated<Date>
+}
+
+export interface HouseholdsTable {
+  id: Generated<string>
+  region_id: number
+  address: string
+  head_person_id: string | null
+  phone_enc: string | null
+  phone_hash: string | null
+  phone_masked: string | null
+  house: ColumnType<Record<string, unknown>, string | undefined, string>
+  notes: string | null
+  lat: number | null
+  lng: number | null
+  created_by: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface PersonsTable {
+  id: Generated<string>
+  household_id: string | null
+  region_id: number
+  name: string
+  gender: 'male' | 'female' | null
+  /** `date` comes back as text (YYYY-MM-DD) — see db/index.ts type parsers. */
+  birth_date: string | null
+  id_enc: string | null
+  id_hash: string | null
+  id_masked: string | null
+  phone_enc: string | null
+  phone_hash: string | null
+  phone_masked: string | null
+  relation: string | null
+  political_status: string | null
+  health: string | null
+  children_in_city: boolean | null
+  workplace: string | null
+  notes: string | null
+  created_by: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface PersonTagsTable {
+  person_id: string
+  tag_id: number
+}
+export interface HouseholdTagsTable {
+  household_id: string
+  tag_id: number
+}
+
+export interface EnterprisesTable {
+  id: Generated<string>
+  region_id: number
+  name: string
+  credit_code: string
+  industry: string | null
+  size: 'micro' | 'small' | 'medium' | 'large' | null
+  address: string | null
+  contact_name: string | null
+  contact_phone_enc: string | null
+  contact_phone_hash: string | null
+  contact_phone_masked: string | null
+  cadre_user_id: string | null
+  notes: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface EnterpriseTeamTable {
+  enterprise_id: string
+  user_id: string
+  duty: string | null
+}
+
+export interface PlacesTable {
+  id: Generated<string>
+  region_id: number
+  name: string
+  kind: string
+  address: string | null
+  lat: number | null
+  lng: number | null
+  notes: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface DocumentsTable {
+  id: Generated<string>
+  owner_type: 'household' | 'person'
+  owner_id: string
+  region_id: number
+  file_id: string
+  kind: string
+  title: string
+  created_by: string | null
+  created_at: Generated<Date>
+}
+
+export interface ArchiveHistoryTable {
+  id: Generated<string>
+  entity_type: 'household' | 'person' | 'enterprise' | 'place'
+  entity_id: string
+  action: string
+  actor_id: string | null
+  at: Generated<Date>
+  changes: Json
+}
+
+export interface ImportJobsTable {
+  id: Generated<string>
+  kind: string
+  status: 'queued' | 'running' | 'done' | 'failed'
+  filename: string
+  file_id: string | null
+  options: Json
+  total_rows: Generated<number>
+  processed_rows: Generated<number>
+  accepted_rows: Generated<number>
+  rejected_rows: Generated<number>
+  result: Json
+  report_file_id: string | null
+  error: string | null
+  region_id: number
+  created_by: string | null
+  created_at: Generated<Date>
+  started_at: Date | null
+  finished_at: Date | null
+}
+
 export interface DB {
   regions: RegionsTable
   units: UnitsTable
@@ -111,6 +253,17 @@ export interface DB {
   job_runs: JobRunsTable
   files: FilesTable
   settings: SettingsTable
+  tags: TagsTable
+  households: HouseholdsTable
+  persons: PersonsTable
+  person_tags: PersonTagsTable
+  household_tags: HouseholdTagsTable
+  enterprises: EnterprisesTable
+  enterprise_team: EnterpriseTeamTable
+  places: PlacesTable
+  documents: DocumentsTable
+  archive_history: ArchiveHistoryTable
+  import_jobs: ImportJobsTable
 }
 
 export type RegionRow = Selectable<RegionsTable>

@@ -1,4 +1,4 @@
-import type { RegionLevel, Role, Station } from '@minqing/common'
+import { can, type Permission, type RegionLevel, type Role, type Station } from '@minqing/common'
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely'
 import { forbidden, notFound } from './errors.ts'
 
@@ -79,4 +79,11 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
 /** Throws 403 when a write would reach outside the actor's subtree. */
 export function assertWritableRegion(scope: Scope, regionPath: string): void {
   if (!pathInScope(scope, regionPath)) throw forbidden('不能修改本人辖区以外的数据')
+}
+
+export const hasPermission = (actor: Actor, permission: Permission) => can(actor.roles, permission)
+
+/** Throws 403 unless one of the actor's roles grants the permission (common/src/permissions.ts). */
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor.roles, permission)) throw forbidden('没有权限执行此操作', { requiredPermission: permission })
 }

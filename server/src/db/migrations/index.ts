@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration'
 import * as foundation from './20261121000000_foundation.ts'
+import * as archive from './20261122000000_archive.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -7,4 +8,5 @@ import * as foundation from './20261121000000_foundation.ts'
  */
 export const migrations: Record<string, Migration> = {
   '20261121000000_foundation': foundation,
+  '20261122000000_archive': archive,
 }

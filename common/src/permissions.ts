@@ -1,0 +1,32 @@
+import type { Role } from './enums.ts'
+
+/**
+ * What each role may do beyond reading its own area. Services check permissions, never role names, so a
+ * later issue can make this table configurable without touching them.
+ */
+export const PERMISSIONS = [
+  'archive.read',
+  'archive.write',
+  'archive.import',
+  'archive.reveal',
+  'tags.manage',
+] as const
+export type Permission = (typeof PERMISSIONS)[number]
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage'],
+  leader: ['archive.read', 'archive.reveal'],
+  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal'],
+  dept_handler: ['archive.read'],
+  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal'],
+  grid_worker: ['archive.read', 'archive.write'],
+  stationed_cadre: ['archive.read', 'archive.write'],
+  // Volunteers see tasks, not residents' files.
+  volunteer: [],
+}
+
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  return [...new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []))]
+}
+
+export const can = (roles: readonly Role[], permission: Permission) => roles.some((r) => ROLE_PERMISSIONS[r]?.includes(permission))

@@ -1,0 +1,5 @@
+/** Password-change errors that belong to one field of the form (the rest show at the top). */
+export const PASSWORD_ERROR_FIELDS = {
+  WRONG_PASSWORD: 'currentPassword',
+  WEAK_PASSWORD: 'newPassword',
+} as const satisfies Record<string, 'currentPassword' | 'newPassword'>
