@@ -1,4 +1,5 @@
 import type { Module } from '../context.ts'
+import { archiveModule } from './archive/index.ts'
 import { authModule } from './auth/index.ts'
 import { healthModule } from './health/index.ts'
 import { regionsModule } from './regions/index.ts'
@@ -6,4 +7,4 @@ import { unitsModule } from './units/index.ts'
 import { usersModule } from './users/index.ts'
 
 /** Every module, in registration order. A new module adds itself here. */
-export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule]
+export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule]

@@ -16,6 +16,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
 
+  // The catalogue the seeds name (一老一小、在外学子、专业人才、救助对象 …); admins add more.
+  const catalogue: [string, string, 'person' | 'household' | 'both', string][] = [
+    ['yilao_yixiao', '一老一小', 'household', '#e6a23c'],
+    ['alone_elderly', '独居老人', 'person', '#f56c6c'],
+    ['left_behind_child', '留守儿童', 'person', '#f89898'],
+    ['student_away', '在外学子', 'person', '#409eff'],
+    ['talent', '专业人才', 'person', '#67c23a'],
+    ['assistance', '救助对象', 'both', '#c45656'],
+    ['dibao', '低保户', 'household', '#b88230'],
+    ['disabled', '残疾人', 'person', '#909399'],
+    ['veteran', '退役军人', 'person', '#337ecc'],
+    ['party_member', '党员', 'person', '#c8102e'],
+  ]
+  await db
+    .insertInto('tags')
+    .values(catalogue.map(([code, name, applies_to, color], i) => ({ code, name, applies_to, color, sort: (i + 1) * 10, builtin: true })))
+    .execute()
+
   await db.schema
     .createTable('households')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))

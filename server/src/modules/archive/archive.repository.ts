@@ -1,0 +1,304 @@
+import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely'
+import type { DB, HouseholdsTable, PersonsTable } from '../../db/types.ts'
+import type { Insertable, Updateable } from 'kysely'
+import { type Scope, whereInScope } from '../../platform/policy.ts'
+import { escapeLike } from '../regions/regions.repository.ts'
+
+type Executor = Kysely<DB> | Transaction<DB>
+
+// ---- tags -----------------------------------------------------------------------
+export async function listTags(db: Executor) {
+  return db.selectFrom('tags').selectAll().orderBy('sort').orderBy('id').execute()
+}
+
+/** Tags by code or name; the caller checks that every reference was found. */
+export async function findTags(db: Executor, refs: string[]) {
+  if (refs.length === 0) return []
+  return db
+    .selectFrom('tags')
+    .selectAll()
+    .where((eb) => eb.or([eb('code', 'in', refs), eb('name', 'in', refs)]))
+    .execute()
+}
+
+export async function insertTag(db: Executor, row: { code: string; name: string; applies_to: 'person' | 'household' | 'both'; color: string | null; sort: number }) {
+  return db.insertInto('tags').values(row).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function tagTaken(db: Executor, code: string, name: string) {
+  return !!(await db.selectFrom('tags').select('id').where((eb) => eb.or([eb('code', '=', code), eb('name', '=', name)])).executeTakeFirst())
+}
+
+const personTagCodes = sql<string[]>`array(select t.code from person_tags pt join tags t on t.id = pt.tag_id where pt.person_id = p.id order by t.sort, t.id)`
+const householdTagCodes = sql<string[]>`array(select t.code from household_tags ht join tags t on t.id = ht.tag_id where ht.household_id = h.id order by t.sort, t.id)`
+
+export async function setPersonTags(db: Executor, personId: string, tagIds: number[]) {
+  await db.deleteFrom('person_tags').where('person_id', '=', personId).execute()
+  if (tagIds.length) await db.insertInto('person_tags').values(tagIds.map((tag_id) => ({ person_id: personId, tag_id }))).execute()
+}
+
+export async function setHouseholdTags(db: Executor, householdId: string, tagIds: number[]) {
+  await db.deleteFrom('household_tags').where('household_id', '=', householdId).execute()
+  if (tagIds.length) await db.insertInto('household_tags').values(tagIds.map((tag_id) => ({ household_id: householdId, tag_id }))).execute()
+}
+
+// ---- households ------------------------------------------------------------------
+const householdBase = (db: Executor) =>
+  db
+    .selectFrom('households as h')
+    .innerJoin('regions as r', 'r.id', 'h.region_id')
+    .leftJoin('persons as head', 'head.id', 'h.head_person_id')
+    .select([
+      'h.id',
+      'h.region_id',
+      'h.address',
+      'h.head_person_id',
+      'h.phone_enc',
+      'h.phone_masked',
+      'h.house',
+      'h.notes',
+      'h.lat',
+      'h.lng',
+      'h.created_at',
+      'h.updated_at',
+      'r.code as region_code',
+      'r.name as region_name',
+      'r.path as region_path',
+      'head.name as head_name',
+      sql<number>`(select count(*)::int from persons m where m.household_id = h.id)`.as('member_count'),
+      householdTagCodes.as('tags'),
+    ])
+
+export type HouseholdView = Awaited<ReturnType<typeof findHousehold>> & {}
+
+export async function findHousehold(db: Executor, id: string) {
+  return householdBase(db).where('h.id', '=', id).executeTakeFirst()
+}
+
+export async function findHouseholdByAddress(db: Executor, regionId: number, address: string) {
+  return db.selectFrom('households').select('id').where('region_id', '=', regionId).where('address', '=', address).executeTakeFirst()
+}
+
+export interface HouseholdFilter {
+  regionPath?: string
+  tagId?: number
+  q?: string
+  near?: { lat: number; lng: number }
+  limit: number
+  offset: number
+}
+
+export async function listHouseholds(db: Executor, scope: Scope, f: HouseholdFilter) {
+  let q = householdBase(db).where((eb) => whereInScope(eb, scope, 'r.path'))
+  if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
+  if (f.tagId !== undefined) q = q.where(sql<SqlBool>`exists (select 1 from household_tags ht where ht.household_id = h.id and ht.tag_id = ${f.tagId})`)
+  if (f.q) {
+    const like = `%${escapeLike(f.q)}%`
+    q = q.where((eb) =>
+      eb.or([eb('h.address', 'like', like), sql<SqlBool>`exists (select 1 from persons m where m.household_id = h.id and m.name like ${like})`]),
+    )
+  }
+  const ordered = f.near
+    ? // Equirectangular distance is plenty to sort doorsteps in one village; rows without a position go last.
+      q.orderBy(sql`case when h.lat is null then 1 else 0 end`).orderBy(
+        sql`(h.lat - ${f.near.lat}) ^ 2 + ((h.lng - ${f.near.lng}) * cos(radians(${f.near.lat}))) ^ 2`,
+      )
+    : q.orderBy('r.code').orderBy('h.address')
+  const [items, total] = await Promise.all([
+    ordered.limit(f.limit).offset(f.offset).execute(),
+    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items, total: total.n }
+}
+
+export async function insertHousehold(db: Executor, row: Insertable<HouseholdsTable>) {
+  return db.insertInto('households').values(row).returning('id').executeTakeFirstOrThrow()
+}
+
+export async function updateHousehold(db: Executor, id: string, patch: Updateable<HouseholdsTable>) {
+  await db.updateTable('households').set({ ...patch, updated_at: sql`now()` as any }).where('id', '=', id).execute()
+}
+
+export async function householdRaw(db: Executor, id: string) {
+  return db.selectFrom('households').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+// ---- persons ---------------------------------------------------------------------
+const personBase = (db: Executor) =>
+  db
+    .selectFrom('persons as p')
+    .innerJoin('regions as r', 'r.id', 'p.region_id')
+    .select([
+      'p.id',
+      'p.household_id',
+      'p.region_id',
+      'p.name',
+      'p.gender',
+      'p.birth_date',
+      'p.id_masked',
+      'p.phone_masked',
+      'p.relation',
+      'p.political_status',
+      'p.health',
+      'p.children_in_city',
+      'p.workplace',
+      'p.notes',
+      'p.updated_at',
+      'r.code as region_code',
+      'r.name as region_name',
+      'r.path as region_path',
+      sql<number | null>`extract(year from age(p.birth_date))::int`.as('age'),
+      personTagCodes.as('tags'),
+    ])
+
+export type PersonView = NonNullable<Awaited<ReturnType<typeof findPerson>>>
+
+export async function findPerson(db: Executor, id: string) {
+  return personBase(db).where('p.id', '=', id).executeTakeFirst()
+}
+
+export async function personRaw(db: Executor, id: string) {
+  return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findPersonIdByIdHash(db: Executor, idHash: string) {
+  return db
+    .selectFrom('persons as p')
+    .innerJoin('regions as r', 'r.id', 'p.region_id')
+    .select(['p.id', 'r.path'])
+    .where('p.id_hash', '=', idHash)
+    .executeTakeFirst()
+}
+
+export async function householdMembers(db: Executor, householdId: string) {
+  return personBase(db)
+    .where('p.household_id', '=', householdId)
+    .orderBy(sql`case p.relation when '户主' then 0 when '配偶' then 1 else 2 end`)
+    .orderBy('p.birth_date')
+    .execute()
+}
+
+export interface PersonFilter {
+  regionPath?: string
+  tagId?: number
+  q?: string
+  idHash?: string
+  householdId?: string
+  childrenInCity?: boolean
+  ageMin?: number
+  ageMax?: number
+  limit: number
+  offset: number
+}
+
+export async function listPersons(db: Executor, scope: Scope, f: PersonFilter) {
+  let q = personBase(db).where((eb) => whereInScope(eb, scope, 'r.path'))
+  if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
+  if (f.tagId !== undefined) q = q.where(sql<SqlBool>`exists (select 1 from person_tags pt where pt.person_id = p.id and pt.tag_id = ${f.tagId})`)
+  if (f.q) q = q.where('p.name', 'like', `%${escapeLike(f.q)}%`)
+  if (f.idHash) q = q.where('p.id_hash', '=', f.idHash)
+  if (f.householdId) q = q.where('p.household_id', '=', f.householdId)
+  if (f.childrenInCity !== undefined) q = q.where('p.children_in_city', '=', f.childrenInCity)
+  // Age bounds as birth-date bounds, so an index on birth_date could serve them.
+  if (f.ageMin !== undefined) q = q.where(sql<SqlBool>`p.birth_date <= (current_date - make_interval(years => ${f.ageMin}))::date`)
+  if (f.ageMax !== undefined) q = q.where(sql<SqlBool>`p.birth_date > (current_date - make_interval(years => ${f.ageMax + 1}))::date`)
+  const [items, total] = await Promise.all([
+    q.orderBy('r.code').orderBy('p.name').orderBy('p.id').limit(f.limit).offset(f.offset).execute(),
+    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items, total: total.n }
+}
+
+export async function insertPerson(db: Executor, row: Insertable<PersonsTable>) {
+  return db.insertInto('persons').values(row).returning('id').executeTakeFirstOrThrow()
+}
+
+export async function updatePerson(db: Executor, id: string, patch: Updateable<PersonsTable>) {
+  await db.updateTable('persons').set({ ...patch, updated_at: sql`now()` as any }).where('id', '=', id).execute()
+}
+
+// ---- history, documents, timeline ---------------------------------------------------
+export interface Change {
+  field: string
+  from: unknown
+  to: unknown
+}
+
+export async function insertHistory(
+  db: Executor,
+  row: { entityType: 'household' | 'person' | 'enterprise' | 'place'; entityId: string; action: string; actorId: string | null; changes: Change[] },
+) {
+  await db
+    .insertInto('archive_history')
+    .values({ entity_type: row.entityType, entity_id: row.entityId, action: row.action, actor_id: row.actorId, changes: JSON.stringify(row.changes) })
+    .execute()
+}
+
+export async function historyOf(db: Executor, entities: { type: string; ids: string[] }[]) {
+  const conds = entities.filter((e) => e.ids.length)
+  if (conds.length === 0) return []
+  return db
+    .selectFrom('archive_history as a')
+    .leftJoin('users as u', 'u.id', 'a.actor_id')
+    .select(['a.id', 'a.entity_type', 'a.entity_id', 'a.action', 'a.at', 'a.changes', 'u.name as actor_name'])
+    .where((eb) => eb.or(conds.map((c) => eb.and([eb('a.entity_type', '=', c.type as any), eb('a.entity_id', 'in', c.ids)])) as Expression<SqlBool>[]))
+    .orderBy('a.at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(500)
+    .execute()
+}
+
+export async function insertDocument(
+  db: Executor,
+  row: { ownerType: 'household' | 'person'; ownerId: string; regionId: number; fileId: string; kind: string; title: string; createdBy: string },
+) {
+  return db
+    .insertInto('documents')
+    .values({ owner_type: row.ownerType, owner_id: row.ownerId, region_id: row.regionId, file_id: row.fileId, kind: row.kind, title: row.title, created_by: row.createdBy })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+}
+
+const documentBase = (db: Executor) =>
+  db
+    .selectFrom('documents as d')
+    .innerJoin('files as f', 'f.id', 'd.file_id')
+    .innerJoin('regions as r', 'r.id', 'd.region_id')
+    .leftJoin('users as u', 'u.id', 'd.created_by')
+    .select([
+      'd.id',
+      'd.owner_type',
+      'd.owner_id',
+      'd.kind',
+      'd.title',
+      'd.created_at',
+      'f.filename',
+      'f.content_type',
+      'f.size',
+      'f.storage_key',
+      'r.path as region_path',
+      'u.name as created_by_name',
+    ])
+
+export type DocumentView = NonNullable<Awaited<ReturnType<typeof findDocument>>>
+
+export async function findDocument(db: Executor, id: string) {
+  return documentBase(db).where('d.id', '=', id).executeTakeFirst()
+}
+
+export async function documentsOf(db: Executor, owners: { type: 'household' | 'person'; ids: string[] }[]) {
+  const conds = owners.filter((o) => o.ids.length)
+  if (conds.length === 0) return []
+  return documentBase(db)
+    .where((eb) => eb.or(conds.map((c) => eb.and([eb('d.owner_type', '=', c.type), eb('d.owner_id', 'in', c.ids)]))))
+    .orderBy('d.created_at', 'desc')
+    .execute()
+}
+
+export async function insertFile(db: Executor, row: { storageKey: string; filename: string; contentType: string; size: number; sha256: string; createdBy: string | null }) {
+  return db
+    .insertInto('files')
+    .values({ storage_key: row.storageKey, filename: row.filename, content_type: row.contentType, size: row.size, sha256: row.sha256, created_by: row.createdBy })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+}

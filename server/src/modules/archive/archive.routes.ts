@@ -1,0 +1,136 @@
+import {
+  CreateHouseholdBody,
+  CreatePersonBody,
+  CreateTagBody,
+  DocumentSchema,
+  ErrorBodySchema,
+  HistoryEntrySchema,
+  HouseholdDetailSchema,
+  HouseholdListQuery,
+  HouseholdListSchema,
+  IdParams,
+  PersonListQuery,
+  PersonListSchema,
+  PersonSchema,
+  RevealBody,
+  RevealSchema,
+  TagSchema,
+  TimelineItemSchema,
+  UpdateHouseholdBody,
+  UpdatePersonBody,
+} from '@minqing/common'
+import Type from 'typebox'
+import type { App } from '../../context.ts'
+import { actorOf } from '../../platform/auth.ts'
+import { readUpload } from '../../platform/uploads.ts'
+import { DOCUMENT_MAX_BYTES } from '@minqing/common'
+import type { ArchiveService } from './archive.service.ts'
+
+const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }
+const tags = ['archive']
+const uploadErrors = { ...errors, 413: ErrorBodySchema, 415: ErrorBodySchema }
+const multipart = {
+  consumes: ['multipart/form-data'],
+  description: 'multipart/form-data: `file` (image or PDF, ≤ 10 MB), `kind` (资料类别), `title`',
+}
+
+export function archiveRoutes(app: App, service: ArchiveService) {
+  app.get('/api/tags', { schema: { tags, summary: 'Tag catalogue', response: { 200: Type.Array(TagSchema), ...errors } } }, async (req) =>
+    service.tags(actorOf(req)),
+  )
+  app.post('/api/tags', { schema: { tags, summary: 'Add a tag (tags.manage)', body: CreateTagBody, response: { 201: TagSchema, ...errors } } }, async (req, reply) =>
+    reply.status(201).send(await service.createTag(actorOf(req), req.body, req.ip)),
+  )
+
+  app.get(
+    '/api/households',
+    { schema: { tags, summary: 'Households in the caller’s area', querystring: HouseholdListQuery, response: { 200: HouseholdListSchema, ...errors } } },
+    async (req) => service.listHouseholds(actorOf(req), req.query),
+  )
+  app.post(
+    '/api/households',
+    { schema: { tags, summary: 'Create a household (archive.write)', body: CreateHouseholdBody, response: { 201: HouseholdDetailSchema, ...errors } } },
+    async (req, reply) => reply.status(201).send(await service.createHousehold(actorOf(req), req.body)),
+  )
+  app.get(
+    '/api/households/:id',
+    { schema: { tags, summary: 'A household with members and documents', params: IdParams, response: { 200: HouseholdDetailSchema, ...errors } } },
+    async (req) => service.getHousehold(actorOf(req), req.params.id),
+  )
+  app.patch(
+    '/api/households/:id',
+    { schema: { tags, summary: 'Change a household', params: IdParams, body: UpdateHouseholdBody, response: { 200: HouseholdDetailSchema, ...errors } } },
+    async (req) => service.updateHousehold(actorOf(req), req.params.id, req.body),
+  )
+  app.get(
+    '/api/households/:id/history',
+    { schema: { tags, summary: 'Changes to the household and its members', params: IdParams, response: { 200: Type.Array(HistoryEntrySchema), ...errors } } },
+    async (req) => service.householdHistory(actorOf(req), req.params.id),
+  )
+  app.get(
+    '/api/households/:id/timeline',
+    { schema: { tags, summary: '一事一表: everything that happened for the household', params: IdParams, response: { 200: Type.Array(TimelineItemSchema), ...errors } } },
+    async (req) => service.householdTimeline(actorOf(req), req.params.id),
+  )
+  app.post(
+    '/api/households/:id/documents',
+    { schema: { tags, summary: 'Upload a document to a household', ...multipart, params: IdParams, response: { 201: DocumentSchema, ...uploadErrors } } },
+    async (req, reply) => {
+      const upload = await readUpload(req, { maxBytes: DOCUMENT_MAX_BYTES })
+      return reply.status(201).send(await service.addDocument(actorOf(req), 'household', req.params.id, upload))
+    },
+  )
+
+  app.get(
+    '/api/persons',
+    { schema: { tags, summary: 'Persons in the caller’s area, filtered', querystring: PersonListQuery, response: { 200: PersonListSchema, ...errors } } },
+    async (req) => service.listPersons(actorOf(req), req.query),
+  )
+  app.post(
+    '/api/persons',
+    { schema: { tags, summary: 'Add a person (archive.write)', body: CreatePersonBody, response: { 201: PersonSchema, ...errors } } },
+    async (req, reply) => reply.status(201).send(await service.createPerson(actorOf(req), req.body)),
+  )
+  app.get('/api/persons/:id', { schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonSchema, ...errors } } }, async (req) =>
+    service.getPerson(actorOf(req), req.params.id),
+  )
+  app.patch(
+    '/api/persons/:id',
+    { schema: { tags, summary: 'Change a person', params: IdParams, body: UpdatePersonBody, response: { 200: PersonSchema, ...errors } } },
+    async (req) => service.updatePerson(actorOf(req), req.params.id, req.body),
+  )
+  app.get(
+    '/api/persons/:id/history',
+    { schema: { tags, summary: 'Changes to a person', params: IdParams, response: { 200: Type.Array(HistoryEntrySchema), ...errors } } },
+    async (req) => service.personHistory(actorOf(req), req.params.id),
+  )
+  app.post(
+    '/api/persons/:id/reveal',
+    { schema: { tags, summary: 'The full ID number or phone (archive.reveal; audited)', params: IdParams, body: RevealBody, response: { 200: RevealSchema, ...errors } } },
+    async (req) => service.reveal(actorOf(req), req.params.id, req.body.field, req.ip),
+  )
+  app.post(
+    '/api/persons/:id/documents',
+    { schema: { tags, summary: 'Upload a document to a person', ...multipart, params: IdParams, response: { 201: DocumentSchema, ...uploadErrors } } },
+    async (req, reply) => {
+      const upload = await readUpload(req, { maxBytes: DOCUMENT_MAX_BYTES })
+      return reply.status(201).send(await service.addDocument(actorOf(req), 'person', req.params.id, upload))
+    },
+  )
+
+  app.get(
+    '/api/documents/:id/download',
+    { schema: { tags, summary: 'Download a document (the file itself; errors as JSON)', params: IdParams } },
+    async (req, reply) => {
+      const { doc, stream } = await service.documentForDownload(actorOf(req), req.params.id)
+      const ascii = doc.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+      return reply
+        .header('content-type', doc.content_type)
+        .header('content-length', String(doc.size))
+        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(stream)
+    },
+  )
+}

@@ -1,0 +1,578 @@
+import {
+  type ArchiveDocument,
+  type CreateHousehold,
+  type CreatePerson,
+  DOCUMENT_KINDS,
+  DOCUMENT_MAX_BYTES,
+  DOCUMENT_TYPES,
+  type HistoryEntry,
+  type Household,
+  type HouseholdDetail,
+  type HouseholdListQuery,
+  idNumberFacts,
+  idNumberProblem,
+  maskIdNumber,
+  maskPhone,
+  normaliseIdNumber,
+  type Person,
+  type PersonListQuery,
+  phoneProblem,
+  RELATIONS,
+  type Tag,
+  type TimelineItem,
+  type UpdateHousehold,
+  type UpdatePerson,
+} from '@minqing/common'
+import type { Kysely } from 'kysely'
+import type { Static } from 'typebox'
+import type { DB, RegionRow } from '../../db/types.ts'
+import { audit } from '../../platform/audit.ts'
+import type { FieldCrypto } from '../../platform/crypto.ts'
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts'
+import { type Actor, assertVisible, assertWritableRegion, requirePermission, scopeOf } from '../../platform/policy.ts'
+import type { Storage } from '../../platform/storage.ts'
+import type { Upload } from '../../platform/uploads.ts'
+import type { RegionsService } from '../regions/regions.service.ts'
+import * as repo from './archive.repository.ts'
+import { addTimelineSource, collectTimeline } from './timeline.ts'
+
+type HouseholdRow = NonNullable<Awaited<ReturnType<typeof repo.findHousehold>>>
+
+const iso = (d: Date) => d.toISOString()
+const pathToCodes = (path: string) => path.split('/').filter(Boolean)
+const regionPathOf = (codes: string[]) => `/${codes.join('/')}/`
+
+export function toTag(t: Awaited<ReturnType<typeof repo.listTags>>[number]): Tag {
+  return { id: t.id, code: t.code, name: t.name, appliesTo: t.applies_to, color: t.color, sort: t.sort, builtin: t.builtin }
+}
+
+export function toPerson(p: repo.PersonView): Person {
+  return {
+    id: p.id,
+    householdId: p.household_id,
+    regionCode: p.region_code,
+    regionName: p.region_name,
+    name: p.name,
+    gender: p.gender,
+    birthDate: p.birth_date,
+    age: p.age,
+    idNumber: p.id_masked,
+    phone: p.phone_masked,
+    relation: p.relation,
+    politicalStatus: p.political_status,
+    health: p.health,
+    childrenInCity: p.children_in_city,
+    workplace: p.workplace,
+    notes: p.notes,
+    tags: p.tags,
+    updatedAt: iso(p.updated_at),
+  }
+}
+
+export function toHousehold(h: HouseholdRow): Household {
+  return {
+    id: h.id,
+    regionCode: h.region_code,
+    regionName: h.region_name,
+    address: h.address,
+    headName: h.head_name,
+    headPersonId: h.head_person_id,
+    memberCount: h.member_count,
+    phone: h.phone_masked,
+    tags: h.tags,
+    lat: h.lat,
+    lng: h.lng,
+    updatedAt: iso(h.updated_at),
+  }
+}
+
+function toDocument(d: repo.DocumentView): ArchiveDocument {
+  return {
+    id: d.id,
+    ownerType: d.owner_type,
+    ownerId: d.owner_id,
+    kind: d.kind,
+    title: d.title,
+    filename: d.filename,
+    contentType: d.content_type,
+    size: d.size,
+    createdAt: iso(d.created_at),
+    createdByName: d.created_by_name,
+    downloadUrl: `/api/documents/${d.id}/download`,
+  }
+}
+
+/** Field-by-field differences; identifiers are compared and shown masked, never in clear. */
+function diff(before: Record<string, unknown>, after: Record<string, unknown>): repo.Change[] {
+  const changes: repo.Change[] = []
+  for (const field of Object.keys(after)) {
+    const a = before[field] ?? null
+    const b = after[field] ?? null
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes.push({ field, from: a, to: b })
+  }
+  return changes
+}
+
+const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' }
+
+export class ArchiveService {
+  constructor(
+    private db: Kysely<DB>,
+    private crypto: FieldCrypto,
+    private regions: RegionsService,
+    private storage: Storage,
+  ) {
+    addTimelineSource(archiveTimeline)
+  }
+
+  // ---- tags ----------------------------------------------------------------------
+  async tags(actor: Actor): Promise<Tag[]> {
+    requirePermission(actor, 'archive.read')
+    return (await repo.listTags(this.db)).map(toTag)
+  }
+
+  async createTag(actor: Actor, body: { code: string; name: string; appliesTo: 'person' | 'household' | 'both'; color?: string | null; sort?: number }, ip?: string) {
+    requirePermission(actor, 'tags.manage')
+    return this.db.transaction().execute(async (trx) => {
+      if (await repo.tagTaken(trx, body.code, body.name)) throw conflict('TAG_TAKEN', `标签已存在: ${body.name}`)
+      const row = await repo.insertTag(trx, { code: body.code, name: body.name, applies_to: body.appliesTo, color: body.color ?? null, sort: body.sort ?? 1000 })
+      await audit(trx, { actor, action: 'tag.create', entityType: 'tag', entityId: String(row.id), ip, details: body })
+      return toTag(row)
+    })
+  }
+
+  /** Tag references (codes or names) → ids; an unknown tag or one for the other kind of record is a 400. */
+  async resolveTags(refs: string[] | undefined, target: 'person' | 'household'): Promise<number[]> {
+    if (!refs || refs.length === 0) return []
+    const found = await repo.findTags(this.db, refs)
+    const byRef = new Map(found.flatMap((t) => [[t.code, t] as const, [t.name, t] as const]))
+    const unknown = refs.filter((r) => !byRef.has(r))
+    if (unknown.length) throw badRequest('UNKNOWN_TAG', `未知标签: ${unknown.join('、')}`, { unknown })
+    const wrong = refs.filter((r) => !['both', target].includes(byRef.get(r)!.applies_to))
+    if (wrong.length) throw badRequest('TAG_NOT_APPLICABLE', `标签不适用于${target === 'person' ? '人员' : '户'}: ${wrong.join('、')}`, { tags: wrong })
+    return [...new Set(refs.map((r) => byRef.get(r)!.id))]
+  }
+
+  private async tagFilter(ref: string | undefined) {
+    if (!ref) return undefined
+    const [tag] = await repo.findTags(this.db, [ref])
+    if (!tag) throw badRequest('UNKNOWN_TAG', `未知标签: ${ref}`, { unknown: [ref] })
+    return tag.id
+  }
+
+  private async regionFilter(actor: Actor, code: string | undefined) {
+    return code ? regionPathOf((await this.regions.get(actor, code)).path) : undefined
+  }
+
+  /** Households live in a village or one of its grids, inside the writer's area. */
+  private async householdRegion(actor: Actor, code: string): Promise<RegionRow> {
+    const region = await this.regions.resolveForWrite(actor, code)
+    if (region.level !== 'village' && region.level !== 'grid')
+      throw badRequest('INVALID_REGION_LEVEL', '户籍档案须建在村社或网格', { level: region.level })
+    return region
+  }
+
+  private protectPhone(phone: string | null | undefined) {
+    if (phone === undefined) return undefined
+    if (phone !== null && phone !== '') {
+      const problem = phoneProblem(phone)
+      if (problem) throw badRequest('INVALID_PHONE', problem, { phone: maskPhone(phone) })
+    }
+    return this.crypto.protect(phone?.replace(/\s+/g, '') || null, maskPhone)
+  }
+
+  // ---- households ----------------------------------------------------------------
+  private async visibleHousehold(actor: Actor, id: string) {
+    const h = await repo.findHousehold(this.db, id)
+    assertVisible(scopeOf(actor), h && { path: h.region_path }, '户')
+    return h!
+  }
+
+  async listHouseholds(actor: Actor, query: Static<typeof HouseholdListQuery>) {
+    requirePermission(actor, 'archive.read')
+    const near = query.nearLat !== undefined && query.nearLng !== undefined ? { lat: query.nearLat, lng: query.nearLng } : undefined
+    const { items, total } = await repo.listHouseholds(this.db, scopeOf(actor), {
+      regionPath: await this.regionFilter(actor, query.regionCode),
+      tagId: await this.tagFilter(query.tag),
+      q: query.q,
+      near,
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
+    })
+    return { items: items.map(toHousehold), total }
+  }
+
+  async getHousehold(actor: Actor, id: string): Promise<HouseholdDetail> {
+    requirePermission(actor, 'archive.read')
+    const h = await this.visibleHousehold(actor, id)
+    const members = await repo.householdMembers(this.db, id)
+    const documents = await repo.documentsOf(this.db, [{ type: 'household', ids: [id] }, { type: 'person', ids: members.map((m) => m.id) }])
+    const codes = pathToCodes(h.region_path)
+    const names = new Map((await this.db.selectFrom('regions').select(['code', 'name']).where('code', 'in', codes).execute()).map((r) => [r.code, r.name]))
+    return {
+      ...toHousehold(h),
+      house: (h.house ?? {}) as HouseholdDetail['house'],
+      notes: h.notes,
+      regionPath: codes.map((code) => ({ code, name: names.get(code) ?? code })),
+      members: members.map(toPerson),
+      documents: documents.map(toDocument),
+    }
+  }
+
+  async createHousehold(actor: Actor, body: CreateHousehold): Promise<HouseholdDetail> {
+    requirePermission(actor, 'archive.write')
+    const region = await this.householdRegion(actor, body.regionCode)
+    const tagIds = await this.resolveTags(body.tags, 'household')
+    const phone = this.protectPhone(body.phone)
+    const address = body.address.trim()
+    const id = await this.db.transaction().execute(async (trx) => {
+      if (await repo.findHouseholdByAddress(trx, region.id, address)) throw conflict('DUPLICATE_HOUSEHOLD', `该村社已有此地址的户: ${address}`)
+      const { id } = await repo.insertHousehold(trx, {
+        region_id: region.id,
+        address,
+        phone_enc: phone?.enc ?? null,
+        phone_hash: phone?.hash ?? null,
+        phone_masked: phone?.masked ?? null,
+        house: JSON.stringify(body.house ?? {}),
+        notes: body.notes ?? null,
+        lat: body.lat ?? null,
+        lng: body.lng ?? null,
+        created_by: actor.userId,
+      })
+      await repo.setHouseholdTags(trx, id, tagIds)
+      await repo.insertHistory(trx, {
+        entityType: 'household',
+        entityId: id,
+        action: 'create',
+        actorId: actor.userId,
+        changes: diff({}, { address, region: region.code, phone: phone?.masked ?? null, tags: body.tags ?? [], house: body.house ?? {}, notes: body.notes ?? null }),
+      })
+      return id
+    })
+    return this.getHousehold(actor, id)
+  }
+
+  async updateHousehold(actor: Actor, id: string, body: UpdateHousehold): Promise<HouseholdDetail> {
+    requirePermission(actor, 'archive.write')
+    const current = await this.visibleHousehold(actor, id)
+    assertWritableRegion(scopeOf(actor), current.region_path)
+    const region = body.regionCode ? await this.householdRegion(actor, body.regionCode) : undefined
+    const tagIds = body.tags ? await this.resolveTags(body.tags, 'household') : undefined
+    const phone = this.protectPhone(body.phone)
+    if (body.headPersonId) {
+      const head = await repo.personRaw(this.db, body.headPersonId)
+      if (!head || head.household_id !== id) throw badRequest('VALIDATION_FAILED', '户主须是本户成员', { headPersonId: body.headPersonId })
+    }
+    const address = body.address?.trim()
+    await this.db.transaction().execute(async (trx) => {
+      const regionId = region?.id ?? current.region_id
+      if ((address && address !== current.address) || region) {
+        const other = await repo.findHouseholdByAddress(trx, regionId, address ?? current.address)
+        if (other && other.id !== id) throw conflict('DUPLICATE_HOUSEHOLD', `该村社已有此地址的户: ${address ?? current.address}`)
+      }
+      await repo.updateHousehold(trx, id, {
+        ...(address !== undefined ? { address } : {}),
+        ...(region ? { region_id: region.id } : {}),
+        ...(phone ? { phone_enc: phone.enc, phone_hash: phone.hash, phone_masked: phone.masked } : {}),
+        ...(body.house !== undefined ? { house: JSON.stringify(body.house) } : {}),
+        ...(body.notes !== undefined ? { notes: body.notes } : {}),
+        ...(body.lat !== undefined ? { lat: body.lat } : {}),
+        ...(body.lng !== undefined ? { lng: body.lng } : {}),
+        ...(body.headPersonId !== undefined ? { head_person_id: body.headPersonId } : {}),
+      })
+      // Members move with their household.
+      if (region) await trx.updateTable('persons').set({ region_id: region.id }).where('household_id', '=', id).execute()
+      if (tagIds) await repo.setHouseholdTags(trx, id, tagIds)
+      const after = await repo.findHousehold(trx, id)
+      const pick = (h: HouseholdRow) => ({
+        address: h.address,
+        region: h.region_code,
+        phone: h.phone_masked,
+        house: h.house,
+        notes: h.notes,
+        lat: h.lat,
+        lng: h.lng,
+        head: h.head_name,
+        tags: h.tags,
+      })
+      const changes = diff(pick(current), pick(after!))
+      if (changes.length) await repo.insertHistory(trx, { entityType: 'household', entityId: id, action: 'update', actorId: actor.userId, changes })
+    })
+    return this.getHousehold(actor, id)
+  }
+
+  async householdHistory(actor: Actor, id: string): Promise<HistoryEntry[]> {
+    requirePermission(actor, 'archive.read')
+    await this.visibleHousehold(actor, id)
+    const memberIds = (await repo.householdMembers(this.db, id)).map((m) => m.id)
+    return (await repo.historyOf(this.db, [{ type: 'household', ids: [id] }, { type: 'person', ids: memberIds }])).map(toHistory)
+  }
+
+  async householdTimeline(actor: Actor, id: string): Promise<TimelineItem[]> {
+    requirePermission(actor, 'archive.read')
+    await this.visibleHousehold(actor, id)
+    const memberIds = (await repo.householdMembers(this.db, id)).map((m) => m.id)
+    return collectTimeline(this.db, { householdId: id, memberIds })
+  }
+
+  // ---- persons -------------------------------------------------------------------
+  private async visiblePerson(actor: Actor, id: string) {
+    const p = await repo.findPerson(this.db, id)
+    assertVisible(scopeOf(actor), p && { path: p.region_path }, '人员')
+    return p!
+  }
+
+  private protectIdNumber(raw: string | null | undefined) {
+    if (raw === undefined) return undefined
+    if (raw === null || raw.trim() === '') return { enc: null, hash: null, masked: null, facts: undefined }
+    const v = normaliseIdNumber(raw)
+    const problem = idNumberProblem(v)
+    if (problem) throw badRequest('INVALID_ID_NUMBER', problem, { idNumber: maskIdNumber(v) })
+    return { ...this.crypto.protect(v, maskIdNumber), facts: idNumberFacts(v) }
+  }
+
+  /** The ID number is unique across the archive; tell who holds it only if the caller may see them. */
+  private async assertIdFree(actor: Actor, hash: string | null, exceptId?: string) {
+    if (!hash) return
+    const holder = await repo.findPersonIdByIdHash(this.db, hash)
+    if (holder && holder.id !== exceptId) {
+      const visible = holder.path.startsWith(actor.regionPath)
+      throw conflict('DUPLICATE_ID_NUMBER', '该身份证号已在档案中', visible ? { personId: holder.id } : undefined)
+    }
+  }
+
+  private checkRelation(relation: string | null | undefined) {
+    if (relation && !(RELATIONS as readonly string[]).includes(relation))
+      throw badRequest('VALIDATION_FAILED', `与户主关系应为: ${RELATIONS.join('、')}`, [{ path: 'relation', message: 'unknown relation' }])
+  }
+
+  async listPersons(actor: Actor, query: Static<typeof PersonListQuery>) {
+    requirePermission(actor, 'archive.read')
+    let idHash: string | undefined
+    if (query.idNumber) {
+      const v = normaliseIdNumber(query.idNumber)
+      if (idNumberProblem(v)) throw badRequest('INVALID_ID_NUMBER', idNumberProblem(v)!)
+      idHash = this.crypto.hash(v)
+    }
+    const { items, total } = await repo.listPersons(this.db, scopeOf(actor), {
+      regionPath: await this.regionFilter(actor, query.regionCode),
+      tagId: await this.tagFilter(query.tag),
+      q: query.q,
+      idHash,
+      householdId: query.householdId,
+      childrenInCity: query.childrenInCity,
+      ageMin: query.ageMin,
+      ageMax: query.ageMax,
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
+    })
+    return { items: items.map(toPerson), total }
+  }
+
+  async getPerson(actor: Actor, id: string): Promise<Person> {
+    requirePermission(actor, 'archive.read')
+    return toPerson(await this.visiblePerson(actor, id))
+  }
+
+  async createPerson(actor: Actor, body: CreatePerson): Promise<Person> {
+    requirePermission(actor, 'archive.write')
+    let regionId: number
+    let householdId: string | null = null
+    if (body.householdId) {
+      // A household of another area does not exist for this user.
+      const h = await this.visibleHousehold(actor, body.householdId)
+      assertWritableRegion(scopeOf(actor), h.region_path)
+      regionId = h.region_id
+      householdId = h.id
+    } else if (body.regionCode) {
+      regionId = (await this.householdRegion(actor, body.regionCode)).id
+    } else {
+      throw badRequest('VALIDATION_FAILED', '须指定所属户 (householdId) 或区域 (regionCode)')
+    }
+    this.checkRelation(body.relation)
+    const id_ = this.protectIdNumber(body.idNumber)
+    const phone = this.protectPhone(body.phone)
+    const tagIds = await this.resolveTags(body.tags, 'person')
+    await this.assertIdFree(actor, id_?.hash ?? null)
+    const birthDate = body.birthDate ?? id_?.facts?.birthDate ?? null
+    const gender = body.gender ?? id_?.facts?.gender ?? null
+    if (id_?.facts && body.birthDate && body.birthDate !== id_.facts.birthDate)
+      throw badRequest('INVALID_ID_NUMBER', '出生日期与身份证号不符', { birthDate: body.birthDate })
+    const personId = await this.db.transaction().execute(async (trx) => {
+      const { id } = await repo.insertPerson(trx, {
+        household_id: householdId,
+        region_id: regionId,
+        name: body.name.trim(),
+        gender,
+        birth_date: birthDate,
+        id_enc: id_?.enc ?? null,
+        id_hash: id_?.hash ?? null,
+        id_masked: id_?.masked ?? null,
+        phone_enc: phone?.enc ?? null,
+        phone_hash: phone?.hash ?? null,
+        phone_masked: phone?.masked ?? null,
+        relation: body.relation ?? null,
+        political_status: body.politicalStatus ?? null,
+        health: body.health ?? null,
+        children_in_city: body.childrenInCity ?? null,
+        workplace: body.workplace ?? null,
+        notes: body.notes ?? null,
+        created_by: actor.userId,
+      })
+      await repo.setPersonTags(trx, id, tagIds)
+      if (householdId && body.relation === '户主') await repo.updateHousehold(trx, householdId, { head_person_id: id })
+      const created = await repo.findPerson(trx, id)
+      await repo.insertHistory(trx, { entityType: 'person', entityId: id, action: 'create', actorId: actor.userId, changes: diff({}, personFacts(created!)) })
+      return id
+    })
+    return this.getPerson(actor, personId)
+  }
+
+  async updatePerson(actor: Actor, id: string, body: UpdatePerson): Promise<Person> {
+    requirePermission(actor, 'archive.write')
+    const current = await this.visiblePerson(actor, id)
+    assertWritableRegion(scopeOf(actor), current.region_path)
+    let move: { householdId: string | null; regionId: number } | undefined
+    if (body.householdId !== undefined && body.householdId !== current.household_id) {
+      if (body.householdId === null) move = { householdId: null, regionId: current.region_id }
+      else {
+        const h = await this.visibleHousehold(actor, body.householdId)
+        assertWritableRegion(scopeOf(actor), h.region_path)
+        move = { householdId: h.id, regionId: h.region_id }
+      }
+    }
+    this.checkRelation(body.relation)
+    const id_ = this.protectIdNumber(body.idNumber)
+    const phone = this.protectPhone(body.phone)
+    const tagIds = body.tags ? await this.resolveTags(body.tags, 'person') : undefined
+    if (id_) await this.assertIdFree(actor, id_.hash, id)
+    await this.db.transaction().execute(async (trx) => {
+      await repo.updatePerson(trx, id, {
+        ...(body.name !== undefined ? { name: body.name.trim() } : {}),
+        ...(body.gender !== undefined ? { gender: body.gender } : {}),
+        ...(body.birthDate !== undefined ? { birth_date: body.birthDate } : {}),
+        ...(id_ ? { id_enc: id_.enc, id_hash: id_.hash, id_masked: id_.masked } : {}),
+        ...(id_?.facts && body.birthDate === undefined ? { birth_date: id_.facts.birthDate } : {}),
+        ...(id_?.facts && body.gender === undefined ? { gender: id_.facts.gender } : {}),
+        ...(phone ? { phone_enc: phone.enc, phone_hash: phone.hash, phone_masked: phone.masked } : {}),
+        ...(body.relation !== undefined ? { relation: body.relation } : {}),
+        ...(body.politicalStatus !== undefined ? { political_status: body.politicalStatus } : {}),
+        ...(body.health !== undefined ? { health: body.health } : {}),
+        ...(body.childrenInCity !== undefined ? { children_in_city: body.childrenInCity } : {}),
+        ...(body.workplace !== undefined ? { workplace: body.workplace } : {}),
+        ...(body.notes !== undefined ? { notes: body.notes } : {}),
+        ...(move ? { household_id: move.householdId, region_id: move.regionId } : {}),
+      })
+      if (tagIds) await repo.setPersonTags(trx, id, tagIds)
+      const after = await repo.findPerson(trx, id)
+      const changes = diff(personFacts(current), personFacts(after!))
+      if (changes.length) await repo.insertHistory(trx, { entityType: 'person', entityId: id, action: 'update', actorId: actor.userId, changes })
+    })
+    return this.getPerson(actor, id)
+  }
+
+  async personHistory(actor: Actor, id: string): Promise<HistoryEntry[]> {
+    requirePermission(actor, 'archive.read')
+    await this.visiblePerson(actor, id)
+    return (await repo.historyOf(this.db, [{ type: 'person', ids: [id] }])).map(toHistory)
+  }
+
+  /** The full ID number or phone: needs archive.reveal, and every reveal is written to the audit log. */
+  async reveal(actor: Actor, id: string, field: 'idNumber' | 'phone', ip?: string) {
+    requirePermission(actor, 'archive.read')
+    const p = await this.visiblePerson(actor, id)
+    requirePermission(actor, 'archive.reveal')
+    const raw = await repo.personRaw(this.db, id)
+    const enc = field === 'idNumber' ? raw!.id_enc : raw!.phone_enc
+    const value = enc ? this.crypto.decrypt(enc) : null
+    await audit(this.db, { actor, action: 'archive.reveal', entityType: 'person', entityId: id, regionId: p.region_id, ip, details: { field } })
+    return { field, value }
+  }
+
+  // ---- documents -----------------------------------------------------------------
+  async addDocument(actor: Actor, ownerType: 'household' | 'person', ownerId: string, upload: Upload): Promise<ArchiveDocument> {
+    requirePermission(actor, 'archive.write')
+    const owner = ownerType === 'household' ? await this.visibleHousehold(actor, ownerId) : await this.visiblePerson(actor, ownerId)
+    assertWritableRegion(scopeOf(actor), owner.region_path)
+    if (upload.data.length > DOCUMENT_MAX_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', '文件过大(上限 10 MB)', { maxBytes: DOCUMENT_MAX_BYTES })
+    const type = upload.sniffedType
+    if (!type || !(DOCUMENT_TYPES as readonly string[]).includes(type))
+      throw badRequest('UNSUPPORTED_FILE', '只能上传图片 (JPEG/PNG/WebP) 或 PDF', { detected: type, allowed: DOCUMENT_TYPES })
+    const kind = upload.fields.kind?.trim() || '其他'
+    if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw badRequest('VALIDATION_FAILED', `资料类别应为: ${DOCUMENT_KINDS.join('、')}`)
+    const title = (upload.fields.title?.trim() || upload.filename).slice(0, 100)
+    const stored = await this.storage.put(upload.data, { prefix: 'documents', extension: EXT[type] })
+    try {
+      const docId = await this.db.transaction().execute(async (trx) => {
+        const file = await repo.insertFile(trx, { storageKey: stored.key, filename: upload.filename.slice(0, 200), contentType: type, size: stored.size, sha256: stored.sha256, createdBy: actor.userId })
+        const { id } = await repo.insertDocument(trx, { ownerType, ownerId, regionId: owner.region_id, fileId: file.id, kind, title, createdBy: actor.userId })
+        await repo.insertHistory(trx, { entityType: ownerType, entityId: ownerId, action: 'document.add', actorId: actor.userId, changes: [{ field: 'document', from: null, to: `${kind}: ${title}` }] })
+        return id
+      })
+      return toDocument((await repo.findDocument(this.db, docId))!)
+    } catch (err) {
+      await this.storage.remove(stored.key) // no orphan file when the rows did not commit
+      throw err
+    }
+  }
+
+  async documentForDownload(actor: Actor, id: string) {
+    requirePermission(actor, 'archive.read')
+    const d = await repo.findDocument(this.db, id)
+    assertVisible(scopeOf(actor), d && { path: d.region_path }, '资料')
+    return { doc: d!, stream: await this.storage.get(d!.storage_key) }
+  }
+}
+
+function personFacts(p: repo.PersonView) {
+  return {
+    name: p.name,
+    gender: p.gender,
+    birthDate: p.birth_date,
+    idNumber: p.id_masked,
+    phone: p.phone_masked,
+    relation: p.relation,
+    politicalStatus: p.political_status,
+    health: p.health,
+    childrenInCity: p.children_in_city,
+    workplace: p.workplace,
+    notes: p.notes,
+    household: p.household_id,
+    tags: p.tags,
+  }
+}
+
+function toHistory(h: Awaited<ReturnType<typeof repo.historyOf>>[number]): HistoryEntry {
+  return {
+    id: String(h.id),
+    entityType: h.entity_type,
+    entityId: h.entity_id,
+    action: h.action,
+    actorName: h.actor_name,
+    at: iso(h.at),
+    changes: (typeof h.changes === 'string' ? JSON.parse(h.changes) : h.changes) as HistoryEntry['changes'],
+  }
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  address: '地址', region: '区域', phone: '电话', house: '房屋', notes: '备注', lat: '纬度', lng: '经度', head: '户主', tags: '标签',
+  name: '姓名', gender: '性别', birthDate: '出生日期', idNumber: '身份证号', relation: '与户主关系', politicalStatus: '政治面貌',
+  health: '健康状况', childrenInCity: '子女同城', workplace: '工作单位', household: '所属户', document: '资料',
+}
+const ACTION_LABELS: Record<string, string> = { create: '建档', update: '修改', import: '导入', 'document.add': '上传资料' }
+
+/** The archive's own contribution to a household's timeline: its changes. Documents show as their upload. */
+const archiveTimeline = async (db: Kysely<DB>, subject: { householdId: string; memberIds: string[] }): Promise<TimelineItem[]> => {
+  const rows = await repo.historyOf(db, [{ type: 'household', ids: [subject.householdId] }, { type: 'person', ids: subject.memberIds }])
+  return rows.map((h) => {
+    const changes = (typeof h.changes === 'string' ? JSON.parse(h.changes) : h.changes) as repo.Change[]
+    return {
+      at: iso(h.at),
+      kind: h.action === 'document.add' ? 'document' : 'archive.change',
+      title: `${h.entity_type === 'household' ? '户' : '人员'}${ACTION_LABELS[h.action] ?? h.action}`,
+      detail: changes.map((c) => FIELD_LABELS[c.field] ?? c.field).join('、') || null,
+      actorName: h.actor_name,
+      ref: { type: h.entity_type, id: h.entity_id },
+    }
+  })
+}
