@@ -3,10 +3,15 @@ import { FieldCrypto } from '../../platform/crypto.ts'
 import { RegionsService } from '../regions/regions.service.ts'
 import { archiveRoutes } from './archive.routes.ts'
 import { ArchiveService } from './archive.service.ts'
+import { enterpriseRoutes } from './enterprises.routes.ts'
+import { EnterprisesService } from './enterprises.service.ts'
 
 export const archiveModule: Module = {
   name: 'archive',
   register(app, ctx) {
-    archiveRoutes(app, new ArchiveService(ctx.db, new FieldCrypto(ctx.config.secret), new RegionsService(ctx.db), ctx.storage))
+    const crypto = new FieldCrypto(ctx.config.secret)
+    const regions = new RegionsService(ctx.db)
+    archiveRoutes(app, new ArchiveService(ctx.db, crypto, regions, ctx.storage))
+    enterpriseRoutes(app, new EnterprisesService(ctx.db, crypto, regions))
   },
 }
