@@ -20,6 +20,7 @@ import {
   UpdatePersonBody,
 } from '@minqing/common'
 import Type from 'typebox'
+import type { FastifyReply } from 'fastify'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
 import { readUpload } from '../../platform/uploads.ts'
@@ -32,6 +33,15 @@ const uploadErrors = { ...errors, 413: ErrorBodySchema, 415: ErrorBodySchema }
 const multipart = {
   consumes: ['multipart/form-data'],
   description: 'multipart/form-data: `file` (image or PDF, ≤ 10 MB), `kind` (资料类别), `title`',
+}
+
+function sendXlsx(reply: FastifyReply, file: Buffer, name: string) {
+  const filename = `${name}-${new Date().toISOString().slice(0, 10)}.xlsx`
+  return reply
+    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`)
+    .header('cache-control', 'private, no-store')
+    .send(file)
 }
 
 export function archiveRoutes(app: App, service: ArchiveService) {
@@ -51,6 +61,22 @@ export function archiveRoutes(app: App, service: ArchiveService) {
     '/api/households',
     { schema: { tags, summary: 'Create a household (archive.write)', body: CreateHouseholdBody, response: { 201: HouseholdDetailSchema, ...errors } } },
     async (req, reply) => reply.status(201).send(await service.createHousehold(actorOf(req), req.body)),
+  )
+  app.get(
+    '/api/households/export',
+    { schema: { tags, summary: 'The filtered household list as XLSX (identifiers masked)', querystring: Type.Omit(HouseholdListQuery, ['limit', 'offset', 'nearLat', 'nearLng']) } },
+    async (req, reply) => {
+      const file = await service.exportHouseholds(actorOf(req), req.query)
+      return sendXlsx(reply, file, '户籍档案')
+    },
+  )
+  app.get(
+    '/api/persons/export',
+    { schema: { tags, summary: 'The filtered person list as XLSX (identifiers masked)', querystring: Type.Omit(PersonListQuery, ['limit', 'offset']) } },
+    async (req, reply) => {
+      const file = await service.exportPersons(actorOf(req), req.query)
+      return sendXlsx(reply, file, '人员')
+    },
   )
   app.get(
     '/api/households/:id',

@@ -34,6 +34,7 @@ import type { Storage } from '../../platform/storage.ts'
 import type { Upload } from '../../platform/uploads.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
 import * as repo from './archive.repository.ts'
+import { householdsXlsx, personsXlsx } from './export.ts'
 import { addTimelineSource, collectTimeline } from './timeline.ts'
 
 type HouseholdRow = NonNullable<Awaited<ReturnType<typeof repo.findHousehold>>>
@@ -113,6 +114,7 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>): 
   return changes
 }
 
+const EXPORT_MAX = 50_000
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' }
 
 export class ArchiveService {
@@ -200,6 +202,21 @@ export class ArchiveService {
       offset: query.offset ?? 0,
     })
     return { items: items.map(toHousehold), total }
+  }
+
+  /** Everything matching the filters, as XLSX; capped so one click cannot take the server down. */
+  async exportHouseholds(actor: Actor, query: Static<typeof HouseholdListQuery>) {
+    const { items, total } = await this.listHouseholds(actor, { ...query, limit: EXPORT_MAX, offset: 0 })
+    if (total > EXPORT_MAX) throw badRequest('TOO_MANY_ROWS', `导出上限 ${EXPORT_MAX} 条,请缩小筛选范围`, { total, max: EXPORT_MAX })
+    await audit(this.db, { actor, action: 'archive.export', entityType: 'household', details: { ...query, rows: items.length } })
+    return householdsXlsx(items, await this.tags(actor))
+  }
+
+  async exportPersons(actor: Actor, query: Static<typeof PersonListQuery>) {
+    const { items, total } = await this.listPersons(actor, { ...query, limit: EXPORT_MAX, offset: 0 })
+    if (total > EXPORT_MAX) throw badRequest('TOO_MANY_ROWS', `导出上限 ${EXPORT_MAX} 条,请缩小筛选范围`, { total, max: EXPORT_MAX })
+    await audit(this.db, { actor, action: 'archive.export', entityType: 'person', details: { ...query, rows: items.length } })
+    return personsXlsx(items, await this.tags(actor))
   }
 
   async getHousehold(actor: Actor, id: string): Promise<HouseholdDetail> {

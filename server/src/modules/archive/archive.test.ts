@@ -247,3 +247,27 @@ describe('documents', () => {
     expect((await t.app.inject({ method: 'POST', url: `/api/households/${h.id}/documents`, headers: { ...cadre.auth, ...badKind.headers }, payload: badKind.payload })).statusCode).toBe(400)
   })
 })
+
+describe('export', () => {
+  it('exports the filtered lists as XLSX with identifiers masked, and audits the export', async () => {
+    const ExcelJS = (await import('exceljs')).default
+    const h = await household(cadre, { tags: ['dibao'] })
+    const id = newId('19560606')
+    await person(h.id, { name: '导出测试', idNumber: id, tags: ['alone_elderly'] })
+    const res = await t.app.inject({ method: 'GET', url: `/api/persons/export?q=${encodeURIComponent('导出测试')}`, headers: cadre.auth })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toContain('spreadsheetml')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(res.rawPayload as any)
+    const ws = wb.worksheets[0]
+    expect(ws.getRow(1).values).toEqual(expect.arrayContaining(['姓名', '身份证号', '标签']))
+    const row = ws.getRow(2).values as unknown[]
+    expect(row).toEqual(expect.arrayContaining(['导出测试', `330683********${id.slice(-4)}`, '独居老人']))
+    expect(JSON.stringify(row)).not.toContain(id)
+    const hh = await t.app.inject({ method: 'GET', url: `/api/households/export?tag=dibao&regionCode=${YAHUANG}`, headers: cadre.auth })
+    expect(hh.statusCode).toBe(200)
+    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'archive.export').where('actor_id', '=', cadre.id).execute()
+    expect(audit.length).toBe(2)
+    expect((await t.app.inject({ method: 'GET', url: '/api/persons/export', headers: volunteer.auth })).statusCode).toBe(403)
+  })
+})
