@@ -10,17 +10,20 @@ export const PERMISSIONS = [
   'archive.import',
   'archive.reveal',
   'tags.manage',
+  'diary.write',
+  'diary.review',
+  'visits.manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage'],
-  leader: ['archive.read', 'archive.reveal'],
-  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal'],
-  dept_handler: ['archive.read'],
-  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal'],
-  grid_worker: ['archive.read', 'archive.write'],
-  stationed_cadre: ['archive.read', 'archive.write'],
+  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage'],
+  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review'],
+  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review'],
+  dept_handler: ['archive.read', 'diary.write'],
+  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write'],
+  grid_worker: ['archive.read', 'archive.write', 'diary.write'],
+  stationed_cadre: ['archive.read', 'archive.write', 'diary.write'],
   // Volunteers see tasks, not residents' files.
   volunteer: [],
 }

@@ -243,6 +243,68 @@ export interface ImportJobsTable {
   finished_at: Date | null
 }
 
+export interface DiaryEntriesTable {
+  id: Generated<string>
+  client_id: string
+  content_hash: string
+  kind: 'village' | 'community' | 'enterprise'
+  author_id: string
+  region_id: number
+  household_id: string | null
+  person_id: string | null
+  enterprise_id: string | null
+  occurred_at: Timestamp
+  text: string
+  mood: string | null
+  urgency: Generated<'normal' | 'urgent' | 'emergency'>
+  lat: number | null
+  lng: number | null
+  location_source: Generated<'device' | 'household' | 'enterprise' | 'none'>
+  review: Generated<'none' | 'reviewed' | 'good_example'>
+  reviewed_by: string | null
+  reviewed_at: Date | null
+  created_at: Generated<Date>
+}
+export interface DiaryPhotosTable {
+  id: Generated<string>
+  entry_id: string
+  file_id: string
+  client_id: string
+  created_at: Generated<Date>
+}
+export interface DiaryConcernsTable {
+  id: Generated<string>
+  entry_id: string
+  position: number
+  text: string
+  case_id: string | null
+}
+export interface DiaryCommentsTable {
+  id: Generated<string>
+  entry_id: string
+  author_id: string
+  text: string
+  created_at: Generated<Date>
+}
+export interface VisitRulesTable {
+  id: Generated<number>
+  role: string
+  station: string | null
+  measure: 'visits' | 'household_share' | 'all_households'
+  period: 'week' | 'month' | 'half_year' | 'year'
+  target: number
+  description: string
+  active: Generated<boolean>
+}
+export interface VisitDaysTable {
+  id: Generated<string>
+  region_id: number
+  date: string
+  title: string
+  created_by: string | null
+  created_at: Generated<Date>
+}
+
 export interface DB {
   regions: RegionsTable
   units: UnitsTable
@@ -264,6 +326,12 @@ export interface DB {
   documents: DocumentsTable
   archive_history: ArchiveHistoryTable
   import_jobs: ImportJobsTable
+  diary_entries: DiaryEntriesTable
+  diary_photos: DiaryPhotosTable
+  diary_concerns: DiaryConcernsTable
+  diary_comments: DiaryCommentsTable
+  visit_rules: VisitRulesTable
+  visit_days: VisitDaysTable
 }
 
 export type RegionRow = Selectable<RegionsTable>
