@@ -13,17 +13,22 @@ export const PERMISSIONS = [
   'diary.write',
   'diary.review',
   'visits.manage',
+  'cases.raise',
+  'cases.dispatch',
+  'cases.supervise',
+  'cases.claim',
+  'categories.manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage'],
-  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review'],
-  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review'],
-  dept_handler: ['archive.read', 'diary.write'],
-  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write'],
-  grid_worker: ['archive.read', 'archive.write', 'diary.write'],
-  stationed_cadre: ['archive.read', 'archive.write', 'diary.write'],
+  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'categories.manage'],
+  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim'],
+  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch'],
+  dept_handler: ['archive.read', 'diary.write', 'cases.raise'],
+  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch'],
+  grid_worker: ['archive.read', 'archive.write', 'diary.write', 'cases.raise'],
+  stationed_cadre: ['archive.read', 'archive.write', 'diary.write', 'cases.raise'],
   // Volunteers see tasks, not residents' files.
   volunteer: [],
 }

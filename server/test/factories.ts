@@ -91,3 +91,27 @@ export async function makeUser(
     .execute()
   return { id: user.id, phone, password: TEST_PASSWORD, token, auth: { authorization: `Bearer ${token}` } }
 }
+
+/** The Actor a service sees for a user (as the auth hook builds it), for tests that call services directly. */
+export async function actorFor(db: Kysely<DB>, userId: string): Promise<import('../src/platform/policy.ts').Actor> {
+  const u = await db
+    .selectFrom('users as u')
+    .innerJoin('regions as r', 'r.id', 'u.region_id')
+    .select(['u.id', 'u.name', 'u.phone', 'u.roles', 'u.unit_id', 'u.station', 'r.id as region_id', 'r.code', 'r.name as region_name', 'r.level', 'r.path'])
+    .where('u.id', '=', userId)
+    .executeTakeFirstOrThrow()
+  return {
+    userId: u.id,
+    sessionId: '',
+    name: u.name,
+    phone: u.phone,
+    roles: u.roles as Role[],
+    regionId: u.region_id,
+    regionCode: u.code,
+    regionName: u.region_name,
+    regionLevel: u.level,
+    regionPath: u.path,
+    unitId: u.unit_id,
+    station: u.station,
+  }
+}

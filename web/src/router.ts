@@ -3,15 +3,18 @@ import type { Pinia } from 'pinia'
 import { decideNavigation, homeFor, type GuardMeta } from './guards.ts'
 import { useAuthStore } from './stores/auth.ts'
 import { i18n } from './i18n/index.ts'
+import { rolesWith } from './lib/archive/nav.ts'
 
 declare module 'vue-router' {
   interface RouteMeta extends GuardMeta {
     /** i18n key of the page title (document.title). */
     titleKey?: string
     /** Mobile tab bar entry this page belongs to (the tab bar only shows on these pages). */
-    tab?: 'home' | 'me'
+    tab?: 'home' | 'archive' | 'me'
   }
 }
+
+const ARCHIVE_READ = rolesWith('archive.read')
 
 export const routes: RouteRecordRaw[] = [
   {
@@ -41,6 +44,18 @@ export const routes: RouteRecordRaw[] = [
         name: 'm-home',
         component: () => import('./views/mobile/MobileHome.vue'),
         meta: { requiresAuth: true, tab: 'home', titleKey: 'nav.home' },
+      },
+      {
+        path: 'archive',
+        name: 'm-archive',
+        component: () => import('./views/mobile/archive/MobileArchive.vue'),
+        meta: { requiresAuth: true, roles: ARCHIVE_READ, tab: 'archive', titleKey: 'archive.mobile.title' },
+      },
+      {
+        path: 'archive/households/:id',
+        name: 'm-archive-household',
+        component: () => import('./views/mobile/archive/MobileHousehold.vue'),
+        meta: { requiresAuth: true, roles: ARCHIVE_READ, titleKey: 'nav.archiveHousehold' },
       },
       {
         path: 'me',
@@ -84,6 +99,52 @@ export const routes: RouteRecordRaw[] = [
         name: 'c-units',
         component: () => import('./views/console/UnitsPage.vue'),
         meta: { roles: ['admin'], titleKey: 'nav.units' },
+      },
+      {
+        path: 'archive',
+        redirect: '/console/archive/households',
+      },
+      {
+        path: 'archive/households',
+        name: 'c-archive-households',
+        component: () => import('./views/console/archive/HouseholdsPage.vue'),
+        meta: { roles: ARCHIVE_READ, titleKey: 'nav.archiveHouseholds' },
+      },
+      {
+        path: 'archive/households/:id',
+        name: 'c-archive-household',
+        component: () => import('./views/console/archive/HouseholdPage.vue'),
+        meta: { roles: ARCHIVE_READ, titleKey: 'nav.archiveHousehold' },
+      },
+      {
+        path: 'archive/persons',
+        name: 'c-archive-persons',
+        component: () => import('./views/console/archive/PersonsPage.vue'),
+        meta: { roles: ARCHIVE_READ, titleKey: 'nav.archivePersons' },
+      },
+      {
+        path: 'archive/enterprises',
+        name: 'c-archive-enterprises',
+        component: () => import('./views/console/archive/EnterprisesPage.vue'),
+        meta: { roles: ARCHIVE_READ, titleKey: 'nav.archiveEnterprises' },
+      },
+      {
+        path: 'archive/places',
+        name: 'c-archive-places',
+        component: () => import('./views/console/archive/PlacesPage.vue'),
+        meta: { roles: ARCHIVE_READ, titleKey: 'nav.archivePlaces' },
+      },
+      {
+        path: 'archive/tags',
+        name: 'c-archive-tags',
+        component: () => import('./views/console/archive/TagsPage.vue'),
+        meta: { roles: rolesWith('tags.manage'), titleKey: 'nav.archiveTags' },
+      },
+      {
+        path: 'archive/import',
+        name: 'c-archive-import',
+        component: () => import('./views/console/archive/ImportPage.vue'),
+        meta: { roles: rolesWith('archive.import'), titleKey: 'nav.archiveImport' },
       },
       {
         path: '403',

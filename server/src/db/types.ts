@@ -305,6 +305,107 @@ export interface VisitDaysTable {
   created_at: Generated<Date>
 }
 
+export interface CategoriesTable {
+  id: Generated<number>
+  code: string
+  name: string
+  parent_id: number | null
+  default_level: 'grid' | 'village' | 'town' | 'county'
+  default_unit_id: string | null
+  normal_days: number
+  urgent_days: number
+  emergency_hours: number
+  keywords: ColumnType<string[], string[] | undefined, string[]>
+  active: Generated<boolean>
+  sort: Generated<number>
+}
+export interface RoutingRulesTable {
+  id: Generated<number>
+  category_id: number
+  region_id: number
+  level: 'grid' | 'village' | 'town' | 'county'
+  unit_id: string | null
+}
+export interface CaseNumbersTable {
+  day: string
+  last: number
+}
+export interface CasesTable {
+  id: Generated<string>
+  number: string
+  client_id: string | null
+  channel: string
+  state: string
+  level: 'grid' | 'village' | 'town' | 'county'
+  region_id: number
+  category_id: number | null
+  urgency: Generated<'normal' | 'urgent' | 'emergency'>
+  title: string
+  description: string
+  reporter_kind: 'person' | 'named' | 'anonymous' | 'user'
+  reporter_person_id: string | null
+  reporter_user_id: string | null
+  reporter_name: string | null
+  reporter_phone_enc: string | null
+  reporter_phone_hash: string | null
+  reporter_phone_masked: string | null
+  tracking_code: string | null
+  lat: number | null
+  lng: number | null
+  unit_id: string | null
+  handler_id: string | null
+  dispatched_by_level: string | null
+  suggested_unit_id: string | null
+  due_at: Date | null
+  warn_at: Date | null
+  accept_due_at: Date | null
+  warned_at: Date | null
+  overdue_at: Date | null
+  paused_at: Date | null
+  extension_days: Generated<number>
+  pending_extension_days: number | null
+  supervision: 'normal' | 'yellow' | 'red' | null
+  claimed_by: string | null
+  merged_into: string | null
+  rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied' | null
+  reopen_count: Generated<number>
+  diary_entry_id: string | null
+  replied_at: Date | null
+  closed_at: Date | null
+  created_by: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+  version: Generated<number>
+}
+export interface CaseEventsTable {
+  id: Generated<string>
+  case_id: string
+  action: string
+  actor_id: string | null
+  at: Generated<Date>
+  from_state: string | null
+  to_state: string | null
+  note: string | null
+  data: Json
+}
+export interface CaseFilesTable {
+  id: Generated<string>
+  case_id: string
+  event_id: string | null
+  file_id: string
+  created_at: Generated<Date>
+}
+export interface NotificationsTable {
+  id: Generated<string>
+  user_id: string
+  kind: string
+  title: string
+  body: string | null
+  case_id: string | null
+  read_at: Date | null
+  created_at: Generated<Date>
+}
+
 export interface DB {
   regions: RegionsTable
   units: UnitsTable
@@ -332,6 +433,13 @@ export interface DB {
   diary_comments: DiaryCommentsTable
   visit_rules: VisitRulesTable
   visit_days: VisitDaysTable
+  categories: CategoriesTable
+  routing_rules: RoutingRulesTable
+  case_numbers: CaseNumbersTable
+  cases: CasesTable
+  case_events: CaseEventsTable
+  case_files: CaseFilesTable
+  notifications: NotificationsTable
 }
 
 export type RegionRow = Selectable<RegionsTable>

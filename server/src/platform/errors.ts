@@ -56,7 +56,7 @@ export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
     if (err instanceof AppError) {
       if (err.headers) reply.headers(err.headers)
-      return reply.status(err.status).send(errorBody(err.code, err.message, err.details))
+      return reply.status(err.status).send(errorBody(ERROR_CODES[err.code] ?? err.code, err.message, err.details))
     }
     const fe = err as FastifyError & { validationContext?: string }
     if (fe.validation) {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration'
 import * as foundation from './20261121000000_foundation.ts'
 import * as archive from './20261122000000_archive.ts'
 import * as diary from './20261123000000_diary.ts'
+import * as cases from './20261124000000_cases.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261121000000_foundation': foundation,
   '20261122000000_archive': archive,
   '20261123000000_diary': diary,
+  '20261124000000_cases': cases,
 }

@@ -1,0 +1,228 @@
+import Type from 'typebox'
+import { IsoDateTime, RegionCodeSchema, UuidSchema } from './schemas.ts'
+
+export const CASE_CHANNELS = ['diary', 'qr', 'hotline', 'open311', 'import', 'platform', 'walk_in'] as const
+export const CASE_URGENCIES = ['normal', 'urgent', 'emergency'] as const
+export const CASE_LEVELS = ['grid', 'village', 'town', 'county'] as const
+export type CaseLevel = (typeof CASE_LEVELS)[number]
+export const CASE_STATES = ['new', 'dispatched', 'accepted', 'replied', 'closed', 'returned', 'extension_requested', 'escalated', 'reopened', 'rejected', 'merged'] as const
+export type CaseState = (typeof CASE_STATES)[number]
+export const CASE_ACTIONS = [
+  'dispatch',
+  'accept',
+  'return',
+  'transfer',
+  'extend',
+  'approve_extension',
+  'escalate',
+  'claim',
+  'urge',
+  'supervise',
+  'reply',
+  'rate',
+  'reopen',
+  'merge',
+  'reject',
+  'resolve_on_spot',
+] as const
+export type CaseAction = (typeof CASE_ACTIONS)[number]
+export const SUPERVISION_LEVELS = ['normal', 'yellow', 'red'] as const
+export const RATINGS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const
+export const CASE_QUEUES = ['to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'supervised_by_me', 'to_dispatch', 'mine'] as const
+
+/** The default taxonomy's top level (codes fixed by the cases issue). */
+export const TOP_CATEGORIES = [
+  ['traffic', '道路交通'],
+  ['housing', '住房建设与物业'],
+  ['environment', '环境卫生'],
+  ['utilities', '水电气'],
+  ['agriculture', '农业农村'],
+  ['dispute', '矛盾纠纷'],
+  ['welfare', '社会保障与养老'],
+  ['health', '医疗卫生'],
+  ['education', '教育与未成年人'],
+  ['enterprise', '企业服务'],
+  ['labor', '劳动就业'],
+  ['safety', '治安与安全'],
+  ['other', '咨询与其他'],
+] as const
+
+const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()])
+const LevelSchema = Type.Enum(CASE_LEVELS)
+
+export const CategorySchema = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  parentCode: Nullable(Type.String()),
+  defaultLevel: LevelSchema,
+  defaultUnitId: Nullable(UuidSchema),
+  /** Working days per urgency; emergency in hours. */
+  limits: Type.Object({ normalDays: Type.Integer(), urgentDays: Type.Integer(), emergencyHours: Type.Integer() }),
+  keywords: Type.Array(Type.String()),
+  active: Type.Boolean(),
+})
+export type Category = Type.Static<typeof CategorySchema>
+export const CreateCategoryBody = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z][a-z0-9_.]{1,40}$' }),
+    name: Type.String({ minLength: 1, maxLength: 40 }),
+    parentCode: Type.Optional(Nullable(Type.String())),
+    defaultLevel: LevelSchema,
+    defaultUnitId: Type.Optional(Nullable(UuidSchema)),
+    limits: Type.Object(
+      { normalDays: Type.Integer({ minimum: 1, maximum: 60 }), urgentDays: Type.Integer({ minimum: 1, maximum: 30 }), emergencyHours: Type.Integer({ minimum: 1, maximum: 72 }) },
+      { additionalProperties: false },
+    ),
+    keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+)
+export const UpdateCategoryBody = Type.Partial(Type.Omit(CreateCategoryBody, ['code']), { additionalProperties: false, minProperties: 1 })
+
+export const RoutingRuleSchema = Type.Object({
+  id: Type.Integer(),
+  categoryCode: Type.String(),
+  regionCode: Type.String(),
+  level: LevelSchema,
+  unitId: Nullable(UuidSchema),
+  unitName: Nullable(Type.String()),
+})
+export const CreateRoutingRuleBody = Type.Object(
+  { categoryCode: Type.String(), regionCode: RegionCodeSchema, level: LevelSchema, unitId: Type.Optional(Nullable(UuidSchema)) },
+  { additionalProperties: false },
+)
+
+export const CaseEventSchema = Type.Object({
+  id: Type.String(),
+  action: Type.String(),
+  actor: Nullable(Type.Object({ id: UuidSchema, name: Type.String() })),
+  at: IsoDateTime,
+  fromState: Nullable(Type.String()),
+  toState: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown()),
+})
+export type CaseEvent = Type.Static<typeof CaseEventSchema>
+
+export const CaseSchema = Type.Object({
+  id: UuidSchema,
+  number: Type.String(),
+  channel: Type.Enum(CASE_CHANNELS),
+  state: Type.Enum(CASE_STATES),
+  level: LevelSchema,
+  regionCode: Type.String(),
+  regionName: Type.String(),
+  category: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  urgency: Type.Enum(CASE_URGENCIES),
+  title: Type.String(),
+  description: Type.String(),
+  reporter: Type.Object({
+    kind: Type.Enum(['person', 'named', 'anonymous', 'user'] as const),
+    name: Nullable(Type.String()),
+    phone: Nullable(Type.String()),
+    personId: Nullable(UuidSchema),
+  }),
+  lat: Nullable(Type.Number()),
+  lng: Nullable(Type.Number()),
+  unit: Nullable(Type.Object({ id: UuidSchema, name: Type.String() })),
+  handler: Nullable(Type.Object({ id: UuidSchema, name: Type.String() })),
+  suggestedUnit: Nullable(Type.Object({ id: UuidSchema, name: Type.String(), level: LevelSchema })),
+  dueAt: Nullable(IsoDateTime),
+  warnAt: Nullable(IsoDateTime),
+  warned: Type.Boolean(),
+  overdue: Type.Boolean(),
+  paused: Type.Boolean(),
+  extensionDays: Type.Integer(),
+  supervision: Nullable(Type.Enum(SUPERVISION_LEVELS)),
+  claimedBy: Nullable(Type.Object({ id: UuidSchema, name: Type.String() })),
+  mergedInto: Nullable(UuidSchema),
+  rating: Nullable(Type.Enum(RATINGS)),
+  reopenCount: Type.Integer(),
+  diaryEntryId: Nullable(UuidSchema),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  closedAt: Nullable(IsoDateTime),
+})
+export type Case = Type.Static<typeof CaseSchema>
+export const CaseDetailSchema = Type.Object({ ...CaseSchema.properties, events: Type.Array(CaseEventSchema), allowedActions: Type.Array(Type.String()) })
+export type CaseDetail = Type.Static<typeof CaseDetailSchema>
+
+export const CreateCaseBody = Type.Object(
+  {
+    channel: Type.Optional(Type.Enum(CASE_CHANNELS)),
+    regionCode: RegionCodeSchema,
+    categoryCode: Type.Optional(Nullable(Type.String())),
+    urgency: Type.Optional(Type.Enum(CASE_URGENCIES)),
+    title: Type.String({ minLength: 1, maxLength: 100 }),
+    description: Type.String({ minLength: 1, maxLength: 5000 }),
+    reporter: Type.Optional(
+      Type.Object(
+        {
+          personId: Type.Optional(Nullable(UuidSchema)),
+          name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 40 }))),
+          phone: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
+          anonymous: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    lat: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
+    lng: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
+    /** Raise the case from a diary entry's concern (一键转事项). */
+    diaryConcernId: Type.Optional(UuidSchema),
+    /** Idempotent intake from phones and other systems. */
+    clientId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+)
+export type CreateCase = Type.Static<typeof CreateCaseBody>
+
+export const CaseListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Enum(CASE_STATES)),
+    queue: Type.Optional(Type.Enum(CASE_QUEUES)),
+    regionCode: Type.Optional(RegionCodeSchema),
+    categoryCode: Type.Optional(Type.String({ maxLength: 60 })),
+    overdue: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  },
+  { additionalProperties: false },
+)
+export const CaseListSchema = Type.Object({ items: Type.Array(CaseSchema), total: Type.Integer() })
+
+/** One body schema per action (checked by the service before anything else). */
+export const ACTION_BODIES = {
+  dispatch: Type.Object(
+    { unitId: UuidSchema, handlerId: Type.Optional(Nullable(UuidSchema)), level: Type.Optional(LevelSchema), note: Type.Optional(Type.String({ maxLength: 1000 })) },
+    { additionalProperties: false },
+  ),
+  accept: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+  return: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  transfer: Type.Object({ unitId: UuidSchema, reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  extend: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 10 }), reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  approve_extension: Type.Object({ approved: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+  escalate: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  claim: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+  urge: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+  supervise: Type.Object({ level: Type.Enum(SUPERVISION_LEVELS), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+  reply: Type.Object({ result: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }),
+  rate: Type.Object({ rating: Type.Enum(RATINGS), comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+  reopen: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }), escalate: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  merge: Type.Object({ intoCaseId: UuidSchema, note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+  reject: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }), kind: Type.Enum(['spam', 'not_government', 'duplicate', 'other'] as const) }, { additionalProperties: false }),
+  resolve_on_spot: Type.Object({ result: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }),
+} as const satisfies Record<CaseAction, Type.TSchema>
+
+export const NotificationSchema = Type.Object({
+  id: UuidSchema,
+  kind: Type.String(),
+  title: Type.String(),
+  body: Nullable(Type.String()),
+  caseId: Nullable(UuidSchema),
+  readAt: Nullable(IsoDateTime),
+  createdAt: IsoDateTime,
+})
+export type Notification = Type.Static<typeof NotificationSchema>

@@ -1,0 +1,309 @@
+import { type Insertable, type Kysely, type SqlBool, sql, type Transaction, type Updateable } from 'kysely'
+import type { CasesTable, DB } from '../../db/types.ts'
+import { type Scope, whereInScope } from '../../platform/policy.ts'
+import { escapeLike } from '../regions/regions.repository.ts'
+
+type Executor = Kysely<DB> | Transaction<DB>
+
+// ---- categories and routing ----------------------------------------------------------
+export async function listCategories(db: Executor) {
+  return db
+    .selectFrom('categories as c')
+    .leftJoin('categories as p', 'p.id', 'c.parent_id')
+    .selectAll('c')
+    .select('p.code as parent_code')
+    .orderBy('c.sort')
+    .orderBy('c.id')
+    .execute()
+}
+
+export async function findCategoryByCode(db: Executor, code: string) {
+  return db
+    .selectFrom('categories as c')
+    .leftJoin('categories as p', 'p.id', 'c.parent_id')
+    .selectAll('c')
+    .select('p.code as parent_code')
+    .where('c.code', '=', code)
+    .executeTakeFirst()
+}
+
+export async function findCategory(db: Executor, id: number) {
+  return db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function insertCategory(db: Executor, row: Insertable<DB['categories']>) {
+  return db.insertInto('categories').values(row).returning('id').executeTakeFirstOrThrow()
+}
+
+export async function updateCategory(db: Executor, id: number, patch: Updateable<DB['categories']>) {
+  await db.updateTable('categories').set(patch).where('id', '=', id).execute()
+}
+
+export async function listRoutingRules(db: Executor) {
+  return db
+    .selectFrom('routing_rules as rr')
+    .innerJoin('categories as c', 'c.id', 'rr.category_id')
+    .innerJoin('regions as r', 'r.id', 'rr.region_id')
+    .leftJoin('units as u', 'u.id', 'rr.unit_id')
+    .select(['rr.id', 'rr.level', 'rr.unit_id', 'c.code as category_code', 'r.code as region_code', 'r.path as region_path', 'u.name as unit_name'])
+    .orderBy('c.code')
+    .orderBy('r.path')
+    .execute()
+}
+
+export async function upsertRoutingRule(db: Executor, row: { categoryId: number; regionId: number; level: string; unitId: string | null }) {
+  return db
+    .insertInto('routing_rules')
+    .values({ category_id: row.categoryId, region_id: row.regionId, level: row.level as 'town', unit_id: row.unitId })
+    .onConflict((oc) => oc.columns(['category_id', 'region_id']).doUpdateSet({ level: row.level as 'town', unit_id: row.unitId }))
+    .returning('id')
+    .executeTakeFirstOrThrow()
+}
+
+/** The most specific rule for a category (or its parent) whose region contains the case's region. */
+export async function bestRoutingRule(db: Executor, categoryIds: number[], regionPath: string) {
+  if (categoryIds.length === 0) return undefined
+  return db
+    .selectFrom('routing_rules as rr')
+    .innerJoin('regions as r', 'r.id', 'rr.region_id')
+    .leftJoin('units as u', 'u.id', 'rr.unit_id')
+    .select(['rr.level', 'rr.unit_id', 'u.name as unit_name', 'rr.category_id'])
+    .where('rr.category_id', 'in', categoryIds)
+    .where(sql<SqlBool>`${regionPath} like r.path || '%'`)
+    .orderBy('r.depth', 'desc')
+    .orderBy(sql`array_position(${sql.val(categoryIds)}::int[], rr.category_id)`)
+    .limit(1)
+    .executeTakeFirst()
+}
+
+// ---- cases -------------------------------------------------------------------------
+/** Next human number of the day: MQ-YYYYMMDD-NNNN (more than 9,999 a day widens the counter). */
+export async function nextCaseNumber(db: Executor, day: string) {
+  const row = await db
+    .insertInto('case_numbers')
+    .values({ day, last: 1 })
+    .onConflict((oc) => oc.column('day').doUpdateSet({ last: sql`case_numbers.last + 1` }))
+    .returning('last')
+    .executeTakeFirstOrThrow()
+  return `MQ-${day}-${String(row.last).padStart(4, '0')}`
+}
+
+const caseBase = (db: Executor) =>
+  db
+    .selectFrom('cases as c')
+    .innerJoin('regions as r', 'r.id', 'c.region_id')
+    .leftJoin('categories as cat', 'cat.id', 'c.category_id')
+    .leftJoin('units as un', 'un.id', 'c.unit_id')
+    .leftJoin('users as h', 'h.id', 'c.handler_id')
+    .leftJoin('units as su', 'su.id', 'c.suggested_unit_id')
+    .leftJoin('users as cl', 'cl.id', 'c.claimed_by')
+    .selectAll('c')
+    .select([
+      'r.code as region_code',
+      'r.name as region_name',
+      'r.path as region_path',
+      'cat.code as category_code',
+      'cat.name as category_name',
+      'un.name as unit_name',
+      'h.name as handler_name',
+      'su.name as suggested_unit_name',
+      'cl.name as claimed_by_name',
+    ])
+
+export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>
+
+export async function findCase(db: Executor, id: string) {
+  return caseBase(db).where('c.id', '=', id).executeTakeFirst()
+}
+
+/** Lock the case row for the rest of the transaction (two handlers accepting at once: one waits, then sees the new state). */
+export async function lockCase(db: Transaction<DB>, id: string) {
+  await sql`select 1 from cases where id = ${id} for update`.execute(db)
+}
+
+export async function findCaseByClientId(db: Executor, userId: string, clientId: string) {
+  return db.selectFrom('cases').select('id').where('created_by', '=', userId).where('client_id', '=', clientId).executeTakeFirst()
+}
+
+export interface CaseFilter {
+  regionPath?: string
+  state?: string
+  states?: string[]
+  categoryIds?: number[]
+  overdue?: boolean
+  q?: string
+  unitOrHandler?: { unitId: string | null; userId: string }
+  warnedNotOverdue?: boolean
+  supervisedBy?: string
+  reporterUserId?: string
+  ratingMissing?: boolean
+  limit: number
+  offset: number
+}
+
+export async function listCases(db: Executor, scope: Scope & { userId: string }, f: CaseFilter) {
+  let q = caseBase(db).where((eb) =>
+    eb.or([whereInScope(eb, scope, 'r.path', 'c.unit_id'), eb('c.handler_id', '=', scope.userId), eb('c.claimed_by', '=', scope.userId)]),
+  )
+  if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
+  if (f.state) q = q.where('c.state', '=', f.state)
+  if (f.states) q = q.where('c.state', 'in', f.states)
+  if (f.categoryIds) q = q.where('c.category_id', 'in', f.categoryIds)
+  if (f.overdue !== undefined) q = q.where('c.overdue_at', f.overdue ? 'is not' : 'is', null)
+  if (f.warnedNotOverdue) q = q.where('c.warned_at', 'is not', null).where('c.overdue_at', 'is', null)
+  if (f.q) {
+    const like = `%${escapeLike(f.q)}%`
+    q = q.where((eb) => eb.or([eb('c.title', 'like', like), eb('c.number', 'like', like)]))
+  }
+  if (f.unitOrHandler) {
+    const { unitId, userId } = f.unitOrHandler
+    q = q.where((eb) => eb.or([eb('c.handler_id', '=', userId), eb('c.claimed_by', '=', userId), ...(unitId ? [eb('c.unit_id', '=', unitId)] : [])]))
+  }
+  if (f.supervisedBy) q = q.where(sql<SqlBool>`exists (select 1 from case_events e where e.case_id = c.id and e.action = 'supervise' and e.actor_id = ${f.supervisedBy})`)
+  if (f.reporterUserId) q = q.where('c.reporter_user_id', '=', f.reporterUserId)
+  if (f.ratingMissing) q = q.where('c.rating', 'is', null)
+  const [items, total] = await Promise.all([
+    q.orderBy('c.due_at', (ob) => ob.asc().nullsLast()).orderBy('c.created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
+    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items, total: total.n }
+}
+
+export async function insertCase(db: Executor, row: Insertable<CasesTable>) {
+  return db.insertInto('cases').values(row).returning('id').executeTakeFirstOrThrow()
+}
+
+export async function updateCase(db: Executor, id: string, patch: Updateable<CasesTable>) {
+  await db
+    .updateTable('cases')
+    .set({ ...patch, updated_at: sql`now()` as any, version: sql`version + 1` as any })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function insertEvent(
+  db: Executor,
+  row: { caseId: string; action: string; actorId: string | null; from: string | null; to: string | null; note?: string | null; data?: Record<string, unknown>; at?: Date },
+) {
+  return db
+    .insertInto('case_events')
+    .values({
+      case_id: row.caseId,
+      action: row.action,
+      actor_id: row.actorId,
+      from_state: row.from,
+      to_state: row.to,
+      note: row.note ?? null,
+      data: JSON.stringify(row.data ?? {}),
+      ...(row.at ? { at: row.at } : {}),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+}
+
+export async function eventsOf(db: Executor, caseId: string) {
+  return db
+    .selectFrom('case_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .select(['e.id', 'e.action', 'e.actor_id', 'u.name as actor_name', 'e.at', 'e.from_state', 'e.to_state', 'e.note', 'e.data'])
+    .where('e.case_id', '=', caseId)
+    .orderBy('e.id')
+    .execute()
+}
+
+export async function lastEvent(db: Executor, caseId: string, actions: string[]) {
+  return db
+    .selectFrom('case_events')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .where('action', 'in', actions)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export async function casesMergedInto(db: Executor, id: string) {
+  return db.selectFrom('cases').select(['id', 'reporter_user_id', 'state']).where('merged_into', '=', id).execute()
+}
+
+export async function unitMembers(db: Executor, unitId: string) {
+  return (await db.selectFrom('users').select('id').where('unit_id', '=', unitId).where('active', '=', true).execute()).map((u) => u.id)
+}
+
+/** Users who dispatch at a level region: in that region itself with a dispatching role. */
+export async function dispatchersAt(db: Executor, regionPath: string) {
+  const rows = await db
+    .selectFrom('users as u')
+    .innerJoin('regions as r', 'r.id', 'u.region_id')
+    .select('u.id')
+    .where('r.path', '=', regionPath)
+    .where('u.active', '=', true)
+    .where(sql<SqlBool>`u.roles && array['admin', 'leader', 'town_handler', 'village_cadre']::text[]`)
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+export async function regionByPath(db: Executor, path: string) {
+  return db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('path', '=', path).executeTakeFirst()
+}
+
+export async function findUserLite(db: Executor, id: string) {
+  return db
+    .selectFrom('users as u')
+    .innerJoin('regions as r', 'r.id', 'u.region_id')
+    .select(['u.id', 'u.name', 'u.unit_id', 'u.active', 'r.path'])
+    .where('u.id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function findUnitLite(db: Executor, id: string) {
+  return db.selectFrom('units as n').innerJoin('regions as r', 'r.id', 'n.region_id').select(['n.id', 'n.name', 'r.path']).where('n.id', '=', id).executeTakeFirst()
+}
+
+/** Open cases whose warning or deadline has passed at `now` (paused clocks excluded). */
+export async function casesPastTimes(db: Executor, now: Date) {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'state', 'due_at', 'warn_at', 'warned_at', 'overdue_at', 'accept_due_at', 'handler_id', 'unit_id', 'level', 'region_id', 'number', 'title'])
+    .where('state', 'in', ['dispatched', 'accepted'])
+    .where('paused_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('warn_at', '<=', now), eb('warned_at', 'is', null)]),
+        eb.and([eb('due_at', '<=', now), eb('overdue_at', 'is', null)]),
+        eb.and([eb('state', '=', 'dispatched'), eb('accept_due_at', '<=', now)]),
+      ]),
+    )
+    .execute()
+}
+
+export async function unratedReplied(db: Executor, before: Date) {
+  return db.selectFrom('cases').select(['id', 'state']).where('state', '=', 'replied').where('rating', 'is', null).where('replied_at', '<=', before).execute()
+}
+
+export async function acceptWarningSent(db: Executor, caseId: string, since: Date) {
+  return !!(await db.selectFrom('case_events').select('id').where('case_id', '=', caseId).where('action', '=', 'accept_overdue').where('at', '>=', since).executeTakeFirst())
+}
+
+// ---- notifications -----------------------------------------------------------------
+export async function insertNotifications(db: Executor, rows: { userId: string; kind: string; title: string; body: string | null; caseId: string | null }[]) {
+  if (rows.length === 0) return []
+  return db
+    .insertInto('notifications')
+    .values(rows.map((r) => ({ user_id: r.userId, kind: r.kind, title: r.title, body: r.body, case_id: r.caseId })))
+    .returningAll()
+    .execute()
+}
+
+export async function listNotifications(db: Executor, userId: string, unreadOnly: boolean, limit: number) {
+  let q = db.selectFrom('notifications').selectAll().where('user_id', '=', userId)
+  if (unreadOnly) q = q.where('read_at', 'is', null)
+  return q.orderBy('created_at', 'desc').limit(limit).execute()
+}
+
+export async function markRead(db: Executor, userId: string, ids: string[] | 'all') {
+  let q = db.updateTable('notifications').set({ read_at: sql`now()` as any }).where('user_id', '=', userId).where('read_at', 'is', null)
+  if (ids !== 'all') q = q.where('id', 'in', ids.length ? ids : ['00000000-0000-0000-0000-000000000000'])
+  const res = await q.executeTakeFirst()
+  return Number(res.numUpdatedRows)
+}

@@ -1,0 +1,654 @@
+import { randomBytes } from 'node:crypto'
+import {
+  ACTION_BODIES,
+  CASE_ACTIONS,
+  type Case,
+  type CaseAction,
+  type CaseDetail,
+  type CaseLevel,
+  CASE_LEVELS,
+  type CaseListQuery,
+  type CaseState,
+  type CreateCase,
+  maskPhone,
+  phoneProblem,
+} from '@minqing/common'
+import type { Kysely, Transaction } from 'kysely'
+import type { Static } from 'typebox'
+import Value from 'typebox/value'
+import type { DB } from '../../db/types.ts'
+import type { FieldCrypto } from '../../platform/crypto.ts'
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import type { EventBus } from '../../platform/events.ts'
+import { type Actor, assertVisible, hasPermission, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { addWorkingDays, cnDate, workingDaysBetween } from '../../platform/workdays.ts'
+import type { RegionsService } from '../regions/regions.service.ts'
+import * as repo from './cases.repository.ts'
+import type { Notifier, OutgoingNotification } from './notifier.ts'
+
+type Trx = Transaction<DB>
+type Row = repo.CaseRow
+type Patch = Parameters<typeof repo.updateCase>[2]
+
+export interface CaseTimingConfig {
+  /** Warning at this share of the time limit (the cases issue says 70 %). */
+  warnShare: number
+  /** Replied cases nobody rated close by themselves after this many days. */
+  autoCloseDays: number
+  /** A handler may return a case within this many working days of receiving it. */
+  returnWindowDays: number
+  maxExtensionDays: number
+  defaultLimits: { normalDays: number; urgentDays: number; emergencyHours: number }
+}
+
+export const DEFAULT_TIMING: CaseTimingConfig = {
+  warnShare: 0.7,
+  autoCloseDays: 7,
+  returnWindowDays: 2,
+  maxExtensionDays: 10,
+  defaultLimits: { normalDays: 10, urgentDays: 5, emergencyHours: 24 },
+}
+
+const OPEN: CaseState[] = ['new', 'dispatched', 'accepted', 'returned', 'extension_requested', 'escalated', 'reopened']
+const LEVEL_DEPTH: Record<CaseLevel, number> = { county: 1, town: 2, village: 3, grid: 4 }
+const levelIndex = (l: string) => CASE_LEVELS.indexOf(l as CaseLevel)
+const nextLevel = (l: CaseLevel): CaseLevel | undefined => CASE_LEVELS[levelIndex(l) + 1]
+
+/** The region that handles a case at a level: the case region's ancestor at that depth. */
+export function levelRegionPath(casePath: string, level: CaseLevel): string {
+  const codes = casePath.split('/').filter(Boolean)
+  return '/' + codes.slice(0, Math.min(codes.length, LEVEL_DEPTH[level] + 1)).join('/') + '/'
+}
+
+const villagePath = (path: string) => levelRegionPath(path, 'village')
+
+interface Outcome {
+  to: CaseState
+  patch?: Patch
+  note?: string | null
+  data?: Record<string, unknown>
+  notify?: { who: ('handler' | 'dispatchers' | 'reporter' | 'unit')[]; title: string; kind?: string }
+  after?: (trx: Trx, eventId: string) => Promise<OutgoingNotification[]>
+}
+
+interface ActionDef {
+  from: CaseState[]
+  /** Who may, as a sentence for the 403 message. */
+  who: string
+  allowed(actor: Actor, c: Row): boolean
+}
+
+export class CasesService {
+  private actions: Record<CaseAction, ActionDef>
+
+  constructor(
+    private db: Kysely<DB>,
+    private crypto: FieldCrypto,
+    private regions: RegionsService,
+    private notifier: Notifier,
+    private bus: EventBus,
+    private timing: CaseTimingConfig = DEFAULT_TIMING,
+  ) {
+    const dispatcher = (a: Actor, c: Row) => this.isDispatcher(a, c)
+    const handler = (a: Actor, c: Row) => this.isHandler(a, c)
+    const supervisor = (a: Actor) => hasPermission(a, 'cases.supervise')
+    this.actions = {
+      dispatch: { from: ['new', 'returned', 'escalated', 'reopened'], who: '本级交办人', allowed: dispatcher },
+      accept: { from: ['dispatched'], who: '承办单位或承办人', allowed: handler },
+      return: { from: ['dispatched'], who: '承办单位或承办人', allowed: handler },
+      transfer: { from: ['dispatched', 'accepted'], who: '本级交办人', allowed: dispatcher },
+      extend: { from: ['accepted'], who: '承办人', allowed: handler },
+      approve_extension: { from: ['extension_requested'], who: '交办层级的交办人', allowed: dispatcher },
+      escalate: { from: ['new', 'dispatched', 'accepted', 'returned', 'reopened', 'escalated'], who: '本级交办人或承办人', allowed: (a, c) => dispatcher(a, c) || handler(a, c) || (c.state === 'new' && c.created_by === a.userId) },
+      claim: { from: ['new', 'escalated', 'reopened', 'returned', 'dispatched', 'accepted'], who: '领导', allowed: (a) => hasPermission(a, 'cases.claim') },
+      urge: { from: OPEN, who: '领导或本级交办人', allowed: (a, c) => supervisor(a) || dispatcher(a, c) },
+      supervise: { from: OPEN, who: '领导', allowed: supervisor },
+      reply: { from: ['accepted'], who: '承办人', allowed: handler },
+      rate: { from: ['replied'], who: '反映人', allowed: (a, c) => c.reporter_user_id === a.userId },
+      reopen: { from: ['replied'], who: '反映人或本级交办人', allowed: (a, c) => c.reporter_user_id === a.userId || dispatcher(a, c) },
+      merge: { from: ['new', 'dispatched', 'escalated', 'reopened'], who: '本级交办人', allowed: dispatcher },
+      reject: { from: ['new', 'escalated', 'reopened'], who: '本级交办人', allowed: dispatcher },
+      resolve_on_spot: {
+        from: ['new'],
+        who: '在网格或村社当场处理的上报人',
+        allowed: (a, c) => c.created_by === a.userId && hasPermission(a, 'cases.raise') && (c.level === 'grid' || c.level === 'village'),
+      },
+    }
+  }
+
+  // ---- who is who --------------------------------------------------------------------
+  /** At or above the region that handles the case at its current level, with a dispatching role. */
+  isDispatcher(actor: Actor, c: Row) {
+    return hasPermission(actor, 'cases.dispatch') && levelRegionPath(c.region_path, c.level).startsWith(actor.regionPath)
+  }
+
+  isHandler(actor: Actor, c: Row) {
+    return c.handler_id === actor.userId || c.claimed_by === actor.userId || (!!actor.unitId && c.unit_id === actor.unitId)
+  }
+
+  private visible(actor: Actor, c: Row | undefined): c is Row {
+    if (!c) return false
+    return pathInScope(scopeOf(actor), c.region_path) || this.isHandler(actor, c)
+  }
+
+  private async visibleCase(actor: Actor, id: string) {
+    const c = await repo.findCase(this.db, id)
+    if (!this.visible(actor, c)) throw notFound('事项')
+    return c
+  }
+
+  // ---- time ---------------------------------------------------------------------------
+  private async limits(categoryId: number | null, db: Kysely<DB> | Trx = this.db) {
+    const cat = categoryId ? await repo.findCategory(db, categoryId) : undefined
+    return cat ? { normalDays: cat.normal_days, urgentDays: cat.urgent_days, emergencyHours: cat.emergency_hours } : this.timing.defaultLimits
+  }
+
+  /** Due and warning times for a fresh clock starting now, in working days (emergencies in hours). */
+  /** Inside a transaction pass it: on PGlite a query outside the open transaction would wait for it forever. */
+  async clock(c: Pick<Row, 'category_id' | 'urgency'>, now: Date, db: Kysely<DB> | Trx = this.db) {
+    const l = await this.limits(c.category_id, db)
+    const due =
+      c.urgency === 'emergency' ? new Date(now.getTime() + l.emergencyHours * 3600_000) : addWorkingDays(now, c.urgency === 'urgent' ? l.urgentDays : l.normalDays)
+    const warn = new Date(now.getTime() + (due.getTime() - now.getTime()) * this.timing.warnShare)
+    return { due, warn }
+  }
+
+  // ---- create ---------------------------------------------------------------------------
+  async create(actor: Actor, body: CreateCase, now = new Date()): Promise<{ detail: CaseDetail; created: boolean }> {
+    requirePermission(actor, 'cases.raise')
+    if (body.clientId) {
+      const existing = await repo.findCaseByClientId(this.db, actor.userId, body.clientId)
+      if (existing) return { detail: await this.get(actor, existing.id), created: false }
+    }
+    const region = await this.regions.resolveForWrite(actor, body.regionCode)
+    if (!(CASE_LEVELS as readonly string[]).includes(region.level)) throw badRequest('INVALID_REGION_LEVEL', '事项须落在县(市)以下的区域', { level: region.level })
+    const category = body.categoryCode ? await repo.findCategoryByCode(this.db, body.categoryCode) : undefined
+    if (body.categoryCode && !category) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${body.categoryCode}`)
+
+    let reporter: { kind: 'person' | 'named' | 'anonymous' | 'user'; personId: string | null; name: string | null; phone: ReturnType<FieldCrypto['protect']> | null } = {
+      kind: 'user',
+      personId: null,
+      name: null,
+      phone: null,
+    }
+    const r = body.reporter
+    if (r?.personId) {
+      const person = await this.db
+        .selectFrom('persons as p')
+        .innerJoin('regions as pr', 'pr.id', 'p.region_id')
+        .select(['p.id', 'p.name', 'pr.path'])
+        .where('p.id', '=', r.personId)
+        .executeTakeFirst()
+      assertVisible(scopeOf(actor), person && { path: person.path }, '反映人')
+      reporter = { kind: 'person', personId: person!.id, name: person!.name, phone: null }
+    } else if (r?.anonymous) {
+      reporter = { kind: 'anonymous', personId: null, name: null, phone: null }
+    } else if (r?.name || r?.phone) {
+      if (r.phone && phoneProblem(r.phone)) throw badRequest('INVALID_PHONE', phoneProblem(r.phone)!)
+      reporter = { kind: 'named', personId: null, name: r.name ?? null, phone: r.phone ? this.crypto.protect(r.phone.replace(/\s+/g, ''), maskPhone) : null }
+    }
+
+    let concern: { id: string; entry_id: string; case_id: string | null } | undefined
+    if (body.diaryConcernId) {
+      const row = await this.db
+        .selectFrom('diary_concerns as dc')
+        .innerJoin('diary_entries as e', 'e.id', 'dc.entry_id')
+        .innerJoin('regions as er', 'er.id', 'e.region_id')
+        .select(['dc.id', 'dc.entry_id', 'dc.case_id', 'er.path'])
+        .where('dc.id', '=', body.diaryConcernId)
+        .executeTakeFirst()
+      assertVisible(scopeOf(actor), row && { path: row.path }, '日记中的诉求')
+      if (row!.case_id) throw conflict('CONCERN_ALREADY_RAISED', '该诉求已转为事项', { caseId: row!.case_id })
+      concern = row
+    }
+
+    const suggestion = category ? await this.suggest(category.id, category.parent_id, category.default_unit_id, region.path) : undefined
+    const id = await this.db.transaction().execute(async (trx) => {
+      const number = await repo.nextCaseNumber(trx, cnDate(now).replaceAll('-', ''))
+      const { id } = await repo.insertCase(trx, {
+        number,
+        client_id: body.clientId ?? null,
+        channel: concern ? 'diary' : (body.channel ?? 'walk_in'),
+        state: 'new',
+        level: region.level as CaseLevel,
+        region_id: region.id,
+        category_id: category?.id ?? null,
+        urgency: body.urgency ?? 'normal',
+        title: body.title,
+        description: body.description,
+        reporter_kind: reporter.kind,
+        reporter_person_id: reporter.personId,
+        reporter_user_id: actor.userId,
+        reporter_name: reporter.name,
+        reporter_phone_enc: reporter.phone?.enc ?? null,
+        reporter_phone_hash: reporter.phone?.hash ?? null,
+        reporter_phone_masked: reporter.phone?.masked ?? null,
+        tracking_code: randomBytes(6).toString('base64url').toUpperCase().replace(/[-_]/g, 'X'),
+        lat: body.lat ?? null,
+        lng: body.lng ?? null,
+        suggested_unit_id: suggestion?.unitId ?? null,
+        diary_entry_id: concern?.entry_id ?? null,
+        created_by: actor.userId,
+        created_at: now,
+      })
+      if (concern) await trx.updateTable('diary_concerns').set({ case_id: id }).where('id', '=', concern.id).execute()
+      await repo.insertEvent(trx, { caseId: id, action: 'create', actorId: actor.userId, from: null, to: 'new', at: now, data: { number, channel: concern ? 'diary' : (body.channel ?? 'walk_in'), suggestedUnitId: suggestion?.unitId ?? null, suggestedLevel: suggestion?.level ?? null } })
+      const row = (await repo.findCase(trx, id))!
+      const rows = await this.notifier.record(trx, await this.recipients(trx, row, ['dispatchers'], actor, { kind: 'case.new', title: `新事项待交办: ${body.title}` }))
+      return { id, rows }
+    })
+    await this.notifier.deliver(id.rows)
+    await this.bus.publish('case.created', { id: id.id, regionPath: region.path })
+    return { detail: await this.get(actor, id.id), created: true }
+  }
+
+  /** Routing: the most specific rule (region subtree × category or its parent), else the category's default unit. */
+  private async suggest(categoryId: number, parentId: number | null, defaultUnitId: string | null, regionPath: string) {
+    const rule = await repo.bestRoutingRule(this.db, [categoryId, ...(parentId ? [parentId] : [])], regionPath)
+    if (rule) return { unitId: rule.unit_id, level: rule.level }
+    return defaultUnitId ? { unitId: defaultUnitId, level: null } : undefined
+  }
+
+  // ---- read ---------------------------------------------------------------------------
+  async get(actor: Actor, id: string): Promise<CaseDetail> {
+    const c = await this.visibleCase(actor, id)
+    const events = await repo.eventsOf(this.db, id)
+    return {
+      ...toCase(c),
+      events: events.map((e) => ({
+        id: String(e.id),
+        action: e.action,
+        actor: e.actor_id ? { id: e.actor_id, name: e.actor_name ?? '' } : null,
+        at: e.at.toISOString(),
+        fromState: e.from_state,
+        toState: e.to_state,
+        note: e.note,
+        data: (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as Record<string, unknown>,
+      })),
+      allowedActions: CASE_ACTIONS.filter((a) => this.actions[a].from.includes(c.state as CaseState) && this.actions[a].allowed(actor, c)),
+    }
+  }
+
+  async list(actor: Actor, query: Static<typeof CaseListQuery>) {
+    let regionPath: string | undefined
+    if (query.regionCode) regionPath = `/${(await this.regions.get(actor, query.regionCode)).path.join('/')}/`
+    let categoryIds: number[] | undefined
+    if (query.categoryCode) {
+      const cat = await repo.findCategoryByCode(this.db, query.categoryCode)
+      if (!cat) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${query.categoryCode}`)
+      const all = await repo.listCategories(this.db)
+      categoryIds = [cat.id, ...all.filter((x) => x.parent_id === cat.id).map((x) => x.id)]
+    }
+    const f: repo.CaseFilter = { regionPath, state: query.state, categoryIds, overdue: query.overdue, q: query.q, limit: query.limit ?? 50, offset: query.offset ?? 0 }
+    const mine = { unitId: actor.unitId, userId: actor.userId }
+    switch (query.queue) {
+      case 'to_accept':
+        Object.assign(f, { states: ['dispatched'], unitOrHandler: mine })
+        break
+      case 'in_progress':
+        Object.assign(f, { states: ['accepted', 'extension_requested'], unitOrHandler: mine })
+        break
+      case 'due_soon':
+        Object.assign(f, { states: ['dispatched', 'accepted'], warnedNotOverdue: true })
+        break
+      case 'overdue':
+        Object.assign(f, { states: ['dispatched', 'accepted', 'extension_requested', 'returned'], overdue: true })
+        break
+      case 'to_rate':
+        Object.assign(f, { states: ['replied'], ratingMissing: true })
+        break
+      case 'supervised_by_me':
+        Object.assign(f, { supervisedBy: actor.userId, states: OPEN })
+        break
+      case 'to_dispatch':
+        Object.assign(f, { states: ['new', 'returned', 'escalated', 'reopened'] })
+        break
+      case 'mine':
+        Object.assign(f, { reporterUserId: actor.userId })
+        break
+    }
+    const { items, total } = await repo.listCases(this.db, { ...scopeOf(actor), userId: actor.userId }, f)
+    const visibleItems = query.queue === 'to_dispatch' ? items.filter((c) => this.isDispatcher(actor, c)) : items
+    return { items: visibleItems.map(toCase), total: query.queue === 'to_dispatch' ? visibleItems.length : total }
+  }
+
+  // ---- actions --------------------------------------------------------------------------
+  /**
+   * One action on one case, in one transaction with the case row locked: 404 when the case is out of the
+   * actor's sight, 400 for a bad body, 409 `invalid_transition` in a state that does not allow it, 403 for
+   * someone who may not do it. Every action writes its case_events row and notifies whom it concerns.
+   */
+  async act(actor: Actor, id: string, action: string, body: unknown, now = new Date()): Promise<CaseDetail> {
+    if (!(CASE_ACTIONS as readonly string[]).includes(action)) throw new AppError(404, 'ROUTE_NOT_FOUND', `没有这个操作: ${action}`)
+    const name = action as CaseAction
+    const schema = ACTION_BODIES[name]
+    const input = body ?? {}
+    if (!Value.Check(schema, input)) {
+      const details = [...Value.Errors(schema, input)].map((e) => ({ path: e.instancePath.replace(/^\//, ''), message: e.message }))
+      throw badRequest('VALIDATION_FAILED', `操作参数不合法: ${details.map((d) => `${d.path || '(body)'} ${d.message}`).join('; ')}`, details)
+    }
+    await this.visibleCase(actor, id)
+    const rows = await this.db.transaction().execute(async (trx) => {
+      await repo.lockCase(trx, id)
+      const c = (await repo.findCase(trx, id))!
+      const def = this.actions[name]
+      if (!def.from.includes(c.state as CaseState))
+        throw new AppError(409, 'INVALID_TRANSITION', `事项当前状态 ${c.state} 不能执行 ${name}`, { state: c.state, action: name, allowedFrom: def.from })
+      if (!def.allowed(actor, c)) throw forbidden(`只有${def.who}可以执行此操作`, { action: name })
+      const outcome = await this.run(trx, actor, c, name, input as never, now)
+      if (outcome.patch || outcome.to !== c.state) await repo.updateCase(trx, id, { ...(outcome.patch ?? {}), state: outcome.to })
+      const event = await repo.insertEvent(trx, { caseId: id, action: name, actorId: actor.userId, from: c.state, to: outcome.to, note: outcome.note ?? null, data: outcome.data, at: now })
+      const updated = (await repo.findCase(trx, id))!
+      const notes = outcome.notify ? await this.recipients(trx, updated, outcome.notify.who, actor, { kind: outcome.notify.kind ?? `case.${name}`, title: outcome.notify.title }) : []
+      const extra = outcome.after ? await outcome.after(trx, String(event.id)) : []
+      return this.notifier.record(trx, [...notes, ...extra])
+    })
+    await this.notifier.deliver(rows)
+    await this.bus.publish(`case.${name}`, { id, actorId: actor.userId })
+    return this.get(actor, id)
+  }
+
+  private async checkUnit(trx: Trx, actor: Actor, unitId: string) {
+    const unit = await repo.findUnitLite(trx, unitId)
+    if (!unit || !(pathInScope(scopeOf(actor), unit.path) || unit.id === actor.unitId)) throw badRequest('UNKNOWN_UNIT', '承办单位不存在或不在本人辖区', { unitId })
+    return unit
+  }
+
+  private async run(trx: Trx, actor: Actor, c: Row, action: CaseAction, body: any, now: Date): Promise<Outcome> {
+    const title = (what: string) => `${what}: ${c.number} ${c.title}`
+    switch (action) {
+      case 'dispatch': {
+        const unit = await this.checkUnit(trx, actor, body.unitId)
+        if (body.handlerId) {
+          const h = await repo.findUserLite(trx, body.handlerId)
+          if (!h || !h.active || h.unit_id !== unit.id) throw badRequest('UNKNOWN_USER', '承办人须是承办单位的在岗人员', { handlerId: body.handlerId })
+        }
+        const level = (body.level ?? c.level) as CaseLevel
+        const regionLevelIdx = c.region_path.split('/').filter(Boolean).length - 2 // grid 4→… village 3, town 2
+        if (levelIndex(level) > levelIndex(c.level) || LEVEL_DEPTH[level] > regionLevelIdx + 1)
+          throw badRequest('VALIDATION_FAILED', '只能交办到本级或下级', { level, current: c.level })
+        let due = c.due_at
+        let warn = c.warn_at
+        if (c.state === 'returned' && c.due_at && c.paused_at) {
+          const shift = now.getTime() - c.paused_at.getTime()
+          due = new Date(c.due_at.getTime() + shift)
+          warn = c.warn_at ? new Date(c.warn_at.getTime() + shift) : null
+        } else {
+          ;({ due, warn } = await this.clock(c, now, trx))
+        }
+        const override = !!c.suggested_unit_id && c.suggested_unit_id !== unit.id
+        return {
+          to: 'dispatched',
+          patch: {
+            unit_id: unit.id,
+            handler_id: body.handlerId ?? null,
+            level,
+            dispatched_by_level: c.level,
+            due_at: due,
+            warn_at: warn,
+            accept_due_at: addWorkingDays(now, 1),
+            paused_at: null,
+            ...(c.state === 'returned' ? {} : { warned_at: null, overdue_at: null }),
+          },
+          note: body.note ?? null,
+          data: { unitId: unit.id, unitName: unit.name, handlerId: body.handlerId ?? null, level, dueAt: due?.toISOString(), suggestedUnitId: c.suggested_unit_id, override },
+          notify: { who: body.handlerId ? ['handler'] : ['unit'], title: title('新交办事项') },
+        }
+      }
+      case 'accept':
+        return { to: 'accepted', patch: { handler_id: c.handler_id ?? actor.userId }, note: body.note ?? null, notify: { who: ['reporter'], title: title('事项已签收') } }
+      case 'return': {
+        const last = await repo.lastEvent(trx, c.id, ['dispatch', 'transfer'])
+        if (last && workingDaysBetween(last.at, now) > this.timing.returnWindowDays)
+          throw conflict('RETURN_WINDOW_CLOSED', `收到事项 ${this.timing.returnWindowDays} 个工作日后不能退回`, { dispatchedAt: last.at.toISOString() })
+        return {
+          to: 'returned',
+          patch: { paused_at: now, unit_id: null, handler_id: null },
+          note: body.reason,
+          data: { unitId: c.unit_id, unitName: c.unit_name },
+          notify: { who: ['dispatchers'], title: title('事项被退回') },
+        }
+      }
+      case 'transfer': {
+        const unit = await this.checkUnit(trx, actor, body.unitId)
+        if (unit.id === c.unit_id) throw badRequest('VALIDATION_FAILED', '不能转办给原承办单位')
+        return {
+          to: 'dispatched',
+          patch: { unit_id: unit.id, handler_id: null, accept_due_at: addWorkingDays(now, 1) },
+          note: body.reason,
+          data: { fromUnitId: c.unit_id, fromUnitName: c.unit_name, unitId: unit.id, unitName: unit.name },
+          notify: { who: ['unit'], title: title('转办事项') },
+        }
+      }
+      case 'extend':
+        if (c.extension_days + body.days > this.timing.maxExtensionDays)
+          throw badRequest('EXTENSION_LIMIT', `延期合计不能超过 ${this.timing.maxExtensionDays} 个工作日`, { used: c.extension_days, requested: body.days })
+        return {
+          to: 'extension_requested',
+          patch: { pending_extension_days: body.days, paused_at: now },
+          note: body.reason,
+          data: { days: body.days },
+          notify: { who: ['dispatchers'], title: title('延期申请待审批') },
+        }
+      case 'approve_extension': {
+        const shift = c.paused_at ? now.getTime() - c.paused_at.getTime() : 0
+        let due = c.due_at ? new Date(c.due_at.getTime() + shift) : null
+        let warn = c.warn_at ? new Date(c.warn_at.getTime() + shift) : null
+        const days = c.pending_extension_days ?? 0
+        if (body.approved && due) {
+          due = addWorkingDays(due, days)
+          warn = new Date(now.getTime() + (due.getTime() - now.getTime()) * this.timing.warnShare)
+        }
+        return {
+          to: 'accepted',
+          patch: {
+            due_at: due,
+            warn_at: warn,
+            paused_at: null,
+            pending_extension_days: null,
+            extension_days: body.approved ? c.extension_days + days : c.extension_days,
+            ...(body.approved ? { warned_at: null, overdue_at: null } : {}),
+          },
+          note: body.note ?? null,
+          data: { approved: body.approved, days, dueAt: due?.toISOString() },
+          notify: { who: ['handler'], title: title(body.approved ? '延期已批准' : '延期未获批准') },
+        }
+      }
+      case 'escalate': {
+        const up = nextLevel(c.level)
+        if (!up) throw conflict('TOP_LEVEL', '已在县(市)级,不能再上报')
+        return {
+          to: 'escalated',
+          patch: { level: up, unit_id: null, handler_id: null, due_at: null, warn_at: null, warned_at: null, overdue_at: null, accept_due_at: null, paused_at: null },
+          note: body.reason,
+          data: { fromLevel: c.level, toLevel: up },
+          notify: { who: ['dispatchers'], title: title('下级上报事项') },
+        }
+      }
+      case 'claim': {
+        const fresh = !c.due_at || ['new', 'escalated', 'reopened'].includes(c.state)
+        const { due, warn } = fresh ? await this.clock(c, now, trx) : { due: c.due_at, warn: c.warn_at }
+        return {
+          to: 'accepted',
+          patch: { claimed_by: actor.userId, handler_id: actor.userId, unit_id: actor.unitId ?? c.unit_id, due_at: due, warn_at: warn, paused_at: null, pending_extension_days: null },
+          note: body.note ?? null,
+          data: { leader: actor.name },
+          notify: { who: ['reporter', 'dispatchers'], title: title('领导认领事项') },
+        }
+      }
+      case 'urge':
+        return { to: c.state as CaseState, note: body.note ?? null, notify: { who: c.unit_id || c.handler_id ? ['handler', 'unit'] : ['dispatchers'], title: title('催办') } }
+      case 'supervise':
+        return {
+          to: c.state as CaseState,
+          patch: { supervision: body.level },
+          note: body.note ?? null,
+          data: { level: body.level },
+          notify: { who: c.unit_id || c.handler_id ? ['handler', 'unit', 'dispatchers'] : ['dispatchers'], title: title(body.level === 'red' ? '红牌督办' : body.level === 'yellow' ? '黄牌督办' : '督办') },
+        }
+      case 'reply':
+        return {
+          to: 'replied',
+          patch: { replied_at: now, rating: null },
+          note: body.result,
+          notify: { who: ['reporter'], title: title('事项已答复,请评价') },
+          after: async (trx) => {
+            // 反映必反馈: the reporters of cases merged into this one are answered too.
+            const merged = await repo.casesMergedInto(trx, c.id)
+            const out: OutgoingNotification[] = []
+            for (const m of merged) {
+              await repo.insertEvent(trx, { caseId: m.id, action: 'answered_via_merge', actorId: actor.userId, from: m.state, to: m.state, note: body.result, data: { caseId: c.id, number: c.number }, at: now })
+              if (m.reporter_user_id) out.push({ userId: m.reporter_user_id, kind: 'case.reply', title: `并案事项已答复: ${c.number}`, body: body.result, caseId: m.id })
+            }
+            return out
+          },
+        }
+      case 'rate':
+        if (c.rating) throw new AppError(409, 'INVALID_TRANSITION', '已评价,不满意请申请重办', { rating: c.rating })
+        return body.rating === 'unsatisfied'
+          ? { to: 'replied', patch: { rating: 'unsatisfied' }, note: body.comment ?? null, data: { rating: body.rating }, notify: { who: ['handler', 'dispatchers'], title: title('反映人不满意') } }
+          : { to: 'closed', patch: { rating: body.rating, closed_at: now }, note: body.comment ?? null, data: { rating: body.rating }, notify: { who: ['handler'], title: title('事项已办结') } }
+      case 'reopen': {
+        if (c.rating !== 'unsatisfied') throw new AppError(409, 'INVALID_TRANSITION', '只有反映人不满意的事项可以重办', { rating: c.rating })
+        const level = body.escalate ? nextLevel(c.level) : c.level
+        if (!level) throw conflict('TOP_LEVEL', '已在县(市)级,不能再上报')
+        return {
+          to: 'reopened',
+          patch: { level, reopen_count: c.reopen_count + 1, rating: null, unit_id: null, handler_id: null, due_at: null, warn_at: null, warned_at: null, overdue_at: null, accept_due_at: null, replied_at: null },
+          note: body.reason,
+          data: { level, escalated: !!body.escalate },
+          notify: { who: ['dispatchers', 'handler'], title: title('事项重办') },
+        }
+      }
+      case 'merge': {
+        if (body.intoCaseId === c.id) throw badRequest('VALIDATION_FAILED', '不能并入自身')
+        const target = await repo.findCase(trx, body.intoCaseId)
+        if (!this.visible(actor, target)) throw badRequest('VALIDATION_FAILED', '要并入的事项不存在', { intoCaseId: body.intoCaseId })
+        if (!OPEN.includes(target.state as CaseState) && target.state !== 'replied') throw conflict('INVALID_TRANSITION', '只能并入未办结的事项', { targetState: target.state })
+        if (villagePath(target.region_path) !== villagePath(c.region_path)) throw badRequest('VALIDATION_FAILED', '只能并入同一村社的同类事项')
+        return {
+          to: 'merged',
+          patch: { merged_into: target.id, closed_at: now },
+          note: body.note ?? null,
+          data: { intoCaseId: target.id, intoNumber: target.number },
+          notify: { who: ['reporter'], title: title('事项已并案处理') },
+          after: async (t2) => {
+            await repo.insertEvent(t2, { caseId: target.id, action: 'merged_from', actorId: actor.userId, from: target.state, to: target.state, data: { caseId: c.id, number: c.number }, at: now })
+            return []
+          },
+        }
+      }
+      case 'reject':
+        return { to: 'rejected', patch: { closed_at: now }, note: body.reason, data: { kind: body.kind }, notify: { who: ['reporter'], title: title('事项不予受理') } }
+      case 'resolve_on_spot':
+        return { to: 'replied', patch: { handler_id: actor.userId, replied_at: now }, note: body.result, data: { onSpot: true }, notify: { who: ['reporter'], title: title('事项已当场解决,请评价') } }
+    }
+  }
+
+  /** Who a notice concerns; never the actor themself. */
+  private async recipients(trx: Kysely<DB> | Trx, c: Row, who: ('handler' | 'dispatchers' | 'reporter' | 'unit')[], actor: Actor | null, n: { kind: string; title: string }): Promise<OutgoingNotification[]> {
+    const ids = new Set<string>()
+    for (const w of who) {
+      if (w === 'handler') for (const id of [c.handler_id, c.claimed_by]) if (id) ids.add(id)
+      if (w === 'unit' && c.unit_id) for (const id of await repo.unitMembers(trx, c.unit_id)) ids.add(id)
+      if (w === 'reporter' && c.reporter_user_id) ids.add(c.reporter_user_id)
+      if (w === 'dispatchers') {
+        for (const id of await repo.dispatchersAt(trx, levelRegionPath(c.region_path, c.level))) ids.add(id)
+        // …and whoever dispatched it last, wherever they sit (a town handler dispatching a grid's case).
+        const last = await repo.lastEvent(trx, c.id, ['dispatch', 'transfer'])
+        if (last?.actor_id) ids.add(last.actor_id)
+      }
+    }
+    if (actor) ids.delete(actor.userId)
+    return [...ids].map((userId) => ({ userId, kind: n.kind, title: n.title, body: c.title, caseId: c.id }))
+  }
+
+  // ---- clocks and housekeeping (jobs) ---------------------------------------------------------
+  /**
+   * Mark warnings (at 70 % of the limit), overdue cases and unaccepted dispatches at `now`; notify handlers
+   * and their dispatchers. Idempotent: each mark is made once.
+   */
+  async checkDeadlines(now = new Date()) {
+    const due = await repo.casesPastTimes(this.db, now)
+    let warned = 0
+    let overdue = 0
+    for (const d of due) {
+      const rows = await this.db.transaction().execute(async (trx) => {
+        await repo.lockCase(trx, d.id)
+        const c = (await repo.findCase(trx, d.id))!
+        if (!['dispatched', 'accepted'].includes(c.state) || c.paused_at) return []
+        const out: OutgoingNotification[] = []
+        if (c.due_at && c.due_at <= now && !c.overdue_at) {
+          await repo.updateCase(trx, c.id, { overdue_at: now, warned_at: c.warned_at ?? now })
+          await repo.insertEvent(trx, { caseId: c.id, action: 'overdue', actorId: null, from: c.state, to: c.state, data: { dueAt: c.due_at.toISOString() }, at: now })
+          out.push(...(await this.recipients(trx, c, ['handler', 'unit', 'dispatchers'], null, { kind: 'case.overdue', title: `事项已超时: ${c.number} ${c.title}` })))
+          overdue++
+        } else if (c.warn_at && c.warn_at <= now && !c.warned_at) {
+          await repo.updateCase(trx, c.id, { warned_at: now })
+          await repo.insertEvent(trx, { caseId: c.id, action: 'warn', actorId: null, from: c.state, to: c.state, data: { dueAt: c.due_at?.toISOString() }, at: now })
+          out.push(...(await this.recipients(trx, c, ['handler', 'unit'], null, { kind: 'case.due_soon', title: `事项即将超时: ${c.number} ${c.title}` })))
+          warned++
+        }
+        if (c.state === 'dispatched' && c.accept_due_at && c.accept_due_at <= now && !(await repo.acceptWarningSent(trx, c.id, c.accept_due_at))) {
+          await repo.insertEvent(trx, { caseId: c.id, action: 'accept_overdue', actorId: null, from: c.state, to: c.state, data: { acceptDueAt: c.accept_due_at.toISOString() }, at: now })
+          out.push(...(await this.recipients(trx, c, ['unit', 'handler', 'dispatchers'], null, { kind: 'case.accept_overdue', title: `事项超过1个工作日未签收: ${c.number}` })))
+        }
+        return this.notifier.record(trx, out)
+      })
+      await this.notifier.deliver(rows)
+    }
+    return { warned, overdue }
+  }
+
+  /** Replied cases nobody rated within the configured days close as unrated. */
+  async autoClose(now = new Date()) {
+    const stale = await repo.unratedReplied(this.db, new Date(now.getTime() - this.timing.autoCloseDays * 86_400_000))
+    for (const s of stale) {
+      await this.db.transaction().execute(async (trx) => {
+        await repo.lockCase(trx, s.id)
+        const c = (await repo.findCase(trx, s.id))!
+        if (c.state !== 'replied' || c.rating) return
+        await repo.updateCase(trx, c.id, { state: 'closed', closed_at: now })
+        await repo.insertEvent(trx, { caseId: c.id, action: 'auto_close', actorId: null, from: 'replied', to: 'closed', data: { afterDays: this.timing.autoCloseDays }, at: now })
+      })
+    }
+    return stale.length
+  }
+}
+
+export function toCase(c: Row): Case {
+  return {
+    id: c.id,
+    number: c.number,
+    channel: c.channel as Case['channel'],
+    state: c.state as CaseState,
+    level: c.level,
+    regionCode: c.region_code,
+    regionName: c.region_name,
+    category: c.category_code ? { code: c.category_code, name: c.category_name ?? '' } : null,
+    urgency: c.urgency,
+    title: c.title,
+    description: c.description,
+    reporter: { kind: c.reporter_kind, name: c.reporter_name, phone: c.reporter_phone_masked, personId: c.reporter_person_id },
+    lat: c.lat,
+    lng: c.lng,
+    unit: c.unit_id ? { id: c.unit_id, name: c.unit_name ?? '' } : null,
+    handler: c.handler_id ? { id: c.handler_id, name: c.handler_name ?? '' } : null,
+    suggestedUnit: c.suggested_unit_id ? { id: c.suggested_unit_id, name: c.suggested_unit_name ?? '', level: c.level } : null,
+    dueAt: c.due_at?.toISOString() ?? null,
+    warnAt: c.warn_at?.toISOString() ?? null,
+    warned: !!c.warned_at,
+    overdue: !!c.overdue_at,
+    paused: !!c.paused_at,
+    extensionDays: c.extension_days,
+    supervision: c.supervision,
+    claimedBy: c.claimed_by ? { id: c.claimed_by, name: c.claimed_by_name ?? '' } : null,
+    mergedInto: c.merged_into,
+    rating: c.rating,
+    reopenCount: c.reopen_count,
+    diaryEntryId: c.diary_entry_id,
+    createdAt: c.created_at.toISOString(),
+    updatedAt: c.updated_at.toISOString(),
+    closedAt: c.closed_at?.toISOString() ?? null,
+  }
+}

@@ -1,0 +1,352 @@
+import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '@minqing/common'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp } from '../../../test/app.ts'
+import { actorFor, makeRegion, makeUnit, makeUser, type MadeUser } from '../../../test/factories.ts'
+import { FieldCrypto } from '../../platform/crypto.ts'
+import { MemoryBus } from '../../platform/events.ts'
+import { RegionsService } from '../regions/regions.service.ts'
+import { CasesService } from './cases.service.ts'
+import { Notifier } from './notifier.ts'
+
+let t: Awaited<ReturnType<typeof createTestApp>>
+let service: CasesService
+let reporter: MadeUser // stationed cadre of 雅璜村 who raises cases
+let town: MadeUser // 石璜镇 town handler: dispatches
+let handler: MadeUser // member of the handling unit
+let handler2: MadeUser // another member
+let leader: MadeUser // county leader
+let countyAdmin: MadeUser
+let outsider: MadeUser // grid worker of the same village: no business with the case
+let foreign: MadeUser // cadre of 王院村
+let unitId: string
+let otherUnitId: string
+
+const YAHUANG = '330683105212'
+
+beforeAll(async () => {
+  t = await createTestApp()
+  await makeRegion(t.db, YAHUANG + '001')
+  await makeRegion(t.db, '330683106220')
+  const unit = await makeUnit(t.db, '330683105', { name: '石璜镇综合执法中队', kind: 'town_office' })
+  const other = await makeUnit(t.db, '330683105', { name: '石璜镇农业服务中心', kind: 'town_office' })
+  const townOffice = await makeUnit(t.db, '330683105', { name: '石璜镇人民政府', kind: 'town_office' })
+  unitId = unit.id
+  otherUnitId = other.id
+  reporter = await makeUser(t.db, { roles: ['stationed_cadre'], station: 'village', regionCode: YAHUANG, unitId: townOffice.id })
+  town = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683105', unitId: townOffice.id })
+  handler = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683105', unitId })
+  handler2 = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683105', unitId })
+  leader = await makeUser(t.db, { roles: ['leader'], regionCode: '330683' })
+  countyAdmin = await makeUser(t.db, { roles: ['admin'], regionCode: '330683' })
+  outsider = await makeUser(t.db, { roles: ['grid_worker'], regionCode: YAHUANG })
+  foreign = await makeUser(t.db, { roles: ['stationed_cadre'], station: 'village', regionCode: '330683106220' })
+  service = new CasesService(t.db, new FieldCrypto('test-secret-0123456789abcdef0123456789'), new RegionsService(t.db), new Notifier(new MemoryBus(), []), new MemoryBus())
+})
+afterAll(() => t.close())
+
+const raise = async (who = reporter, extra: object = {}) => {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: who.auth,
+    payload: { regionCode: YAHUANG + '001', categoryCode: 'traffic.streetlight', title: '村口路灯不亮', description: '村口三盏路灯坏了一周', ...extra },
+  })
+  expect(res.statusCode, res.body).toBe(201)
+  return res.json()
+}
+const act = (who: MadeUser, id: string, action: string, body: object = {}) =>
+  t.app.inject({ method: 'POST', url: `/api/cases/${id}/actions/${action}`, headers: who.auth, payload: body })
+const ok = async (who: MadeUser, id: string, action: string, body: object = {}) => {
+  const res = await act(who, id, action, body)
+  expect(res.statusCode, `${action}: ${res.body}`).toBe(200)
+  return res.json()
+}
+
+describe('the closed loop (done-when path)', () => {
+  it('raise → dispatch → accept → reply → unsatisfied → reopen → escalate to county → leader claims → reply → satisfied → closed', async () => {
+    const c = await raise()
+    expect(c).toMatchObject({ state: 'new', level: 'grid', number: expect.stringMatching(/^MQ-\d{8}-\d{4}$/), reporter: { kind: 'user' } })
+    await ok(town, c.id, 'dispatch', { unitId, note: '请尽快修复' })
+    await ok(handler, c.id, 'accept')
+    await ok(handler, c.id, 'reply', { result: '已更换灯泡' })
+    const unhappy = await ok(reporter, c.id, 'rate', { rating: 'unsatisfied', comment: '只修好了一盏' })
+    expect(unhappy).toMatchObject({ state: 'replied', rating: 'unsatisfied' })
+    const reopened = await ok(reporter, c.id, 'reopen', { reason: '还有两盏没修', escalate: true })
+    expect(reopened).toMatchObject({ state: 'reopened', level: 'village', reopenCount: 1 })
+    await ok(town, c.id, 'escalate', { reason: '村级无法解决' })
+    const atTown = await ok(town, c.id, 'escalate', { reason: '需要县级协调' })
+    expect(atTown).toMatchObject({ state: 'escalated', level: 'county' })
+    const claimed = await ok(leader, c.id, 'claim', { note: '我来协调' })
+    expect(claimed).toMatchObject({ state: 'accepted', claimedBy: { id: leader.id }, handler: { id: leader.id } })
+    await ok(leader, c.id, 'reply', { result: '已协调供电公司全部修复' })
+    const closed = await ok(reporter, c.id, 'rate', { rating: 'satisfied' })
+    expect(closed).toMatchObject({ state: 'closed', rating: 'satisfied', closedAt: expect.any(String) })
+    expect(closed.events.map((e: { action: string }) => e.action)).toEqual([
+      'create', 'dispatch', 'accept', 'reply', 'rate', 'reopen', 'escalate', 'escalate', 'claim', 'reply', 'rate',
+    ])
+    expect(closed.events.every((e: { at: string }) => e.at)).toBe(true)
+    expect(closed.events.at(-1)).toMatchObject({ fromState: 'replied', toState: 'closed', actor: { id: reporter.id } })
+    const notices = (await t.app.inject({ method: 'GET', url: '/api/notifications', headers: reporter.auth })).json()
+    expect(notices.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['case.accept', 'case.reply', 'case.claim']))
+  })
+})
+
+describe('time limits on the Chinese calendar', () => {
+  it('due times skip the 2026 National Day holiday and count the make-up Saturday', async () => {
+    const clock = await service.clock({ category_id: null, urgency: 'urgent' }, new Date('2026-09-30T10:00:00+08:00'))
+    // 5 working days after 9-30: 10-08, 10-09, 10-10 (make-up Saturday), 10-12, 10-13.
+    expect(clock.due.toISOString()).toBe(new Date('2026-10-13T10:00:00+08:00').toISOString())
+    const emergency = await service.clock({ category_id: null, urgency: 'emergency' }, new Date('2026-10-01T08:00:00+08:00'))
+    expect(emergency.due.toISOString()).toBe(new Date('2026-10-02T08:00:00+08:00').toISOString())
+  })
+
+  it('marks warning at 70 % and overdue after the limit on a clock the test controls, and notifies', async () => {
+    const c = await raise(reporter, { categoryCode: null, urgency: 'urgent' })
+    const actorTown = await actorFor(t.db, town.id)
+    const t0 = new Date('2026-09-30T10:00:00+08:00')
+    const d = await service.act(actorTown, c.id, 'dispatch', { unitId, handlerId: handler.id }, t0)
+    expect(d.dueAt).toBe(new Date('2026-10-13T10:00:00+08:00').toISOString())
+    expect(await service.checkDeadlines(new Date('2026-10-05T10:00:00+08:00'))).toMatchObject({ warned: 0, overdue: 0 })
+    await service.checkDeadlines(new Date(new Date(d.warnAt!).getTime() + 1000))
+    let now = await service.get(actorTown, c.id)
+    expect(now).toMatchObject({ warned: true, overdue: false })
+    await service.checkDeadlines(new Date('2026-10-13T10:00:01+08:00'))
+    await service.checkDeadlines(new Date('2026-10-14T10:00:01+08:00')) // idempotent: no second mark
+    now = await service.get(actorTown, c.id)
+    expect(now.overdue).toBe(true)
+    expect(now.events.filter((e) => e.action === 'overdue')).toHaveLength(1)
+    expect(now.events.map((e) => e.action)).toEqual(expect.arrayContaining(['warn', 'overdue', 'accept_overdue']))
+    const notes = await t.db.selectFrom('notifications').select(['user_id', 'kind']).where('case_id', '=', c.id).execute()
+    expect(notes).toContainEqual({ user_id: handler.id, kind: 'case.overdue' })
+    expect(notes).toContainEqual({ user_id: town.id, kind: 'case.overdue' })
+    const overdueQueue = (await t.app.inject({ method: 'GET', url: '/api/cases?queue=overdue', headers: town.auth })).json()
+    expect(overdueQueue.items.map((x: { id: string }) => x.id)).toContain(c.id)
+  })
+
+  it('the clock stops while an extension is pending; extensions total at most 10 working days', async () => {
+    const c = await raise(reporter, { categoryCode: null })
+    const a = { town: await actorFor(t.db, town.id), handler: await actorFor(t.db, handler.id) }
+    const t0 = new Date('2026-11-02T09:00:00+08:00')
+    const d = await service.act(a.town, c.id, 'dispatch', { unitId }, t0)
+    await service.act(a.handler, c.id, 'accept', {}, t0)
+    await service.act(a.handler, c.id, 'extend', { days: 6, reason: '需采购配件' }, new Date('2026-11-03T09:00:00+08:00'))
+    const approved = await service.act(a.town, c.id, 'approve_extension', { approved: true }, new Date('2026-11-04T09:00:00+08:00'))
+    // one calendar day paused, then 6 more working days
+    const shifted = new Date(new Date(d.dueAt!).getTime() + 86_400_000)
+    expect(new Date(approved.dueAt!).getTime()).toBeGreaterThan(shifted.getTime() + 5 * 86_400_000)
+    expect(approved.extensionDays).toBe(6)
+    await expect(service.act(a.handler, c.id, 'extend', { days: 5, reason: '再延' }, new Date('2026-11-05T09:00:00+08:00'))).rejects.toMatchObject({ code: 'EXTENSION_LIMIT' })
+  })
+
+  it('a return is refused after 2 working days', async () => {
+    const c = await raise(reporter, { categoryCode: null })
+    const a = { town: await actorFor(t.db, town.id), handler: await actorFor(t.db, handler.id) }
+    await service.act(a.town, c.id, 'dispatch', { unitId }, new Date('2026-11-02T09:00:00+08:00'))
+    await expect(service.act(a.handler, c.id, 'return', { reason: '不属本单位' }, new Date('2026-11-05T09:00:00+08:00'))).rejects.toMatchObject({ code: 'RETURN_WINDOW_CLOSED' })
+    const back = await service.act(a.handler, c.id, 'return', { reason: '不属本单位' }, new Date('2026-11-04T09:00:00+08:00'))
+    expect(back).toMatchObject({ state: 'returned', paused: true, unit: null })
+  })
+
+  it('replied cases nobody rated close after 7 days', async () => {
+    const c = await raise()
+    const onSpot = await service.act(await actorFor(t.db, reporter.id), c.id, 'resolve_on_spot', { result: '当场联系电工修好' }, new Date('2026-11-01T09:00:00+08:00'))
+    expect(onSpot.state).toBe('replied')
+    await service.autoClose(new Date('2026-11-07T09:00:00+08:00'))
+    expect((await service.get(await actorFor(t.db, reporter.id), c.id)).state).toBe('replied')
+    await service.autoClose(new Date('2026-11-08T09:00:01+08:00'))
+    const closed = await service.get(await actorFor(t.db, reporter.id), c.id)
+    expect(closed.state).toBe('closed')
+    expect(closed.events.at(-1)).toMatchObject({ action: 'auto_close', actor: null })
+  })
+})
+
+// ---- the whole matrix: every action in every state, by the right actor, a wrong one, and from outside ----
+const BODIES: Record<CaseAction, () => object> = {
+  dispatch: () => ({ unitId }),
+  accept: () => ({}),
+  return: () => ({ reason: '不属本单位职责' }),
+  transfer: () => ({ unitId: otherUnitId, reason: '转农业服务中心' }),
+  extend: () => ({ days: 2, reason: '等待材料' }),
+  approve_extension: () => ({ approved: true }),
+  escalate: () => ({ reason: '需上级协调' }),
+  claim: () => ({}),
+  urge: () => ({ note: '请加快' }),
+  supervise: () => ({ level: 'yellow' }),
+  reply: () => ({ result: '已处理' }),
+  rate: () => ({ rating: 'satisfied' }),
+  reopen: () => ({ reason: '仍未解决' }),
+  merge: () => ({ intoCaseId: '' }),
+  reject: () => ({ reason: '重复反映', kind: 'duplicate' }),
+  resolve_on_spot: () => ({ result: '已当场解决' }),
+}
+const rightActor: Record<CaseAction, () => MadeUser> = {
+  dispatch: () => town,
+  accept: () => handler,
+  return: () => handler,
+  transfer: () => town,
+  extend: () => handler,
+  approve_extension: () => town,
+  escalate: () => town,
+  claim: () => leader,
+  urge: () => leader,
+  supervise: () => leader,
+  reply: () => handler,
+  rate: () => reporter,
+  reopen: () => reporter,
+  merge: () => town,
+  reject: () => town,
+  resolve_on_spot: () => reporter,
+}
+
+/** A case put straight into a state, with what that state implies (unit, handler, rating…). */
+async function caseIn(state: CaseState, action: CaseAction) {
+  const c = await raise(reporter, { categoryCode: null })
+  const now = new Date()
+  const unitSide = ['dispatched', 'accepted', 'extension_requested', 'replied', 'closed'].includes(state)
+  await t.db
+    .updateTable('cases')
+    .set({
+      state,
+      level: action === 'resolve_on_spot' || state === 'new' ? 'grid' : 'village',
+      unit_id: unitSide ? unitId : null,
+      handler_id: unitSide ? handler.id : null,
+      due_at: unitSide ? new Date(now.getTime() + 5 * 86_400_000) : null,
+      paused_at: state === 'extension_requested' || state === 'returned' ? now : null,
+      pending_extension_days: state === 'extension_requested' ? 2 : null,
+      rating: state === 'replied' && action === 'reopen' ? 'unsatisfied' : null,
+    })
+    .where('id', '=', c.id)
+    .execute()
+  if (unitSide) await t.db.insertInto('case_events').values({ case_id: c.id, action: 'dispatch', actor_id: town.id, from_state: 'new', to_state: 'dispatched', data: '{}' }).execute()
+  return c.id as string
+}
+
+describe('every action × every state × who', () => {
+  let target: string
+  beforeAll(async () => {
+    target = (await raise(reporter, { categoryCode: null, title: '并案目标' })).id
+  })
+
+  for (const action of CASE_ACTIONS) {
+    it(`${action}: 409 invalid_transition in every state it does not allow, allowed otherwise`, async () => {
+      const def = (service as unknown as { actions: Record<CaseAction, { from: CaseState[] }> }).actions[action]
+      for (const state of CASE_STATES) {
+        const id = await caseIn(state, action)
+        const body = action === 'merge' ? { intoCaseId: target } : BODIES[action]()
+        const res = await act(rightActor[action](), id, action, body)
+        if (def.from.includes(state)) expect(res.statusCode, `${action} in ${state}: ${res.body}`).toBe(200)
+        else {
+          expect(res.statusCode, `${action} in ${state}: ${res.body}`).toBe(409)
+          expect(res.json().error.code).toBe('invalid_transition')
+        }
+      }
+    })
+
+    it(`${action}: 403 for someone in the area with no business in it, 404 from another village`, async () => {
+      const def = (service as unknown as { actions: Record<CaseAction, { from: CaseState[] }> }).actions[action]
+      const state = def.from[0]
+      const id = await caseIn(state, action)
+      const body = action === 'merge' ? { intoCaseId: target } : BODIES[action]()
+      const wrong = await act(outsider, id, action, body)
+      expect(wrong.statusCode, `${action} by outsider: ${wrong.body}`).toBe(403)
+      expect(wrong.json().error.code).toBe('FORBIDDEN')
+      const far = await act(foreign, id, action, body)
+      expect(far.statusCode).toBe(404)
+    })
+  }
+
+  it('an unknown action is a 404; a bad body is a 400', async () => {
+    const c = await raise()
+    expect((await act(town, c.id, 'teleport')).statusCode).toBe(404)
+    const bad = await act(town, c.id, 'dispatch', { unitId: 'nope' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().error.code).toBe('VALIDATION_FAILED')
+    expect((await act(town, c.id, 'dispatch', { unitId, extra: 1 })).statusCode).toBe(400)
+  })
+})
+
+describe('concurrency and rules around the loop', () => {
+  it('two handlers accepting the same case at once: exactly one wins', async () => {
+    const c = await raise()
+    await ok(town, c.id, 'dispatch', { unitId })
+    const [a, b] = await Promise.all([act(handler, c.id, 'accept'), act(handler2, c.id, 'accept')])
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409])
+    const detail = (await t.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: town.auth })).json()
+    expect(detail.events.filter((e: { action: string }) => e.action === 'accept')).toHaveLength(1)
+  })
+
+  it('a rating by someone who is not the reporter is refused', async () => {
+    const c = await raise()
+    await ok(town, c.id, 'dispatch', { unitId })
+    await ok(handler, c.id, 'accept')
+    await ok(handler, c.id, 'reply', { result: '已修' })
+    const res = await act(handler, c.id, 'rate', { rating: 'satisfied' })
+    expect(res.statusCode).toBe(403)
+    expect((await act(town, c.id, 'rate', { rating: 'satisfied' })).statusCode).toBe(403)
+  })
+
+  it('merging answers the merged case’s reporter when the target is replied', async () => {
+    const target = await raise()
+    const dup = await raise(outsider, { title: '路灯又坏了' })
+    const merged = await ok(town, dup.id, 'merge', { intoCaseId: target.id })
+    expect(merged).toMatchObject({ state: 'merged', mergedInto: target.id })
+    await ok(town, target.id, 'dispatch', { unitId })
+    await ok(handler, target.id, 'accept')
+    await ok(handler, target.id, 'reply', { result: '全部修复' })
+    const dupNow = (await t.app.inject({ method: 'GET', url: `/api/cases/${dup.id}`, headers: town.auth })).json()
+    expect(dupNow.events.map((e: { action: string }) => e.action)).toContain('answered_via_merge')
+    const notes = await t.db.selectFrom('notifications').select('kind').where('user_id', '=', outsider.id).where('case_id', '=', dup.id).execute()
+    expect(notes.map((n) => n.kind)).toContain('case.reply')
+  })
+
+  it('the dispatcher sees the suggested unit; an override is recorded', async () => {
+    await t.app.inject({ method: 'POST', url: '/api/routing-rules', headers: countyAdmin.auth, payload: { categoryCode: 'traffic', regionCode: '330683105', level: 'town', unitId } })
+    const c = await raise()
+    expect(c.suggestedUnit).toMatchObject({ id: unitId })
+    const d = await ok(town, c.id, 'dispatch', { unitId: otherUnitId })
+    expect(d.events.at(-1).data).toMatchObject({ override: true, suggestedUnitId: unitId, unitId: otherUnitId })
+  })
+
+  it('refuses cases outside the area (403), unknown categories (400), and is idempotent by clientId', async () => {
+    expect((await t.app.inject({ method: 'POST', url: '/api/cases', headers: reporter.auth, payload: { regionCode: '330683106220', title: 'x', description: 'x' } })).statusCode).toBe(403)
+    const bad = await t.app.inject({ method: 'POST', url: '/api/cases', headers: reporter.auth, payload: { regionCode: YAHUANG, categoryCode: 'nope', title: 'x', description: 'x' } })
+    expect(bad.json().error.code).toBe('UNKNOWN_CATEGORY')
+    const body = { regionCode: YAHUANG, title: '重复提交', description: 'x', clientId: 'case-client-0001' }
+    const a = await t.app.inject({ method: 'POST', url: '/api/cases', headers: reporter.auth, payload: body })
+    const b = await t.app.inject({ method: 'POST', url: '/api/cases', headers: reporter.auth, payload: body })
+    expect([a.statusCode, b.statusCode]).toEqual([201, 200])
+    expect(b.json().id).toBe(a.json().id)
+  })
+
+  it('a diary concern becomes a case in one step, once', async () => {
+    const entry = await t.app.inject({ method: 'POST', url: '/api/diary', headers: reporter.auth, payload: { clientId: 'diary-to-case-1', kind: 'village', text: '走访中群众反映水渠堵塞', concerns: ['水渠堵塞'] } })
+    const concernId = entry.json().concerns[0].id
+    const c = await t.app.inject({ method: 'POST', url: '/api/cases', headers: reporter.auth, payload: { regionCode: YAHUANG, title: '水渠堵塞', description: '群众反映', diaryConcernId: concernId } })
+    expect(c.statusCode).toBe(201)
+    expect(c.json()).toMatchObject({ channel: 'diary', diaryEntryId: entry.json().id })
+    const again = await t.app.inject({ method: 'POST', url: '/api/cases', headers: reporter.auth, payload: { regionCode: YAHUANG, title: '水渠堵塞', description: 'x', diaryConcernId: concernId } })
+    expect(again.json().error.code).toBe('CONCERN_ALREADY_RAISED')
+    const diary = (await t.app.inject({ method: 'GET', url: `/api/diary/${entry.json().id}`, headers: reporter.auth })).json()
+    expect(diary.concerns[0].caseId).toBe(c.json().id)
+  })
+
+  it('work queues: to accept for the unit, mine for the reporter', async () => {
+    const c = await raise()
+    await ok(town, c.id, 'dispatch', { unitId })
+    const toAccept = (await t.app.inject({ method: 'GET', url: '/api/cases?queue=to_accept', headers: handler2.auth })).json()
+    expect(toAccept.items.map((x: { id: string }) => x.id)).toContain(c.id)
+    const mine = (await t.app.inject({ method: 'GET', url: '/api/cases?queue=mine&limit=200', headers: reporter.auth })).json()
+    expect(mine.items.map((x: { id: string }) => x.id)).toContain(c.id)
+    expect((await t.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: foreign.auth })).statusCode).toBe(404)
+    const listed = (await t.app.inject({ method: 'GET', url: '/api/cases?limit=200', headers: foreign.auth })).json()
+    expect(listed.items.map((x: { id: string }) => x.id)).not.toContain(c.id)
+  })
+
+  it('notifications can be listed and marked read', async () => {
+    const list = (await t.app.inject({ method: 'GET', url: '/api/notifications?unread=true', headers: handler.auth })).json()
+    expect(list.length).toBeGreaterThan(0)
+    const res = await t.app.inject({ method: 'POST', url: '/api/notifications/read', headers: handler.auth, payload: { all: true } })
+    expect(res.json().updated).toBe(list.length)
+    expect((await t.app.inject({ method: 'GET', url: '/api/notifications?unread=true', headers: handler.auth })).json()).toEqual([])
+  })
+})

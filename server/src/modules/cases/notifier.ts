@@ -1,0 +1,60 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { DB } from '../../db/types.ts'
+import type { EventBus } from '../../platform/events.ts'
+import { insertNotifications } from './cases.repository.ts'
+
+export interface OutgoingNotification {
+  userId: string
+  kind: string
+  title: string
+  body: string | null
+  caseId: string | null
+}
+
+/**
+ * Where notifications go besides the in-app list and the live push: an SMS gateway, a DingTalk or WeChat
+ * Work webhook… One interface; the default only logs.
+ */
+export interface OutboundChannel {
+  name: string
+  send(n: OutgoingNotification): Promise<void>
+}
+
+export class LogChannel implements OutboundChannel {
+  name = 'log'
+  constructor(private log: (msg: string) => void = () => {}) {}
+  async send(n: OutgoingNotification) {
+    this.log(`[notify:${n.kind}] → ${n.userId}: ${n.title}`)
+  }
+}
+
+/**
+ * Notifications are written in the transaction of the change that caused them (no change without its
+ * notice, no notice without its change); the live push and outbound channels run after commit.
+ */
+export class Notifier {
+  constructor(
+    private bus: EventBus,
+    private channels: OutboundChannel[] = [new LogChannel()],
+  ) {}
+
+  async record(trx: Kysely<DB> | Transaction<DB>, items: OutgoingNotification[]) {
+    const unique = new Map<string, OutgoingNotification>()
+    for (const n of items) unique.set(`${n.userId}:${n.kind}:${n.caseId}`, n)
+    const rows = await insertNotifications(trx, [...unique.values()])
+    return rows
+  }
+
+  /** After commit: push to the browsers (SSE, through the bus so every process sees it) and out. */
+  async deliver(rows: Awaited<ReturnType<Notifier['record']>>) {
+    for (const r of rows) {
+      await this.bus.publish('notification.created', {
+        userId: r.user_id,
+        notification: { id: r.id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id, readAt: null, createdAt: r.created_at.toISOString() },
+      })
+      for (const c of this.channels) {
+        await c.send({ userId: r.user_id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id }).catch(() => {})
+      }
+    }
+  }
+}
