@@ -1,17 +1,7 @@
 import Type from 'typebox'
 import { IsoDateTime, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
-// ---- enums ------------------------------------------------------------------
-export const TAG_TARGETS = ['person', 'household', 'both'] as const
-export const GENDERS = ['male', 'female'] as const
-export const ENTERPRISE_SIZES = ['micro', 'small', 'medium', 'large'] as const
-export const RELATIONS = ['户主', '配偶', '子女', '儿媳', '女婿', '父母', '孙辈', '兄弟姐妹', '其他'] as const
-export const POLITICAL_STATUSES = ['中共党员', '中共预备党员', '共青团员', '民主党派', '群众'] as const
-export const PLACE_KINDS = ['民情角', '党群服务中心', '文化礼堂', '村民议事厅', '居家养老服务中心', '网格驿站', '其他'] as const
-export const DOCUMENT_KINDS = ['身份证复印件', '户口簿', '分红记录', '低保证明', '残疾证', '房产证明', '其他'] as const
-/** Documents: what may be uploaded, judged by the file's content, not its name. */
-export const DOCUMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const
-export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+import { DOCUMENT_KINDS, ENTERPRISE_SIZES, GENDERS, TAG_TARGETS } from './archive-enums.ts'
 
 export const GenderSchema = Type.Enum(GENDERS)
 export const EnterpriseSizeSchema = Type.Enum(ENTERPRISE_SIZES)
@@ -106,7 +96,8 @@ export type UpdatePerson = Type.Static<typeof UpdatePersonBody>
 export const PersonListQuery = Type.Object(
   {
     regionCode: Type.Optional(RegionCodeSchema),
-    tag: Type.Optional(Text(20)),
+    /** One or more tag codes or names (`tag=a&tag=b`): rows carrying all of them. */
+    tag: Type.Optional(Type.Array(Text(20), { minItems: 1, maxItems: 10 })),
     q: Type.Optional(Text(40)),
     /** Exact ID number: found through the keyed hash, the table is never decrypted. */
     idNumber: Type.Optional(Type.String({ maxLength: 20 })),
@@ -207,7 +198,8 @@ export type UpdateHousehold = Type.Static<typeof UpdateHouseholdBody>
 export const HouseholdListQuery = Type.Object(
   {
     regionCode: Type.Optional(RegionCodeSchema),
-    tag: Type.Optional(Text(20)),
+    /** One or more tag codes or names (`tag=a&tag=b`): rows carrying all of them. */
+    tag: Type.Optional(Type.Array(Text(20), { minItems: 1, maxItems: 10 })),
     q: Type.Optional(Text(40)),
     /** Nearest first from this point (the mobile card on a visit). */
     nearLat: Type.Optional(Lat),

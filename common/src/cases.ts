@@ -1,51 +1,7 @@
 import Type from 'typebox'
 import { IsoDateTime, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
-export const CASE_CHANNELS = ['diary', 'qr', 'hotline', 'open311', 'import', 'platform', 'walk_in'] as const
-export const CASE_URGENCIES = ['normal', 'urgent', 'emergency'] as const
-export const CASE_LEVELS = ['grid', 'village', 'town', 'county'] as const
-export type CaseLevel = (typeof CASE_LEVELS)[number]
-export const CASE_STATES = ['new', 'dispatched', 'accepted', 'replied', 'closed', 'returned', 'extension_requested', 'escalated', 'reopened', 'rejected', 'merged'] as const
-export type CaseState = (typeof CASE_STATES)[number]
-export const CASE_ACTIONS = [
-  'dispatch',
-  'accept',
-  'return',
-  'transfer',
-  'extend',
-  'approve_extension',
-  'escalate',
-  'claim',
-  'urge',
-  'supervise',
-  'reply',
-  'rate',
-  'reopen',
-  'merge',
-  'reject',
-  'resolve_on_spot',
-] as const
-export type CaseAction = (typeof CASE_ACTIONS)[number]
-export const SUPERVISION_LEVELS = ['normal', 'yellow', 'red'] as const
-export const RATINGS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const
-export const CASE_QUEUES = ['to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'supervised_by_me', 'to_dispatch', 'mine'] as const
-
-/** The default taxonomy's top level (codes fixed by the cases issue). */
-export const TOP_CATEGORIES = [
-  ['traffic', '道路交通'],
-  ['housing', '住房建设与物业'],
-  ['environment', '环境卫生'],
-  ['utilities', '水电气'],
-  ['agriculture', '农业农村'],
-  ['dispute', '矛盾纠纷'],
-  ['welfare', '社会保障与养老'],
-  ['health', '医疗卫生'],
-  ['education', '教育与未成年人'],
-  ['enterprise', '企业服务'],
-  ['labor', '劳动就业'],
-  ['safety', '治安与安全'],
-  ['other', '咨询与其他'],
-] as const
+import { CASE_ACTIONS, CASE_CHANNELS, CASE_LEVELS, CASE_QUEUES, CASE_STATES, CASE_URGENCIES, type CaseAction, RATINGS, SUPERVISION_LEVELS } from './case-enums.ts'
 
 const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()])
 const LevelSchema = Type.Enum(CASE_LEVELS)

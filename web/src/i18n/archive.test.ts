@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { DOCUMENT_KINDS, PLACE_KINDS, POLITICAL_STATUSES, RELATIONS } from '../lib/archive/enums.ts'
+import { DOCUMENT_KINDS, PLACE_KINDS, POLITICAL_STATUSES, RELATIONS } from '@minqing/common'
 import zhCN from './zh-CN.ts'
 import en from './en.ts'
 

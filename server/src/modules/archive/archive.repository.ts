@@ -81,7 +81,8 @@ export async function findHouseholdByAddress(db: Executor, regionId: number, add
 
 export interface HouseholdFilter {
   regionPath?: string
-  tagId?: number
+  /** Rows carrying every one of these tags. */
+  tagIds?: number[]
   q?: string
   near?: { lat: number; lng: number }
   limit: number
@@ -91,7 +92,7 @@ export interface HouseholdFilter {
 export async function listHouseholds(db: Executor, scope: Scope, f: HouseholdFilter) {
   let q = householdBase(db).where((eb) => whereInScope(eb, scope, 'r.path'))
   if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
-  if (f.tagId !== undefined) q = q.where(sql<SqlBool>`exists (select 1 from household_tags ht where ht.household_id = h.id and ht.tag_id = ${f.tagId})`)
+  for (const tagId of f.tagIds ?? []) q = q.where(sql<SqlBool>`exists (select 1 from household_tags ht where ht.household_id = h.id and ht.tag_id = ${tagId})`)
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`
     q = q.where((eb) =>
@@ -180,7 +181,8 @@ export async function householdMembers(db: Executor, householdId: string) {
 
 export interface PersonFilter {
   regionPath?: string
-  tagId?: number
+  /** Rows carrying every one of these tags. */
+  tagIds?: number[]
   q?: string
   idHash?: string
   householdId?: string
@@ -194,7 +196,7 @@ export interface PersonFilter {
 export async function listPersons(db: Executor, scope: Scope, f: PersonFilter) {
   let q = personBase(db).where((eb) => whereInScope(eb, scope, 'r.path'))
   if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
-  if (f.tagId !== undefined) q = q.where(sql<SqlBool>`exists (select 1 from person_tags pt where pt.person_id = p.id and pt.tag_id = ${f.tagId})`)
+  for (const tagId of f.tagIds ?? []) q = q.where(sql<SqlBool>`exists (select 1 from person_tags pt where pt.person_id = p.id and pt.tag_id = ${tagId})`)
   if (f.q) q = q.where('p.name', 'like', `%${escapeLike(f.q)}%`)
   if (f.idHash) q = q.where('p.id_hash', '=', f.idHash)
   if (f.householdId) q = q.where('p.household_id', '=', f.householdId)

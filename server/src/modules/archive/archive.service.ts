@@ -155,11 +155,13 @@ export class ArchiveService {
     return [...new Set(refs.map((r) => byRef.get(r)!.id))]
   }
 
-  private async tagFilter(ref: string | undefined) {
-    if (!ref) return undefined
-    const [tag] = await repo.findTags(this.db, [ref])
-    if (!tag) throw badRequest('UNKNOWN_TAG', `未知标签: ${ref}`, { unknown: [ref] })
-    return tag.id
+  private async tagFilter(refs: string[] | undefined) {
+    if (!refs || refs.length === 0) return undefined
+    const found = await repo.findTags(this.db, refs)
+    const known = new Set(found.flatMap((t) => [t.code, t.name]))
+    const unknown = refs.filter((r) => !known.has(r))
+    if (unknown.length) throw badRequest('UNKNOWN_TAG', `未知标签: ${unknown.join('、')}`, { unknown })
+    return [...new Set(found.map((t) => t.id))]
   }
 
   private async regionFilter(actor: Actor, code: string | undefined) {
@@ -195,7 +197,7 @@ export class ArchiveService {
     const near = query.nearLat !== undefined && query.nearLng !== undefined ? { lat: query.nearLat, lng: query.nearLng } : undefined
     const { items, total } = await repo.listHouseholds(this.db, scopeOf(actor), {
       regionPath: await this.regionFilter(actor, query.regionCode),
-      tagId: await this.tagFilter(query.tag),
+      tagIds: await this.tagFilter(query.tag),
       q: query.q,
       near,
       limit: query.limit ?? 50,
@@ -373,7 +375,7 @@ export class ArchiveService {
     }
     const { items, total } = await repo.listPersons(this.db, scopeOf(actor), {
       regionPath: await this.regionFilter(actor, query.regionCode),
-      tagId: await this.tagFilter(query.tag),
+      tagIds: await this.tagFilter(query.tag),
       q: query.q,
       idHash,
       householdId: query.householdId,

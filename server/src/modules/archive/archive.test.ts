@@ -173,6 +173,10 @@ describe('persons', () => {
     expect(names).not.toContain('非独居')
     expect(res.items.find((x: { id: string }) => x.id === match.id).tags).toEqual(['alone_elderly'])
     expect((await api('GET', '/api/persons?tag=nonsense', town)).json().error.code).toBe('UNKNOWN_TAG')
+    // several tags: rows carrying all of them
+    const both = await person(h.id, { name: '双标签', tags: ['alone_elderly', 'veteran'] })
+    const multi = (await api('GET', `/api/persons?tag=alone_elderly&tag=${encodeURIComponent('退役军人')}&limit=500`, town)).json()
+    expect(multi.items.map((x: { id: string }) => x.id)).toEqual([both.id])
   })
 
   it('reveal needs archive.reveal and leaves an audit row', async () => {

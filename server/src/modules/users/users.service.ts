@@ -15,7 +15,8 @@ import { UnitsService } from '../units/units.service.ts'
 import * as repo from './users.repository.ts'
 
 /** Roles that may look up other users in their area (to dispatch, supervise, manage). */
-const DIRECTORY_ROLES: Role[] = ['admin', 'leader', 'town_handler', 'dept_handler', 'village_cadre']
+// Stationed cadres and grid workers pick colleagues too (an enterprise's service team), within their area.
+const DIRECTORY_ROLES: Role[] = ['admin', 'leader', 'town_handler', 'dept_handler', 'village_cadre', 'stationed_cadre', 'grid_worker']
 
 export function toUser(row: repo.UserView): User {
   return {

@@ -15,7 +15,7 @@ import {
   type UpdateHousehold,
   type UpdatePerson,
 } from '@minqing/common'
-import { DOCUMENT_MAX_BYTES, DOCUMENT_TYPES } from './enums.ts'
+import { DOCUMENT_MAX_BYTES, DOCUMENT_TYPES } from '@minqing/common'
 
 type Gender = 'male' | 'female'
 type EnterpriseSize = 'micro' | 'small' | 'medium' | 'large'
