@@ -326,10 +326,6 @@ export interface RoutingRulesTable {
   level: 'grid' | 'village' | 'town' | 'county'
   unit_id: string | null
 }
-export interface CaseNumbersTable {
-  day: string
-  last: number
-}
 export interface CasesTable {
   id: Generated<string>
   number: string
@@ -435,7 +431,6 @@ export interface DB {
   visit_days: VisitDaysTable
   categories: CategoriesTable
   routing_rules: RoutingRulesTable
-  case_numbers: CaseNumbersTable
   cases: CasesTable
   case_events: CaseEventsTable
   case_files: CaseFilesTable

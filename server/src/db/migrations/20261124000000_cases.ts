@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { TOP_CATEGORIES } from '@minqing/common'
 
 // The closed loop: categories and routing rules, cases and their events (the timeline is the audit trail),
-// case files, per-day case numbers, notifications.
+// case files, notifications. (Case numbers come from one sequence per day, created on first use.)
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('categories')
@@ -60,12 +60,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('level', 'text', (c) => c.notNull().check(sql`level in ('grid', 'village', 'town', 'county')`))
     .addColumn('unit_id', 'uuid', (c) => c.references('units.id').onDelete('set null'))
     .addUniqueConstraint('routing_rules_uq', ['category_id', 'region_id'])
-    .execute()
-
-  await db.schema
-    .createTable('case_numbers')
-    .addColumn('day', 'text', (c) => c.primaryKey())
-    .addColumn('last', 'integer', (c) => c.notNull())
     .execute()
 
   await db.schema
@@ -161,7 +155,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table diary_concerns drop constraint if exists diary_concerns_case_fk`.execute(db)
-  for (const t of ['notifications', 'case_files', 'case_events', 'cases', 'case_numbers', 'routing_rules', 'categories']) {
+  for (const t of ['notifications', 'case_files', 'case_events', 'cases', 'routing_rules', 'categories']) {
     await db.schema.dropTable(t).ifExists().execute()
   }
 }

@@ -203,8 +203,11 @@ export class CasesService {
     }
 
     const suggestion = category ? await this.suggest(category.id, category.parent_id, category.default_unit_id, region.path) : undefined
+    // The day's counter is one row every intake updates: taken in its own short statement, not inside the
+    // case's transaction, or every intake would queue behind that row lock until the previous one commits.
+    // (A failed intake leaves a gap in the day's numbers, as a sequence would.)
+    const number = await repo.nextCaseNumber(this.db, cnDate(now).replaceAll('-', ''))
     const id = await this.db.transaction().execute(async (trx) => {
-      const number = await repo.nextCaseNumber(trx, cnDate(now).replaceAll('-', ''))
       const { id } = await repo.insertCase(trx, {
         number,
         client_id: body.clientId ?? null,
