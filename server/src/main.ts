@@ -41,7 +41,7 @@ async function serve() {
   const fresh = (await countRegions(ctx.db)) === 0
   if (fresh && !config.production) {
     app.log.info('empty database: loading the 嵊州 demo')
-    const r = await seedDemo(ctx.db)
+    const r = await seedDemo(ctx.db, { secret: config.secret })
     app.log.info({ seed: r }, 'demo loaded')
   }
   ctx.scheduler.start()
@@ -125,7 +125,7 @@ async function main(argv: string[]) {
       const config = loadConfig()
       if (config.production) throw new Error('the demo seed is refused when NODE_ENV=production')
       return withDatabase(async (d) => {
-        const r = await seedDemo(d.db)
+        const r = await seedDemo(d.db, { secret: config.secret })
         console.log('demo seed:', JSON.stringify(r))
         console.log(demoLoginsText())
       })

@@ -4,9 +4,10 @@ import { authModule } from './auth/index.ts'
 import { casesModule } from './cases/index.ts'
 import { diaryModule } from './diary/index.ts'
 import { healthModule } from './health/index.ts'
+import { importsModule } from './imports/index.ts'
 import { regionsModule } from './regions/index.ts'
 import { unitsModule } from './units/index.ts'
 import { usersModule } from './users/index.ts'
 
 /** Every module, in registration order. A new module adds itself here. */
-export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, casesModule]
+export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule]

@@ -6,6 +6,7 @@ import { importCounty, loadBundled, loadCounty } from '../modules/regions/import
 import { upsertRegions } from '../modules/regions/regions.repository.ts'
 import { insertUnitsIfMissing } from '../modules/units/units.repository.ts'
 import { insertUserIfMissing } from '../modules/users/users.repository.ts'
+import { seedArchiveDemo } from './archive-demo.ts'
 
 export const DEMO_COUNTY = '330683'
 export const DEMO_PASSWORD = 'minqing-demo'
@@ -67,7 +68,7 @@ export interface SeedResult {
  * two grids per village, units (departments, town offices, village committees) and the six demo logins.
  * Idempotent: running it again adds only what is missing.
  */
-export async function seedDemo(db: Kysely<DB>, opts: { production?: boolean } = {}): Promise<SeedResult> {
+export async function seedDemo(db: Kysely<DB>, opts: { production?: boolean; secret?: string } = {}): Promise<SeedResult> {
   if (opts.production) throw new Error('the demo seed is refused when NODE_ENV=production')
   const division = loadBundled(DEMO_COUNTY) ?? loadCounty(DEMO_COUNTY)
   const regions = await importCounty(db, division)
@@ -120,6 +121,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { production?: boolean } = 
     .values({ key: 'demo_seeded', value: JSON.stringify({ county: DEMO_COUNTY, at: new Date().toISOString() }) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: sql`now()` as any }))
     .execute()
+  if (opts.secret) await seedArchiveDemo(db, opts.secret)
   return { regions, grids, units, users }
 }
 

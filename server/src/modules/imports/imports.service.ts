@@ -1,0 +1,155 @@
+import type { ImportJob } from '@minqing/common'
+import type { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/types.ts'
+import { AppError, badRequest, conflict } from '../../platform/errors.ts'
+import { type Actor, assertVisible, requirePermission, scopeOf } from '../../platform/policy.ts'
+import type { Storage } from '../../platform/storage.ts'
+import type { Upload } from '../../platform/uploads.ts'
+import * as repo from './imports.repository.ts'
+import type { ImportRunner, JobOptions } from './imports.runner.ts'
+import {
+  BOM,
+  csvLine,
+  csvLineCount,
+  detectSheet,
+  MAX_DATA_ROWS,
+  parseMapping,
+  resolveColumns,
+  scanSheet,
+  type SheetFormat,
+  templateFile,
+} from './sheet.ts'
+
+/** The largest import file; the server-wide UPLOAD_LIMIT_BYTES applies too (whichever is smaller). */
+export const IMPORT_MAX_BYTES = 100 * 1024 * 1024
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
+
+export function toImportJob(row: repo.ImportJobRow): ImportJob {
+  const result = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as Record<string, unknown>
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    filename: row.filename,
+    totalRows: row.total_rows,
+    processedRows: row.processed_rows,
+    acceptedRows: row.accepted_rows,
+    rejectedRows: row.rejected_rows,
+    result: result ?? {},
+    error: row.error,
+    reportUrl: row.status === 'done' && row.rejected_rows > 0 ? `/api/imports/${row.id}/report` : null,
+    createdAt: iso(row.created_at)!,
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+  }
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+export class ImportsService {
+  constructor(
+    private db: Kysely<DB>,
+    private storage: Storage,
+    private runner: ImportRunner,
+  ) {}
+
+  assertMayImport(actor: Actor) {
+    requirePermission(actor, 'archive.import')
+  }
+
+  async template(actor: Actor, format: SheetFormat) {
+    requirePermission(actor, 'archive.import')
+    return {
+      data: await templateFile(format),
+      filename: `户籍人口导入模板.${format}`,
+      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+    }
+  }
+
+  /**
+   * Accept a file for import. What can be judged at once is answered at once (not a spreadsheet, unknown
+   * columns, too many rows); the rows themselves are imported by a background job.
+   */
+  async create(actor: Actor, upload: Upload, ip?: string): Promise<ImportJob> {
+    requirePermission(actor, 'archive.import')
+    const source = detectSheet(upload.data, upload.sniffedType)
+    const mapping = parseMapping(upload.fields.mapping)
+    const head = await scanSheet(upload.data, source, { stopAfterRows: 1000 })
+    if (!head.header) throw new AppError(400, 'UNKNOWN_COLUMNS', '文件中没有表头行', { found: [], expected: [] })
+    resolveColumns(head.header.cells, mapping)
+    // Line breaks bound a CSV's records from above; only a file near the limit is parsed to count exactly.
+    if (source.format === 'csv' && csvLineCount(upload.data) > MAX_DATA_ROWS + 1) {
+      const { dataRows } = await scanSheet(upload.data, source)
+      if (dataRows > MAX_DATA_ROWS)
+        throw badRequest('TOO_MANY_ROWS', `文件有 ${dataRows} 行数据,超过上限 ${MAX_DATA_ROWS} 行,请拆分后导入`, { rows: dataRows, max: MAX_DATA_ROWS })
+    }
+
+    const stored = await this.storage.put(upload.data, { prefix: 'imports', extension: source.format })
+    const options: JobOptions = { ...source, mapping, ip: ip ?? null }
+    let id: string
+    try {
+      id = await this.db.transaction().execute(async (trx) => {
+        const file = await repo.insertFile(trx, {
+          storageKey: stored.key,
+          filename: upload.filename,
+          contentType: source.format === 'csv' ? 'text/csv' : XLSX_TYPE,
+          size: stored.size,
+          sha256: stored.sha256,
+          createdBy: actor.userId,
+        })
+        const job = await repo.insertJob(trx, {
+          kind: 'households',
+          filename: upload.filename,
+          fileId: file.id,
+          options: options as unknown as Record<string, unknown>,
+          totalRows: 0,
+          regionId: actor.regionId,
+          createdBy: actor.userId,
+        })
+        return job.id
+      })
+    } catch (err) {
+      await this.storage.remove(stored.key)
+      throw err
+    }
+    this.runner.enqueue(id)
+    return toImportJob((await repo.findJob(this.db, id))!)
+  }
+
+  private async visibleJob(actor: Actor, id: string) {
+    requirePermission(actor, 'archive.import')
+    const job = await repo.findJob(this.db, id)
+    assertVisible(scopeOf(actor), job && { path: job.region_path }, '导入任务')
+    return job!
+  }
+
+  async get(actor: Actor, id: string): Promise<ImportJob> {
+    return toImportJob(await this.visibleJob(actor, id))
+  }
+
+  /** The caller's own recent jobs; with `scope: 'area'`, every job of their area. */
+  async list(actor: Actor, query: { limit?: number; scope?: 'mine' | 'area' }) {
+    requirePermission(actor, 'archive.import')
+    const rows = await repo.listJobs(this.db, {
+      scopePath: actor.regionPath,
+      createdBy: query.scope === 'area' ? undefined : actor.userId,
+      limit: query.limit ?? 20,
+    })
+    return { items: rows.map(toImportJob) }
+  }
+
+  /** The rejected rows (行号, 原因, then the file's own columns) as CSV with a BOM, so Excel reads it. */
+  async report(actor: Actor, id: string): Promise<{ filename: string; body: Readable | Buffer }> {
+    const job = await this.visibleJob(actor, id)
+    if (job.status !== 'done') throw conflict('CONFLICT', job.status === 'failed' ? '导入失败,没有问题行清单' : '导入尚未完成', { status: job.status })
+    const name = `${job.filename.replace(/\.[^.]*$/, '')}-问题行.csv`
+    if (!job.report_file_id) {
+      const headers = ((job.result as { headers?: string[] }).headers ?? []) as string[]
+      return { filename: name, body: Buffer.from(BOM + csvLine(['行号', '原因', ...headers]), 'utf8') }
+    }
+    const file = await repo.fileById(this.db, job.report_file_id)
+    return { filename: name, body: await this.storage.get(file!.storage_key) }
+  }
+}
