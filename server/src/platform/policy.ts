@@ -87,3 +87,12 @@ export const hasPermission = (actor: Actor, permission: Permission) => can(actor
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor.roles, permission)) throw forbidden('没有权限执行此操作', { requiredPermission: permission })
 }
+
+/**
+ * `<regionIdColumn>` lies in the subtree under `path`, written so PostgreSQL resolves the (small) set of region
+ * ids first and then uses the big table's region index: at a million rows this is several times faster than
+ * joining regions and filtering on its path.
+ */
+export function regionIdUnder(regionIdColumn: string, path: string): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(regionIdColumn)} = any(array(select id from regions where path like ${path + '%'}))`
+}

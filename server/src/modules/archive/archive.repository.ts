@@ -1,7 +1,7 @@
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely'
 import type { DB, HouseholdsTable, PersonsTable } from '../../db/types.ts'
 import type { Insertable, Updateable } from 'kysely'
-import { type Scope, whereInScope } from '../../platform/policy.ts'
+import { regionIdUnder, type Scope } from '../../platform/policy.ts'
 import { escapeLike } from '../regions/regions.repository.ts'
 
 type Executor = Kysely<DB> | Transaction<DB>
@@ -90,8 +90,8 @@ export interface HouseholdFilter {
 }
 
 export async function listHouseholds(db: Executor, scope: Scope, f: HouseholdFilter) {
-  let q = householdBase(db).where((eb) => whereInScope(eb, scope, 'r.path'))
-  if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
+  let q = householdBase(db).where(regionIdUnder('h.region_id', scope.regionPath))
+  if (f.regionPath) q = q.where(regionIdUnder('h.region_id', f.regionPath))
   for (const tagId of f.tagIds ?? []) q = q.where(sql<SqlBool>`exists (select 1 from household_tags ht where ht.household_id = h.id and ht.tag_id = ${tagId})`)
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`
@@ -194,8 +194,8 @@ export interface PersonFilter {
 }
 
 export async function listPersons(db: Executor, scope: Scope, f: PersonFilter) {
-  let q = personBase(db).where((eb) => whereInScope(eb, scope, 'r.path'))
-  if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
+  let q = personBase(db).where(regionIdUnder('p.region_id', scope.regionPath))
+  if (f.regionPath) q = q.where(regionIdUnder('p.region_id', f.regionPath))
   for (const tagId of f.tagIds ?? []) q = q.where(sql<SqlBool>`exists (select 1 from person_tags pt where pt.person_id = p.id and pt.tag_id = ${tagId})`)
   if (f.q) q = q.where('p.name', 'like', `%${escapeLike(f.q)}%`)
   if (f.idHash) q = q.where('p.id_hash', '=', f.idHash)
