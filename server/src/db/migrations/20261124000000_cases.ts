@@ -113,6 +113,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index cases_client_uq on cases (created_by, client_id) where client_id is not null`.execute(db)
   await db.schema.createIndex('cases_region_state_idx').on('cases').columns(['region_id', 'state', 'created_at']).execute()
   await db.schema.createIndex('cases_unit_state_idx').on('cases').columns(['unit_id', 'state']).execute()
+  await sql`create index cases_handler_idx on cases (handler_id, state) where handler_id is not null`.execute(db)
+  await sql`create index cases_claimed_idx on cases (claimed_by, state) where claimed_by is not null`.execute(db)
   await sql`create index cases_due_idx on cases (due_at) where state in ('dispatched', 'accepted', 'extension_requested', 'returned')`.execute(db)
   await sql`alter table diary_concerns add constraint diary_concerns_case_fk foreign key (case_id) references cases(id) on delete set null`.execute(db)
 

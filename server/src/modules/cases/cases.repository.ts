@@ -1,6 +1,6 @@
 import { type Insertable, type Kysely, type SqlBool, sql, type Transaction, type Updateable } from 'kysely'
 import type { CasesTable, DB } from '../../db/types.ts'
-import { type Scope, whereInScope } from '../../platform/policy.ts'
+import { regionIdUnder, type Scope } from '../../platform/policy.ts'
 import { escapeLike } from '../regions/regions.repository.ts'
 
 type Executor = Kysely<DB> | Transaction<DB>
@@ -156,10 +156,19 @@ export interface CaseFilter {
 }
 
 export async function listCases(db: Executor, scope: Scope & { userId: string }, f: CaseFilter) {
-  let q = caseBase(db).where((eb) =>
-    eb.or([whereInScope(eb, scope, 'r.path', 'c.unit_id'), eb('c.handler_id', '=', scope.userId), eb('c.claimed_by', '=', scope.userId)]),
-  )
-  if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
+  // A queue of one's own work (unit or handler) needs no area filter: what is dispatched to you is yours to
+  // see. Everything else is the area rule, with region ids resolved first so the cases indexes serve it.
+  let q = f.unitOrHandler
+    ? caseBase(db)
+    : caseBase(db).where((eb) =>
+        eb.or([
+          regionIdUnder('c.region_id', scope.regionPath),
+          ...(scope.unitId ? [eb('c.unit_id', '=', scope.unitId)] : []),
+          eb('c.handler_id', '=', scope.userId),
+          eb('c.claimed_by', '=', scope.userId),
+        ]),
+      )
+  if (f.regionPath) q = q.where(regionIdUnder('c.region_id', f.regionPath))
   if (f.state) q = q.where('c.state', '=', f.state)
   if (f.states) q = q.where('c.state', 'in', f.states)
   if (f.categoryIds) q = q.where('c.category_id', 'in', f.categoryIds)
