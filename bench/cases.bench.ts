@@ -102,16 +102,24 @@ try {
   // ---- 2. work queue at CASES cases --------------------------------------------------------
   const have = (await db.selectFrom('cases').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
   const t0 = Date.now()
+  // A county's history: most cases closed long ago, a few percent open, spread over 40 village committees
+  // and the town office, as a real table of a million would be.
+  const villages = await db.selectFrom('regions').select('id').where('level', '=', 'village').execute()
+  for (const v of villages) await db.insertInto('units').values({ name: `村委会${v.id}`, kind: 'village_committee', region_id: v.id }).execute()
   await sql`
     insert into cases (number, channel, state, level, region_id, category_id, urgency, title, description, reporter_kind, reporter_user_id,
-                       unit_id, due_at, warn_at, created_by, created_at)
-    select 'MQ-B-' || g, 'walk_in',
-           (array['new','dispatched','accepted','replied','closed','closed','closed','closed'])[1 + g % 8],
-           'village', (select id from regions where level = 'grid' order by id offset (g % 40) limit 1), null, 'normal',
-           '事项' || g, '批量生成', 'user', ${user.id},
-           case when g % 8 in (1, 2) then ${unit.id}::uuid else null end,
-           now() + ((g % 20) - 5) * interval '1 day', now() + ((g % 20) - 7) * interval '1 day', ${user.id}, now() - (g % 365) * interval '1 day'
-    from generate_series(${have + 1}::int, ${CASES}::int) g`.execute(db)
+                       unit_id, due_at, warn_at, created_by, created_at, closed_at)
+    select 'MQ-B-' || g, 'walk_in', s.state, 'village', s.region_id, null, 'normal', '事项' || g, '批量生成', 'user', ${user.id},
+           case when s.state in ('dispatched', 'accepted') then
+             (case when g % 41 = 0 then ${unit.id}::uuid else (select id from units where region_id = s.region_id and kind = 'village_committee' limit 1) end)
+           end,
+           now() + ((g % 20) - 5) * interval '1 day', now() + ((g % 20) - 7) * interval '1 day', ${user.id},
+           now() - (g % 1500) * interval '1 day', case when s.state = 'closed' then now() - (g % 1500) * interval '1 day' end
+    from generate_series(${have + 1}::int, ${CASES}::int) g
+    cross join lateral (
+      select (case when g % 100 < 97 then 'closed' else (array['new','dispatched','accepted'])[1 + g % 3] end) as state,
+             (select id from regions where level = 'grid' order by id offset (g % 40) limit 1) as region_id
+    ) s`.execute(db)
   await sql`analyze cases`.execute(db)
   console.log(`(generated ${CASES - have} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
 

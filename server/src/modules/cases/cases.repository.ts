@@ -139,6 +139,9 @@ export async function findCaseByClientId(db: Executor, userId: string, clientId:
   return db.selectFrom('cases').select('id').where('created_by', '=', userId).where('client_id', '=', clientId).executeTakeFirst()
 }
 
+/** Case list totals stop counting here (the API reports TOTAL_CAP + 1 for "more than TOTAL_CAP"). */
+export const TOTAL_CAP = 10_000
+
 export interface CaseFilter {
   regionPath?: string
   state?: string
@@ -185,9 +188,14 @@ export async function listCases(db: Executor, scope: Scope & { userId: string },
   if (f.supervisedBy) q = q.where(sql<SqlBool>`exists (select 1 from case_events e where e.case_id = c.id and e.action = 'supervise' and e.actor_id = ${f.supervisedBy})`)
   if (f.reporterUserId) q = q.where('c.reporter_user_id', '=', f.reporterUserId)
   if (f.ratingMissing) q = q.where('c.rating', 'is', null)
+  // Totals are counted up to TOTAL_CAP + 1: a queue of "more than 10,000" needs no exact figure, and counting a
+  // county's million closed cases on every page would cost more than the page.
   const [items, total] = await Promise.all([
     q.orderBy('c.due_at', (ob) => ob.asc().nullsLast()).orderBy('c.created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
-    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom(q.clearSelect().select(sql`1`.as('one')).limit(TOTAL_CAP + 1).as('capped'))
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow(),
   ])
   return { items, total: total.n }
 }
