@@ -62,9 +62,12 @@ try {
   server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', 'serve'], {
     cwd: ROOT_DIR,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: url(NAME), LOG_LEVEL: 'warn', NODE_ENV: 'production', MINQING_SECRET: 'bench-secret-0123456789abcdef' },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'inherit'],
   })
+  const startedAt = Date.now()
   for (;;) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`)
+    if (Date.now() - startedAt > 60_000) throw new Error('the server was not ready after 60 s')
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) break
     } catch {
