@@ -30,6 +30,7 @@ import { DiskStorage } from '../server/src/platform/storage.ts'
 import { sniffContentType } from '../server/src/platform/uploads.ts'
 import { DEMO_SEED, generateHouseholdRows } from '../server/src/seed/archive-demo.ts'
 import { seedDemo } from '../server/src/seed/demo.ts'
+import { actorFor } from '../server/test/factories.ts'
 
 const ROWS = Number(process.env.BENCH_ROWS || 1_000_000)
 const PGLITE_ROWS = Number(process.env.BENCH_PGLITE_ROWS || Math.min(ROWS, 100_000))
@@ -105,26 +106,8 @@ async function personsFloor(db: Kysely<DB>, client: pg.PoolClient, rows: number)
 }
 
 async function adminActor(db: Kysely<DB>): Promise<Actor> {
-  const u = await db
-    .selectFrom('users as u')
-    .innerJoin('regions as r', 'r.id', 'u.region_id')
-    .select(['u.id', 'u.name', 'u.phone', 'u.roles', 'u.unit_id', 'u.station', 'r.id as region_id', 'r.code', 'r.name as region_name', 'r.level', 'r.path'])
-    .where('u.phone', '=', '13800000000')
-    .executeTakeFirstOrThrow()
-  return {
-    userId: u.id,
-    sessionId: 'bench',
-    name: u.name,
-    phone: u.phone,
-    roles: u.roles as Actor['roles'],
-    regionId: u.region_id,
-    regionCode: u.code,
-    regionName: u.region_name,
-    regionLevel: u.level,
-    regionPath: u.path,
-    unitId: u.unit_id,
-    station: u.station,
-  }
+  const admin = await db.selectFrom('users').select('id').where('phone', '=', '13800000000').executeTakeFirstOrThrow()
+  return { ...(await actorFor(db, admin.id)), sessionId: 'bench' }
 }
 
 /** Through the real path: what POST /api/imports/households does after reading the upload, then the job. */

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { IsoDateTime, RegionCodeSchema, UuidSchema } from './schemas.ts'
+import { IsoDateTime, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
 import { DOCUMENT_KINDS, ENTERPRISE_SIZES, GENDERS, TAG_TARGETS } from './archive-enums.ts'
 
@@ -7,14 +7,17 @@ export const GenderSchema = Type.Enum(GENDERS)
 export const EnterpriseSizeSchema = Type.Enum(ENTERPRISE_SIZES)
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
-const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()])
 const DateOnly = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' })
 const Lat = Type.Number({ minimum: -90, maximum: 90 })
 const Lng = Type.Number({ minimum: -180, maximum: 180 })
 const TagRefs = Type.Array(Text(20), { maxItems: 30, uniqueItems: true, description: 'tag codes or names' })
-const Paging = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+const Paging = pagingFields(500, 50)
+/** The filters of the person and household lists. */
+const taggedListFilters = {
+  regionCode: Type.Optional(RegionCodeSchema),
+  /** One or more tag codes or names (`tag=a&tag=b`): rows carrying all of them. */
+  tag: Type.Optional(Type.Array(Text(20), { minItems: 1, maxItems: 10 })),
+  q: Type.Optional(Text(40)),
 }
 
 // ---- tags -------------------------------------------------------------------
@@ -95,10 +98,7 @@ export type UpdatePerson = Type.Static<typeof UpdatePersonBody>
 
 export const PersonListQuery = Type.Object(
   {
-    regionCode: Type.Optional(RegionCodeSchema),
-    /** One or more tag codes or names (`tag=a&tag=b`): rows carrying all of them. */
-    tag: Type.Optional(Type.Array(Text(20), { minItems: 1, maxItems: 10 })),
-    q: Type.Optional(Text(40)),
+    ...taggedListFilters,
     /** Exact ID number: found through the keyed hash, the table is never decrypted. */
     idNumber: Type.Optional(Type.String({ maxLength: 20 })),
     householdId: Type.Optional(UuidSchema),
@@ -197,10 +197,7 @@ export type UpdateHousehold = Type.Static<typeof UpdateHouseholdBody>
 
 export const HouseholdListQuery = Type.Object(
   {
-    regionCode: Type.Optional(RegionCodeSchema),
-    /** One or more tag codes or names (`tag=a&tag=b`): rows carrying all of them. */
-    tag: Type.Optional(Type.Array(Text(20), { minItems: 1, maxItems: 10 })),
-    q: Type.Optional(Text(40)),
+    ...taggedListFilters,
     /** Nearest first from this point (the mobile card on a visit). */
     nearLat: Type.Optional(Lat),
     nearLng: Type.Optional(Lng),

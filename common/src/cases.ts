@@ -1,9 +1,8 @@
 import Type from 'typebox'
-import { IsoDateTime, RegionCodeSchema, UuidSchema } from './schemas.ts'
+import { IsoDateTime, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
 import { CASE_ACTIONS, CASE_CHANNELS, CASE_LEVELS, CASE_QUEUES, CASE_STATES, CASE_URGENCIES, type CaseAction, RATINGS, SUPERVISION_LEVELS } from './case-enums.ts'
 
-const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()])
 const LevelSchema = Type.Enum(CASE_LEVELS)
 
 export const CategorySchema = Type.Object({
@@ -142,8 +141,7 @@ export const CaseListQuery = Type.Object(
     categoryCode: Type.Optional(Type.String({ maxLength: 60 })),
     overdue: Type.Optional(Type.Boolean()),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    ...pagingFields(200, 50),
   },
   { additionalProperties: false },
 )

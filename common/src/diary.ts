@@ -1,9 +1,7 @@
 import Type from 'typebox'
-import { IsoDateTime, RegionCodeSchema, UuidSchema } from './schemas.ts'
+import { IsoDateTime, Nullable, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
 import { DIARY_KINDS, MOODS, REVIEW_MARKS, URGENCIES, VISIT_PERIODS, VISIT_RULE_MEASURES } from './diary-enums.ts'
-
-const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()])
 
 export const DiaryConcernSchema = Type.Object({
   id: UuidSchema,

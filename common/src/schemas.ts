@@ -14,6 +14,15 @@ export const RegionCodeSchema = Type.String({ pattern: '^[0-9]{6,15}$', descript
 export const UuidSchema = Type.String({ format: 'uuid' })
 export const IsoDateTime = Type.String({ format: 'date-time' })
 
+/** The schema, or null. */
+export const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()])
+
+/** `limit` and `offset` of a paged list query (spread into its properties). */
+export const pagingFields = (maxLimit: number, defaultLimit: number) => ({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+})
+
 // ---- errors ---------------------------------------------------------------
 export const ErrorBodySchema = Type.Object({
   error: Type.Object({
@@ -37,7 +46,7 @@ export const RegionSchema = Type.Object({
   code: Type.String(),
   name: Type.String(),
   level: RegionLevelSchema,
-  parentCode: Type.Union([Type.String(), Type.Null()]),
+  parentCode: Nullable(Type.String()),
   /** Codes from the root down to this region, inclusive. */
   path: Type.Array(Type.String()),
   childCount: Type.Integer(),
@@ -114,8 +123,7 @@ export const UnitListQuery = Type.Object(
     regionCode: Type.Optional(RegionCodeSchema),
     kind: Type.Optional(UnitKindSchema),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    ...pagingFields(500, 100),
   },
   { additionalProperties: false },
 )
@@ -141,12 +149,12 @@ export const UserSchema = Type.Object({
   roles: Type.Array(RoleSchema),
   regionCode: Type.String(),
   regionName: Type.String(),
-  unitId: Type.Union([UuidSchema, Type.Null()]),
-  unitName: Type.Union([Type.String(), Type.Null()]),
-  station: Type.Union([StationSchema, Type.Null()]),
+  unitId: Nullable(UuidSchema),
+  unitName: Nullable(Type.String()),
+  station: Nullable(StationSchema),
   isPartyMember: Type.Boolean(),
   isYouthLeague: Type.Boolean(),
-  residenceRegionCode: Type.Union([Type.String(), Type.Null()]),
+  residenceRegionCode: Nullable(Type.String()),
   active: Type.Boolean(),
   createdAt: IsoDateTime,
 })
@@ -157,8 +165,7 @@ export const UserListQuery = Type.Object(
     regionCode: Type.Optional(RegionCodeSchema),
     role: Type.Optional(RoleSchema),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    ...pagingFields(200, 50),
   },
   { additionalProperties: false },
 )
@@ -175,11 +182,11 @@ export const CreateUserBody = Type.Object(
     password: PasswordSchema,
     roles: Type.Array(RoleSchema, { minItems: 1, uniqueItems: true }),
     regionCode: RegionCodeSchema,
-    unitId: Type.Optional(Type.Union([UuidSchema, Type.Null()])),
-    station: Type.Optional(Type.Union([StationSchema, Type.Null()])),
+    unitId: Type.Optional(Nullable(UuidSchema)),
+    station: Type.Optional(Nullable(StationSchema)),
     isPartyMember: Type.Optional(Type.Boolean()),
     isYouthLeague: Type.Optional(Type.Boolean()),
-    residenceRegionCode: Type.Optional(Type.Union([RegionCodeSchema, Type.Null()])),
+    residenceRegionCode: Type.Optional(Nullable(RegionCodeSchema)),
   },
   { additionalProperties: false },
 )
@@ -192,11 +199,11 @@ export const UpdateUserBody = Type.Object(
     password: Type.Optional(PasswordSchema),
     roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1, uniqueItems: true })),
     regionCode: Type.Optional(RegionCodeSchema),
-    unitId: Type.Optional(Type.Union([UuidSchema, Type.Null()])),
-    station: Type.Optional(Type.Union([StationSchema, Type.Null()])),
+    unitId: Type.Optional(Nullable(UuidSchema)),
+    station: Type.Optional(Nullable(StationSchema)),
     isPartyMember: Type.Optional(Type.Boolean()),
     isYouthLeague: Type.Optional(Type.Boolean()),
-    residenceRegionCode: Type.Optional(Type.Union([RegionCodeSchema, Type.Null()])),
+    residenceRegionCode: Type.Optional(Nullable(RegionCodeSchema)),
     active: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -218,8 +225,8 @@ export const SessionUserSchema = Type.Object({
   regionCode: Type.String(),
   regionName: Type.String(),
   regionLevel: RegionLevelSchema,
-  unitId: Type.Union([UuidSchema, Type.Null()]),
-  station: Type.Union([StationSchema, Type.Null()]),
+  unitId: Nullable(UuidSchema),
+  station: Nullable(StationSchema),
 })
 export type SessionUser = Type.Static<typeof SessionUserSchema>
 

@@ -4,13 +4,15 @@ import { decideNavigation, homeFor, type GuardMeta } from './guards.ts'
 import { useAuthStore } from './stores/auth.ts'
 import { i18n } from './i18n/index.ts'
 import { rolesWith } from './lib/archive/nav.ts'
+import { diaryConsoleRoutes, diaryMobileRoutes } from './lib/diary/routes.ts'
+import { casesConsoleRoutes, casesMobileRoutes } from './lib/cases/routes.ts'
 
 declare module 'vue-router' {
   interface RouteMeta extends GuardMeta {
     /** i18n key of the page title (document.title). */
     titleKey?: string
     /** Mobile tab bar entry this page belongs to (the tab bar only shows on these pages). */
-    tab?: 'home' | 'archive' | 'me'
+    tab?: 'home' | 'archive' | 'me' | 'diary' | 'cases'
   }
 }
 
@@ -57,6 +59,8 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('./views/mobile/archive/MobileHousehold.vue'),
         meta: { requiresAuth: true, roles: ARCHIVE_READ, titleKey: 'nav.archiveHousehold' },
       },
+      ...diaryMobileRoutes,
+      ...casesMobileRoutes,
       {
         path: 'me',
         name: 'm-me',
@@ -146,6 +150,8 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('./views/console/archive/ImportPage.vue'),
         meta: { roles: rolesWith('archive.import'), titleKey: 'nav.archiveImport' },
       },
+      ...diaryConsoleRoutes,
+      ...casesConsoleRoutes,
       {
         path: '403',
         name: 'c-forbidden',

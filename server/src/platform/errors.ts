@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from '@minqing/common'
+import { ERROR_CODES, ErrorBodySchema, type ErrorCode } from '@minqing/common'
 import type { FastifyError, FastifyInstance } from 'fastify'
 
 /** An error the client caused or may handle: always answered as `{ error: { code, message, details } }`. */
@@ -21,6 +21,16 @@ export const forbidden = (message = '没有权限执行此操作', details?: unk
 /** Out-of-scope reads use this too: the row does not exist for that user. */
 export const notFound = (what = '资源') => new AppError(404, 'NOT_FOUND', `${what}不存在`)
 export const conflict = (code: ErrorCode, message: string, details?: unknown) => new AppError(409, code, message, details)
+
+/** Route response schemas for these error statuses: each answers an `ErrorBodySchema`. */
+export function errorSchemas<S extends number>(...statuses: S[]): Record<S, typeof ErrorBodySchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorBodySchema])) as Record<S, typeof ErrorBodySchema>
+}
+
+/** The errors of an ordinary signed-in API route: bad input, no session, no permission, not found (or out of scope), conflict. */
+export const errorResponses = errorSchemas(400, 401, 403, 404, 409)
+/** Those of a route that takes an upload, plus file too large and not multipart. */
+export const uploadErrorResponses = errorSchemas(400, 401, 403, 404, 409, 413, 415)
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } }

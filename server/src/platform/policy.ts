@@ -67,6 +67,19 @@ export function assertVisible(scope: Scope, row: { path: string; unitId?: string
   throw notFound(what)
 }
 
+/** The row, when the actor may see it (its region lies in their subtree); otherwise the 404 of a row that does not exist. */
+export function visibleRow<T extends { region_path: string }>(actor: Actor, row: T | undefined, what: string): T {
+  assertVisible(scopeOf(actor), row && { path: row.region_path }, what)
+  return row!
+}
+
+/** The row, when the actor may also change it: 404 as `visibleRow`, 403 outside the area they may write. */
+export function writableRow<T extends { region_path: string }>(actor: Actor, row: T | undefined, what: string): T {
+  const visible = visibleRow(actor, row, what)
+  assertWritableRegion(scopeOf(actor), visible.region_path)
+  return visible
+}
+
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {
   return actor.roles.some((r) => roles.includes(r))
 }

@@ -9,6 +9,9 @@ export interface Upload {
   fields: Record<string, string>
 }
 
+/** The extension a stored file of an accepted image or document type gets. */
+export const EXTENSION_OF: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' }
+
 /** Magic numbers of the types we accept anywhere. */
 export function sniffContentType(buf: Buffer): string | null {
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg'

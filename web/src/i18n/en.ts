@@ -1,9 +1,13 @@
 import type { Messages } from './zh-CN.ts'
+import diaryEn from './diary.en.ts'
+import { caseErrorsEn, casesEn } from './cases.en.ts'
 
 /** A deep "same keys, string values" version of the Chinese messages, so a missing key fails typecheck. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
 
 const en: Shape<Messages> = {
+  ...diaryEn,
+  ...casesEn,
   app: {
     name: 'Minqing',
     fullName: 'Minqing · Shengzhou Grassroots Governance',
@@ -100,6 +104,7 @@ const en: Shape<Messages> = {
     UNSUPPORTED_MEDIA_TYPE: 'Wrong upload format',
     PAYLOAD_TOO_LARGE: 'File too large',
     unknown: 'Something went wrong',
+    ...caseErrorsEn,
   },
   role: {
     admin: 'Administrator',

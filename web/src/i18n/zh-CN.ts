@@ -1,7 +1,11 @@
 import { REGION_LEVEL_LABELS_ZH, ROLE_LABELS_ZH, STATION_LABELS_ZH, UNIT_KIND_LABELS_ZH } from '@minqing/common'
+import diaryZhCN from './diary.zh-CN.ts'
+import { caseErrorsZhCN, casesZhCN } from './cases.zh-CN.ts'
 
 /** Simplified Chinese (default). The English file must have the same keys (checked by its type). */
 const zhCN = {
+  ...diaryZhCN,
+  ...casesZhCN,
   app: {
     name: '民情',
     fullName: '民情 · 嵊州市基层治理平台',
@@ -98,6 +102,7 @@ const zhCN = {
     UNSUPPORTED_MEDIA_TYPE: '上传格式不正确',
     PAYLOAD_TOO_LARGE: '文件过大',
     unknown: '操作失败',
+    ...caseErrorsZhCN,
   },
   role: { ...ROLE_LABELS_ZH },
   station: { ...STATION_LABELS_ZH },

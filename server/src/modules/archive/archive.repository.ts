@@ -1,10 +1,9 @@
-import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely'
-import type { DB, HouseholdsTable, PersonsTable } from '../../db/types.ts'
+import { type Expression, type SqlBool, sql } from 'kysely'
+import type { Executor, HouseholdsTable, PersonsTable } from '../../db/types.ts'
+import { pageWithTotal } from '../../db/paging.ts'
 import type { Insertable, Updateable } from 'kysely'
 import { regionIdUnder, type Scope } from '../../platform/policy.ts'
 import { escapeLike } from '../regions/regions.repository.ts'
-
-type Executor = Kysely<DB> | Transaction<DB>
 
 // ---- tags -----------------------------------------------------------------------
 export async function listTags(db: Executor) {
@@ -105,11 +104,7 @@ export async function listHouseholds(db: Executor, scope: Scope, f: HouseholdFil
         sql`(h.lat - ${f.near.lat}) ^ 2 + ((h.lng - ${f.near.lng}) * cos(radians(${f.near.lat}))) ^ 2`,
       )
     : q.orderBy('r.code').orderBy('h.address')
-  const [items, total] = await Promise.all([
-    ordered.limit(f.limit).offset(f.offset).execute(),
-    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { items, total: total.n }
+  return pageWithTotal(q, ordered, f)
 }
 
 export async function insertHousehold(db: Executor, row: Insertable<HouseholdsTable>) {
@@ -204,11 +199,7 @@ export async function listPersons(db: Executor, scope: Scope, f: PersonFilter) {
   // Age bounds as birth-date bounds, so an index on birth_date could serve them.
   if (f.ageMin !== undefined) q = q.where(sql<SqlBool>`p.birth_date <= (current_date - make_interval(years => ${f.ageMin}))::date`)
   if (f.ageMax !== undefined) q = q.where(sql<SqlBool>`p.birth_date > (current_date - make_interval(years => ${f.ageMax + 1}))::date`)
-  const [items, total] = await Promise.all([
-    q.orderBy('r.code').orderBy('p.name').orderBy('p.id').limit(f.limit).offset(f.offset).execute(),
-    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { items, total: total.n }
+  return pageWithTotal(q, q.orderBy('r.code').orderBy('p.name').orderBy('p.id'), f)
 }
 
 export async function insertPerson(db: Executor, row: Insertable<PersonsTable>) {
@@ -295,12 +286,4 @@ export async function documentsOf(db: Executor, owners: { type: 'household' | 'p
     .where((eb) => eb.or(conds.map((c) => eb.and([eb('d.owner_type', '=', c.type), eb('d.owner_id', 'in', c.ids)]))))
     .orderBy('d.created_at', 'desc')
     .execute()
-}
-
-export async function insertFile(db: Executor, row: { storageKey: string; filename: string; contentType: string; size: number; sha256: string; createdBy: string | null }) {
-  return db
-    .insertInto('files')
-    .values({ storage_key: row.storageKey, filename: row.filename, content_type: row.contentType, size: row.size, sha256: row.sha256, created_by: row.createdBy })
-    .returning('id')
-    .executeTakeFirstOrThrow()
 }

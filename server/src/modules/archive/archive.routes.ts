@@ -3,7 +3,6 @@ import {
   CreatePersonBody,
   CreateTagBody,
   DocumentSchema,
-  ErrorBodySchema,
   HistoryEntrySchema,
   HouseholdDetailSchema,
   HouseholdListQuery,
@@ -23,13 +22,12 @@ import Type from 'typebox'
 import type { FastifyReply } from 'fastify'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
+import { errorResponses, uploadErrorResponses } from '../../platform/errors.ts'
 import { readUpload } from '../../platform/uploads.ts'
 import { DOCUMENT_MAX_BYTES } from '@minqing/common'
 import type { ArchiveService } from './archive.service.ts'
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }
 const tags = ['archive']
-const uploadErrors = { ...errors, 413: ErrorBodySchema, 415: ErrorBodySchema }
 const multipart = {
   consumes: ['multipart/form-data'],
   description: 'multipart/form-data: `file` (image or PDF, ≤ 10 MB), `kind` (资料类别), `title`',
@@ -45,21 +43,21 @@ function sendXlsx(reply: FastifyReply, file: Buffer, name: string) {
 }
 
 export function archiveRoutes(app: App, service: ArchiveService) {
-  app.get('/api/tags', { schema: { tags, summary: 'Tag catalogue', response: { 200: Type.Array(TagSchema), ...errors } } }, async (req) =>
+  app.get('/api/tags', { schema: { tags, summary: 'Tag catalogue', response: { 200: Type.Array(TagSchema), ...errorResponses } } }, async (req) =>
     service.tags(actorOf(req)),
   )
-  app.post('/api/tags', { schema: { tags, summary: 'Add a tag (tags.manage)', body: CreateTagBody, response: { 201: TagSchema, ...errors } } }, async (req, reply) =>
+  app.post('/api/tags', { schema: { tags, summary: 'Add a tag (tags.manage)', body: CreateTagBody, response: { 201: TagSchema, ...errorResponses } } }, async (req, reply) =>
     reply.status(201).send(await service.createTag(actorOf(req), req.body, req.ip)),
   )
 
   app.get(
     '/api/households',
-    { schema: { tags, summary: 'Households in the caller’s area', querystring: HouseholdListQuery, response: { 200: HouseholdListSchema, ...errors } } },
+    { schema: { tags, summary: 'Households in the caller’s area', querystring: HouseholdListQuery, response: { 200: HouseholdListSchema, ...errorResponses } } },
     async (req) => service.listHouseholds(actorOf(req), req.query),
   )
   app.post(
     '/api/households',
-    { schema: { tags, summary: 'Create a household (archive.write)', body: CreateHouseholdBody, response: { 201: HouseholdDetailSchema, ...errors } } },
+    { schema: { tags, summary: 'Create a household (archive.write)', body: CreateHouseholdBody, response: { 201: HouseholdDetailSchema, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await service.createHousehold(actorOf(req), req.body)),
   )
   app.get(
@@ -80,27 +78,27 @@ export function archiveRoutes(app: App, service: ArchiveService) {
   )
   app.get(
     '/api/households/:id',
-    { schema: { tags, summary: 'A household with members and documents', params: IdParams, response: { 200: HouseholdDetailSchema, ...errors } } },
+    { schema: { tags, summary: 'A household with members and documents', params: IdParams, response: { 200: HouseholdDetailSchema, ...errorResponses } } },
     async (req) => service.getHousehold(actorOf(req), req.params.id),
   )
   app.patch(
     '/api/households/:id',
-    { schema: { tags, summary: 'Change a household', params: IdParams, body: UpdateHouseholdBody, response: { 200: HouseholdDetailSchema, ...errors } } },
+    { schema: { tags, summary: 'Change a household', params: IdParams, body: UpdateHouseholdBody, response: { 200: HouseholdDetailSchema, ...errorResponses } } },
     async (req) => service.updateHousehold(actorOf(req), req.params.id, req.body),
   )
   app.get(
     '/api/households/:id/history',
-    { schema: { tags, summary: 'Changes to the household and its members', params: IdParams, response: { 200: Type.Array(HistoryEntrySchema), ...errors } } },
+    { schema: { tags, summary: 'Changes to the household and its members', params: IdParams, response: { 200: Type.Array(HistoryEntrySchema), ...errorResponses } } },
     async (req) => service.householdHistory(actorOf(req), req.params.id),
   )
   app.get(
     '/api/households/:id/timeline',
-    { schema: { tags, summary: '一事一表: everything that happened for the household', params: IdParams, response: { 200: Type.Array(TimelineItemSchema), ...errors } } },
+    { schema: { tags, summary: '一事一表: everything that happened for the household', params: IdParams, response: { 200: Type.Array(TimelineItemSchema), ...errorResponses } } },
     async (req) => service.householdTimeline(actorOf(req), req.params.id),
   )
   app.post(
     '/api/households/:id/documents',
-    { schema: { tags, summary: 'Upload a document to a household', ...multipart, params: IdParams, response: { 201: DocumentSchema, ...uploadErrors } } },
+    { schema: { tags, summary: 'Upload a document to a household', ...multipart, params: IdParams, response: { 201: DocumentSchema, ...uploadErrorResponses } } },
     async (req, reply) => {
       const upload = await readUpload(req, { maxBytes: DOCUMENT_MAX_BYTES })
       return reply.status(201).send(await service.addDocument(actorOf(req), 'household', req.params.id, upload))
@@ -109,35 +107,35 @@ export function archiveRoutes(app: App, service: ArchiveService) {
 
   app.get(
     '/api/persons',
-    { schema: { tags, summary: 'Persons in the caller’s area, filtered', querystring: PersonListQuery, response: { 200: PersonListSchema, ...errors } } },
+    { schema: { tags, summary: 'Persons in the caller’s area, filtered', querystring: PersonListQuery, response: { 200: PersonListSchema, ...errorResponses } } },
     async (req) => service.listPersons(actorOf(req), req.query),
   )
   app.post(
     '/api/persons',
-    { schema: { tags, summary: 'Add a person (archive.write)', body: CreatePersonBody, response: { 201: PersonSchema, ...errors } } },
+    { schema: { tags, summary: 'Add a person (archive.write)', body: CreatePersonBody, response: { 201: PersonSchema, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await service.createPerson(actorOf(req), req.body)),
   )
-  app.get('/api/persons/:id', { schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonSchema, ...errors } } }, async (req) =>
+  app.get('/api/persons/:id', { schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonSchema, ...errorResponses } } }, async (req) =>
     service.getPerson(actorOf(req), req.params.id),
   )
   app.patch(
     '/api/persons/:id',
-    { schema: { tags, summary: 'Change a person', params: IdParams, body: UpdatePersonBody, response: { 200: PersonSchema, ...errors } } },
+    { schema: { tags, summary: 'Change a person', params: IdParams, body: UpdatePersonBody, response: { 200: PersonSchema, ...errorResponses } } },
     async (req) => service.updatePerson(actorOf(req), req.params.id, req.body),
   )
   app.get(
     '/api/persons/:id/history',
-    { schema: { tags, summary: 'Changes to a person', params: IdParams, response: { 200: Type.Array(HistoryEntrySchema), ...errors } } },
+    { schema: { tags, summary: 'Changes to a person', params: IdParams, response: { 200: Type.Array(HistoryEntrySchema), ...errorResponses } } },
     async (req) => service.personHistory(actorOf(req), req.params.id),
   )
   app.post(
     '/api/persons/:id/reveal',
-    { schema: { tags, summary: 'The full ID number or phone (archive.reveal; audited)', params: IdParams, body: RevealBody, response: { 200: RevealSchema, ...errors } } },
+    { schema: { tags, summary: 'The full ID number or phone (archive.reveal; audited)', params: IdParams, body: RevealBody, response: { 200: RevealSchema, ...errorResponses } } },
     async (req) => service.reveal(actorOf(req), req.params.id, req.body.field, req.ip),
   )
   app.post(
     '/api/persons/:id/documents',
-    { schema: { tags, summary: 'Upload a document to a person', ...multipart, params: IdParams, response: { 201: DocumentSchema, ...uploadErrors } } },
+    { schema: { tags, summary: 'Upload a document to a person', ...multipart, params: IdParams, response: { 201: DocumentSchema, ...uploadErrorResponses } } },
     async (req, reply) => {
       const upload = await readUpload(req, { maxBytes: DOCUMENT_MAX_BYTES })
       return reply.status(201).send(await service.addDocument(actorOf(req), 'person', req.params.id, upload))

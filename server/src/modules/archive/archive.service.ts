@@ -12,27 +12,27 @@ import {
   idNumberFacts,
   idNumberProblem,
   maskIdNumber,
-  maskPhone,
   normaliseIdNumber,
   type Person,
   type PersonListQuery,
-  phoneProblem,
   RELATIONS,
   type Tag,
   type TimelineItem,
   type UpdateHousehold,
   type UpdatePerson,
 } from '@minqing/common'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Static } from 'typebox'
 import type { DB, RegionRow } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts'
-import { type Actor, assertVisible, assertWritableRegion, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { insertFile } from '../../platform/files.repository.ts'
+import { protectedColumns, protectPhone } from '../../platform/identifiers.ts'
+import { type Actor, requirePermission, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
 import type { Storage } from '../../platform/storage.ts'
-import type { Upload } from '../../platform/uploads.ts'
-import type { RegionsService } from '../regions/regions.service.ts'
+import { EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
+import { pathCodes, type RegionsService } from '../regions/regions.service.ts'
 import * as repo from './archive.repository.ts'
 import { householdsXlsx, personsXlsx } from './export.ts'
 import { addTimelineSource, collectTimeline } from './timeline.ts'
@@ -40,8 +40,6 @@ import { addTimelineSource, collectTimeline } from './timeline.ts'
 type HouseholdRow = NonNullable<Awaited<ReturnType<typeof repo.findHousehold>>>
 
 const iso = (d: Date) => d.toISOString()
-const pathToCodes = (path: string) => path.split('/').filter(Boolean)
-const regionPathOf = (codes: string[]) => `/${codes.join('/')}/`
 
 export function toTag(t: Awaited<ReturnType<typeof repo.listTags>>[number]): Tag {
   return { id: t.id, code: t.code, name: t.name, appliesTo: t.applies_to, color: t.color, sort: t.sort, builtin: t.builtin }
@@ -114,8 +112,20 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>): 
   return changes
 }
 
+/** An update's history row, when it changed anything. */
+async function recordUpdate(
+  trx: Transaction<DB>,
+  actor: Actor,
+  entityType: 'household' | 'person',
+  entityId: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+) {
+  const changes = diff(before, after)
+  if (changes.length) await repo.insertHistory(trx, { entityType, entityId, action: 'update', actorId: actor.userId, changes })
+}
+
 const EXPORT_MAX = 50_000
-const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' }
 
 export class ArchiveService {
   constructor(
@@ -164,10 +174,6 @@ export class ArchiveService {
     return [...new Set(found.map((t) => t.id))]
   }
 
-  private async regionFilter(actor: Actor, code: string | undefined) {
-    return code ? regionPathOf((await this.regions.get(actor, code)).path) : undefined
-  }
-
   /** Households live in a village or one of its grids, inside the writer's area. */
   private async householdRegion(actor: Actor, code: string): Promise<RegionRow> {
     const region = await this.regions.resolveForWrite(actor, code)
@@ -176,27 +182,20 @@ export class ArchiveService {
     return region
   }
 
-  private protectPhone(phone: string | null | undefined) {
-    if (phone === undefined) return undefined
-    if (phone !== null && phone !== '') {
-      const problem = phoneProblem(phone)
-      if (problem) throw badRequest('INVALID_PHONE', problem, { phone: maskPhone(phone) })
-    }
-    return this.crypto.protect(phone?.replace(/\s+/g, '') || null, maskPhone)
-  }
-
   // ---- households ----------------------------------------------------------------
   private async visibleHousehold(actor: Actor, id: string) {
-    const h = await repo.findHousehold(this.db, id)
-    assertVisible(scopeOf(actor), h && { path: h.region_path }, '户')
-    return h!
+    return visibleRow(actor, await repo.findHousehold(this.db, id), '户')
+  }
+
+  private async writableHousehold(actor: Actor, id: string) {
+    return writableRow(actor, await repo.findHousehold(this.db, id), '户')
   }
 
   async listHouseholds(actor: Actor, query: Static<typeof HouseholdListQuery>) {
     requirePermission(actor, 'archive.read')
     const near = query.nearLat !== undefined && query.nearLng !== undefined ? { lat: query.nearLat, lng: query.nearLng } : undefined
     const { items, total } = await repo.listHouseholds(this.db, scopeOf(actor), {
-      regionPath: await this.regionFilter(actor, query.regionCode),
+      regionPath: await this.regions.filterPath(actor, query.regionCode),
       tagIds: await this.tagFilter(query.tag),
       q: query.q,
       near,
@@ -226,7 +225,7 @@ export class ArchiveService {
     const h = await this.visibleHousehold(actor, id)
     const members = await repo.householdMembers(this.db, id)
     const documents = await repo.documentsOf(this.db, [{ type: 'household', ids: [id] }, { type: 'person', ids: members.map((m) => m.id) }])
-    const codes = pathToCodes(h.region_path)
+    const codes = pathCodes(h.region_path)
     const names = new Map((await this.db.selectFrom('regions').select(['code', 'name']).where('code', 'in', codes).execute()).map((r) => [r.code, r.name]))
     return {
       ...toHousehold(h),
@@ -242,16 +241,14 @@ export class ArchiveService {
     requirePermission(actor, 'archive.write')
     const region = await this.householdRegion(actor, body.regionCode)
     const tagIds = await this.resolveTags(body.tags, 'household')
-    const phone = this.protectPhone(body.phone)
+    const phone = protectPhone(this.crypto, body.phone)
     const address = body.address.trim()
     const id = await this.db.transaction().execute(async (trx) => {
       if (await repo.findHouseholdByAddress(trx, region.id, address)) throw conflict('DUPLICATE_HOUSEHOLD', `该村社已有此地址的户: ${address}`)
       const { id } = await repo.insertHousehold(trx, {
         region_id: region.id,
         address,
-        phone_enc: phone?.enc ?? null,
-        phone_hash: phone?.hash ?? null,
-        phone_masked: phone?.masked ?? null,
+        ...protectedColumns('phone', phone),
         house: JSON.stringify(body.house ?? {}),
         notes: body.notes ?? null,
         lat: body.lat ?? null,
@@ -273,11 +270,10 @@ export class ArchiveService {
 
   async updateHousehold(actor: Actor, id: string, body: UpdateHousehold): Promise<HouseholdDetail> {
     requirePermission(actor, 'archive.write')
-    const current = await this.visibleHousehold(actor, id)
-    assertWritableRegion(scopeOf(actor), current.region_path)
+    const current = await this.writableHousehold(actor, id)
     const region = body.regionCode ? await this.householdRegion(actor, body.regionCode) : undefined
     const tagIds = body.tags ? await this.resolveTags(body.tags, 'household') : undefined
-    const phone = this.protectPhone(body.phone)
+    const phone = protectPhone(this.crypto, body.phone)
     if (body.headPersonId) {
       const head = await repo.personRaw(this.db, body.headPersonId)
       if (!head || head.household_id !== id) throw badRequest('VALIDATION_FAILED', '户主须是本户成员', { headPersonId: body.headPersonId })
@@ -292,7 +288,7 @@ export class ArchiveService {
       await repo.updateHousehold(trx, id, {
         ...(address !== undefined ? { address } : {}),
         ...(region ? { region_id: region.id } : {}),
-        ...(phone ? { phone_enc: phone.enc, phone_hash: phone.hash, phone_masked: phone.masked } : {}),
+        ...(phone ? protectedColumns('phone', phone) : {}),
         ...(body.house !== undefined ? { house: JSON.stringify(body.house) } : {}),
         ...(body.notes !== undefined ? { notes: body.notes } : {}),
         ...(body.lat !== undefined ? { lat: body.lat } : {}),
@@ -303,19 +299,7 @@ export class ArchiveService {
       if (region) await trx.updateTable('persons').set({ region_id: region.id }).where('household_id', '=', id).execute()
       if (tagIds) await repo.setHouseholdTags(trx, id, tagIds)
       const after = await repo.findHousehold(trx, id)
-      const pick = (h: HouseholdRow) => ({
-        address: h.address,
-        region: h.region_code,
-        phone: h.phone_masked,
-        house: h.house,
-        notes: h.notes,
-        lat: h.lat,
-        lng: h.lng,
-        head: h.head_name,
-        tags: h.tags,
-      })
-      const changes = diff(pick(current), pick(after!))
-      if (changes.length) await repo.insertHistory(trx, { entityType: 'household', entityId: id, action: 'update', actorId: actor.userId, changes })
+      await recordUpdate(trx, actor, 'household', id, householdFacts(current), householdFacts(after!))
     })
     return this.getHousehold(actor, id)
   }
@@ -336,9 +320,11 @@ export class ArchiveService {
 
   // ---- persons -------------------------------------------------------------------
   private async visiblePerson(actor: Actor, id: string) {
-    const p = await repo.findPerson(this.db, id)
-    assertVisible(scopeOf(actor), p && { path: p.region_path }, '人员')
-    return p!
+    return visibleRow(actor, await repo.findPerson(this.db, id), '人员')
+  }
+
+  private async writablePerson(actor: Actor, id: string) {
+    return writableRow(actor, await repo.findPerson(this.db, id), '人员')
   }
 
   private protectIdNumber(raw: string | null | undefined) {
@@ -374,7 +360,7 @@ export class ArchiveService {
       idHash = this.crypto.hash(v)
     }
     const { items, total } = await repo.listPersons(this.db, scopeOf(actor), {
-      regionPath: await this.regionFilter(actor, query.regionCode),
+      regionPath: await this.regions.filterPath(actor, query.regionCode),
       tagIds: await this.tagFilter(query.tag),
       q: query.q,
       idHash,
@@ -399,8 +385,7 @@ export class ArchiveService {
     let householdId: string | null = null
     if (body.householdId) {
       // A household of another area does not exist for this user.
-      const h = await this.visibleHousehold(actor, body.householdId)
-      assertWritableRegion(scopeOf(actor), h.region_path)
+      const h = await this.writableHousehold(actor, body.householdId)
       regionId = h.region_id
       householdId = h.id
     } else if (body.regionCode) {
@@ -410,7 +395,7 @@ export class ArchiveService {
     }
     this.checkRelation(body.relation)
     const id_ = this.protectIdNumber(body.idNumber)
-    const phone = this.protectPhone(body.phone)
+    const phone = protectPhone(this.crypto, body.phone)
     const tagIds = await this.resolveTags(body.tags, 'person')
     await this.assertIdFree(actor, id_?.hash ?? null)
     const birthDate = body.birthDate ?? id_?.facts?.birthDate ?? null
@@ -424,12 +409,8 @@ export class ArchiveService {
         name: body.name.trim(),
         gender,
         birth_date: birthDate,
-        id_enc: id_?.enc ?? null,
-        id_hash: id_?.hash ?? null,
-        id_masked: id_?.masked ?? null,
-        phone_enc: phone?.enc ?? null,
-        phone_hash: phone?.hash ?? null,
-        phone_masked: phone?.masked ?? null,
+        ...protectedColumns('id', id_),
+        ...protectedColumns('phone', phone),
         relation: body.relation ?? null,
         political_status: body.politicalStatus ?? null,
         health: body.health ?? null,
@@ -449,20 +430,18 @@ export class ArchiveService {
 
   async updatePerson(actor: Actor, id: string, body: UpdatePerson): Promise<Person> {
     requirePermission(actor, 'archive.write')
-    const current = await this.visiblePerson(actor, id)
-    assertWritableRegion(scopeOf(actor), current.region_path)
+    const current = await this.writablePerson(actor, id)
     let move: { householdId: string | null; regionId: number } | undefined
     if (body.householdId !== undefined && body.householdId !== current.household_id) {
       if (body.householdId === null) move = { householdId: null, regionId: current.region_id }
       else {
-        const h = await this.visibleHousehold(actor, body.householdId)
-        assertWritableRegion(scopeOf(actor), h.region_path)
+        const h = await this.writableHousehold(actor, body.householdId)
         move = { householdId: h.id, regionId: h.region_id }
       }
     }
     this.checkRelation(body.relation)
     const id_ = this.protectIdNumber(body.idNumber)
-    const phone = this.protectPhone(body.phone)
+    const phone = protectPhone(this.crypto, body.phone)
     const tagIds = body.tags ? await this.resolveTags(body.tags, 'person') : undefined
     if (id_) await this.assertIdFree(actor, id_.hash, id)
     await this.db.transaction().execute(async (trx) => {
@@ -470,10 +449,10 @@ export class ArchiveService {
         ...(body.name !== undefined ? { name: body.name.trim() } : {}),
         ...(body.gender !== undefined ? { gender: body.gender } : {}),
         ...(body.birthDate !== undefined ? { birth_date: body.birthDate } : {}),
-        ...(id_ ? { id_enc: id_.enc, id_hash: id_.hash, id_masked: id_.masked } : {}),
+        ...(id_ ? protectedColumns('id', id_) : {}),
         ...(id_?.facts && body.birthDate === undefined ? { birth_date: id_.facts.birthDate } : {}),
         ...(id_?.facts && body.gender === undefined ? { gender: id_.facts.gender } : {}),
-        ...(phone ? { phone_enc: phone.enc, phone_hash: phone.hash, phone_masked: phone.masked } : {}),
+        ...(phone ? protectedColumns('phone', phone) : {}),
         ...(body.relation !== undefined ? { relation: body.relation } : {}),
         ...(body.politicalStatus !== undefined ? { political_status: body.politicalStatus } : {}),
         ...(body.health !== undefined ? { health: body.health } : {}),
@@ -484,8 +463,7 @@ export class ArchiveService {
       })
       if (tagIds) await repo.setPersonTags(trx, id, tagIds)
       const after = await repo.findPerson(trx, id)
-      const changes = diff(personFacts(current), personFacts(after!))
-      if (changes.length) await repo.insertHistory(trx, { entityType: 'person', entityId: id, action: 'update', actorId: actor.userId, changes })
+      await recordUpdate(trx, actor, 'person', id, personFacts(current), personFacts(after!))
     })
     return this.getPerson(actor, id)
   }
@@ -511,8 +489,7 @@ export class ArchiveService {
   // ---- documents -----------------------------------------------------------------
   async addDocument(actor: Actor, ownerType: 'household' | 'person', ownerId: string, upload: Upload): Promise<ArchiveDocument> {
     requirePermission(actor, 'archive.write')
-    const owner = ownerType === 'household' ? await this.visibleHousehold(actor, ownerId) : await this.visiblePerson(actor, ownerId)
-    assertWritableRegion(scopeOf(actor), owner.region_path)
+    const owner = ownerType === 'household' ? await this.writableHousehold(actor, ownerId) : await this.writablePerson(actor, ownerId)
     if (upload.data.length > DOCUMENT_MAX_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', '文件过大(上限 10 MB)', { maxBytes: DOCUMENT_MAX_BYTES })
     const type = upload.sniffedType
     if (!type || !(DOCUMENT_TYPES as readonly string[]).includes(type))
@@ -520,10 +497,10 @@ export class ArchiveService {
     const kind = upload.fields.kind?.trim() || '其他'
     if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw badRequest('VALIDATION_FAILED', `资料类别应为: ${DOCUMENT_KINDS.join('、')}`)
     const title = (upload.fields.title?.trim() || upload.filename).slice(0, 100)
-    const stored = await this.storage.put(upload.data, { prefix: 'documents', extension: EXT[type] })
+    const stored = await this.storage.put(upload.data, { prefix: 'documents', extension: EXTENSION_OF[type] })
     try {
       const docId = await this.db.transaction().execute(async (trx) => {
-        const file = await repo.insertFile(trx, { storageKey: stored.key, filename: upload.filename.slice(0, 200), contentType: type, size: stored.size, sha256: stored.sha256, createdBy: actor.userId })
+        const file = await insertFile(trx, stored, { filename: upload.filename.slice(0, 200), contentType: type, createdBy: actor.userId })
         const { id } = await repo.insertDocument(trx, { ownerType, ownerId, regionId: owner.region_id, fileId: file.id, kind, title, createdBy: actor.userId })
         await repo.insertHistory(trx, { entityType: ownerType, entityId: ownerId, action: 'document.add', actorId: actor.userId, changes: [{ field: 'document', from: null, to: `${kind}: ${title}` }] })
         return id
@@ -537,9 +514,22 @@ export class ArchiveService {
 
   async documentForDownload(actor: Actor, id: string) {
     requirePermission(actor, 'archive.read')
-    const d = await repo.findDocument(this.db, id)
-    assertVisible(scopeOf(actor), d && { path: d.region_path }, '资料')
-    return { doc: d!, stream: await this.storage.get(d!.storage_key) }
+    const d = visibleRow(actor, await repo.findDocument(this.db, id), '资料')
+    return { doc: d, stream: await this.storage.get(d.storage_key) }
+  }
+}
+
+function householdFacts(h: HouseholdRow) {
+  return {
+    address: h.address,
+    region: h.region_code,
+    phone: h.phone_masked,
+    house: h.house,
+    notes: h.notes,
+    lat: h.lat,
+    lng: h.lng,
+    head: h.head_name,
+    tags: h.tags,
   }
 }
 
@@ -561,7 +551,12 @@ function personFacts(p: repo.PersonView) {
   }
 }
 
-function toHistory(h: Awaited<ReturnType<typeof repo.historyOf>>[number]): HistoryEntry {
+type HistoryRow = Awaited<ReturnType<typeof repo.historyOf>>[number]
+
+/** A history row's changes (jsonb; a driver may hand it over as text). */
+const changesOf = (h: HistoryRow) => (typeof h.changes === 'string' ? JSON.parse(h.changes) : h.changes) as repo.Change[]
+
+function toHistory(h: HistoryRow): HistoryEntry {
   return {
     id: String(h.id),
     entityType: h.entity_type,
@@ -569,7 +564,7 @@ function toHistory(h: Awaited<ReturnType<typeof repo.historyOf>>[number]): Histo
     action: h.action,
     actorName: h.actor_name,
     at: iso(h.at),
-    changes: (typeof h.changes === 'string' ? JSON.parse(h.changes) : h.changes) as HistoryEntry['changes'],
+    changes: changesOf(h),
   }
 }
 
@@ -584,7 +579,7 @@ const ACTION_LABELS: Record<string, string> = { create: '建档', update: '修�
 const archiveTimeline = async (db: Kysely<DB>, subject: { householdId: string; memberIds: string[] }): Promise<TimelineItem[]> => {
   const rows = await repo.historyOf(db, [{ type: 'household', ids: [subject.householdId] }, { type: 'person', ids: subject.memberIds }])
   return rows.map((h) => {
-    const changes = (typeof h.changes === 'string' ? JSON.parse(h.changes) : h.changes) as repo.Change[]
+    const changes = changesOf(h)
     return {
       at: iso(h.at),
       kind: h.action === 'document.add' ? 'document' : 'archive.change',

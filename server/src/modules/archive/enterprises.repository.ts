@@ -1,9 +1,8 @@
-import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely'
-import type { DB, EnterprisesTable, PlacesTable } from '../../db/types.ts'
+import { sql, type Insertable, type Updateable } from 'kysely'
+import type { EnterprisesTable, Executor, PlacesTable } from '../../db/types.ts'
+import { pageWithTotal } from '../../db/paging.ts'
 import { type Scope, whereInScope } from '../../platform/policy.ts'
 import { escapeLike } from '../regions/regions.repository.ts'
-
-type Executor = Kysely<DB> | Transaction<DB>
 
 const enterpriseBase = (db: Executor) =>
   db
@@ -28,11 +27,7 @@ export async function listEnterprises(db: Executor, scope: Scope, f: { regionPat
   if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
   if (f.q) q = q.where('e.name', 'like', `%${escapeLike(f.q)}%`)
   if (f.creditCode) q = q.where('e.credit_code', '=', f.creditCode)
-  const [items, total] = await Promise.all([
-    q.orderBy('r.code').orderBy('e.name').limit(f.limit).offset(f.offset).execute(),
-    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { items, total: total.n }
+  return pageWithTotal(q, q.orderBy('r.code').orderBy('e.name'), f)
 }
 
 export async function teamOf(db: Executor, enterpriseIds: string[]) {
@@ -83,11 +78,7 @@ export async function listPlaces(db: Executor, scope: Scope, f: { regionPath?: s
   if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
   if (f.kind) q = q.where('pl.kind', '=', f.kind)
   if (f.q) q = q.where('pl.name', 'like', `%${escapeLike(f.q)}%`)
-  const [items, total] = await Promise.all([
-    q.orderBy('r.code').orderBy('pl.name').limit(f.limit).offset(f.offset).execute(),
-    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { items, total: total.n }
+  return pageWithTotal(q, q.orderBy('r.code').orderBy('pl.name'), f)
 }
 
 export async function placeNameTaken(db: Executor, regionId: number, name: string, exceptId?: string) {

@@ -4,8 +4,6 @@ import {
   creditCodeProblem,
   type Enterprise,
   type EnterpriseListQuery,
-  maskPhone,
-  phoneProblem,
   type Place,
   type PlaceListQuery,
   type UpdateEnterpriseBody,
@@ -15,13 +13,12 @@ import type { Kysely } from 'kysely'
 import type { Static } from 'typebox'
 import type { DB } from '../../db/types.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
+import { protectedColumns, protectPhone } from '../../platform/identifiers.ts'
 import { badRequest, conflict } from '../../platform/errors.ts'
-import { type Actor, assertVisible, assertWritableRegion, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { type Actor, pathInScope, requirePermission, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
 import { insertHistory } from './archive.repository.ts'
 import * as repo from './enterprises.repository.ts'
-
-const regionPathOf = (codes: string[]) => `/${codes.join('/')}/`
 
 function toEnterprise(e: repo.EnterpriseView, team: Awaited<ReturnType<typeof repo.teamOf>>): Enterprise {
   return {
@@ -65,10 +62,6 @@ export class EnterprisesService {
     private regions: RegionsService,
   ) {}
 
-  private async regionFilter(actor: Actor, code?: string) {
-    return code ? regionPathOf((await this.regions.get(actor, code)).path) : undefined
-  }
-
   private checkCreditCode(code: string) {
     const v = code.replace(/\s+/g, '').toUpperCase()
     const problem = creditCodeProblem(v)
@@ -85,16 +78,10 @@ export class EnterprisesService {
     if (missing.length) throw badRequest('UNKNOWN_USER', '指定的干部不存在或不在本人辖区', { users: missing })
   }
 
-  private protectPhone(phone: string | null | undefined) {
-    if (phone === undefined) return undefined
-    if (phone && phoneProblem(phone)) throw badRequest('INVALID_PHONE', phoneProblem(phone)!)
-    return this.crypto.protect(phone?.replace(/\s+/g, '') || null, maskPhone)
-  }
-
   async list(actor: Actor, query: Static<typeof EnterpriseListQuery>) {
     requirePermission(actor, 'archive.read')
     const { items, total } = await repo.listEnterprises(this.db, scopeOf(actor), {
-      regionPath: await this.regionFilter(actor, query.regionCode),
+      regionPath: await this.regions.filterPath(actor, query.regionCode),
       q: query.q,
       creditCode: query.creditCode?.toUpperCase(),
       limit: query.limit ?? 50,
@@ -106,9 +93,7 @@ export class EnterprisesService {
 
   async get(actor: Actor, id: string): Promise<Enterprise> {
     requirePermission(actor, 'archive.read')
-    const e = await repo.findEnterprise(this.db, id)
-    assertVisible(scopeOf(actor), e && { path: e.region_path }, '企业')
-    return toEnterprise(e!, await repo.teamOf(this.db, [id]))
+    return toEnterprise(visibleRow(actor, await repo.findEnterprise(this.db, id), '企业'), await repo.teamOf(this.db, [id]))
   }
 
   async create(actor: Actor, body: Static<typeof CreateEnterpriseBody>): Promise<Enterprise> {
@@ -117,7 +102,7 @@ export class EnterprisesService {
     const creditCode = this.checkCreditCode(body.creditCode)
     const team = body.team ?? []
     await this.checkUsers(actor, [...(body.cadreUserId ? [body.cadreUserId] : []), ...team.map((m) => m.userId)])
-    const phone = this.protectPhone(body.contactPhone)
+    const phone = protectPhone(this.crypto, body.contactPhone, false)
     const id = await this.db.transaction().execute(async (trx) => {
       if (await repo.findEnterpriseByCode(trx, creditCode)) throw conflict('DUPLICATE_CREDIT_CODE', `该信用代码的企业已建档: ${creditCode}`)
       const { id } = await repo.insertEnterprise(trx, {
@@ -128,9 +113,7 @@ export class EnterprisesService {
         size: body.size ?? null,
         address: body.address ?? null,
         contact_name: body.contactName ?? null,
-        contact_phone_enc: phone?.enc ?? null,
-        contact_phone_hash: phone?.hash ?? null,
-        contact_phone_masked: phone?.masked ?? null,
+        ...protectedColumns('contact_phone', phone),
         cadre_user_id: body.cadreUserId ?? null,
         notes: body.notes ?? null,
       })
@@ -143,15 +126,13 @@ export class EnterprisesService {
 
   async update(actor: Actor, id: string, body: Static<typeof UpdateEnterpriseBody>): Promise<Enterprise> {
     requirePermission(actor, 'archive.write')
-    const current = await repo.findEnterprise(this.db, id)
-    assertVisible(scopeOf(actor), current && { path: current.region_path }, '企业')
-    assertWritableRegion(scopeOf(actor), current!.region_path)
+    const current = writableRow(actor, await repo.findEnterprise(this.db, id), '企业')
     const region = body.regionCode ? await this.regions.resolveForWrite(actor, body.regionCode) : undefined
     const creditCode = body.creditCode ? this.checkCreditCode(body.creditCode) : undefined
     await this.checkUsers(actor, [...(body.cadreUserId ? [body.cadreUserId] : []), ...(body.team ?? []).map((m) => m.userId)])
-    const phone = this.protectPhone(body.contactPhone)
+    const phone = protectPhone(this.crypto, body.contactPhone, false)
     await this.db.transaction().execute(async (trx) => {
-      if (creditCode && creditCode !== current!.credit_code) {
+      if (creditCode && creditCode !== current.credit_code) {
         const other = await repo.findEnterpriseByCode(trx, creditCode)
         if (other && other.id !== id) throw conflict('DUPLICATE_CREDIT_CODE', `该信用代码的企业已建档: ${creditCode}`)
       }
@@ -163,7 +144,7 @@ export class EnterprisesService {
         ...(body.size !== undefined ? { size: body.size } : {}),
         ...(body.address !== undefined ? { address: body.address } : {}),
         ...(body.contactName !== undefined ? { contact_name: body.contactName } : {}),
-        ...(phone ? { contact_phone_enc: phone.enc, contact_phone_hash: phone.hash, contact_phone_masked: phone.masked } : {}),
+        ...(phone ? protectedColumns('contact_phone', phone) : {}),
         ...(body.cadreUserId !== undefined ? { cadre_user_id: body.cadreUserId } : {}),
         ...(body.notes !== undefined ? { notes: body.notes } : {}),
       })
@@ -171,7 +152,7 @@ export class EnterprisesService {
       const changes = Object.entries(body)
         .filter(([k]) => k !== 'contactPhone')
         .map(([field, to]) => ({ field, from: (current as Record<string, unknown>)[field.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] ?? null, to }))
-      if (body.contactPhone !== undefined) changes.push({ field: 'contactPhone', from: current!.contact_phone_masked, to: phone?.masked ?? null })
+      if (body.contactPhone !== undefined) changes.push({ field: 'contactPhone', from: current.contact_phone_masked, to: phone?.masked ?? null })
       await insertHistory(trx, { entityType: 'enterprise', entityId: id, action: 'update', actorId: actor.userId, changes })
     })
     return this.get(actor, id)
@@ -181,7 +162,7 @@ export class EnterprisesService {
   async listPlaces(actor: Actor, query: Static<typeof PlaceListQuery>) {
     requirePermission(actor, 'archive.read')
     const { items, total } = await repo.listPlaces(this.db, scopeOf(actor), {
-      regionPath: await this.regionFilter(actor, query.regionCode),
+      regionPath: await this.regions.filterPath(actor, query.regionCode),
       kind: query.kind,
       q: query.q,
       limit: query.limit ?? 50,
@@ -192,9 +173,7 @@ export class EnterprisesService {
 
   async getPlace(actor: Actor, id: string): Promise<Place> {
     requirePermission(actor, 'archive.read')
-    const p = await repo.findPlace(this.db, id)
-    assertVisible(scopeOf(actor), p && { path: p.region_path }, '场所')
-    return toPlace(p!)
+    return toPlace(visibleRow(actor, await repo.findPlace(this.db, id), '场所'))
   }
 
   async createPlace(actor: Actor, body: Static<typeof CreatePlaceBody>): Promise<Place> {
@@ -219,14 +198,12 @@ export class EnterprisesService {
 
   async updatePlace(actor: Actor, id: string, body: Static<typeof UpdatePlaceBody>): Promise<Place> {
     requirePermission(actor, 'archive.write')
-    const current = await repo.findPlace(this.db, id)
-    assertVisible(scopeOf(actor), current && { path: current.region_path }, '场所')
-    assertWritableRegion(scopeOf(actor), current!.region_path)
+    const current = writableRow(actor, await repo.findPlace(this.db, id), '场所')
     const region = body.regionCode ? await this.regions.resolveForWrite(actor, body.regionCode) : undefined
     await this.db.transaction().execute(async (trx) => {
-      const regionId = region?.id ?? current!.region_id
-      if ((body.name || region) && (await repo.placeNameTaken(trx, regionId, body.name ?? current!.name, id)))
-        throw conflict('CONFLICT', `该区域已有同名场所: ${body.name ?? current!.name}`)
+      const regionId = region?.id ?? current.region_id
+      if ((body.name || region) && (await repo.placeNameTaken(trx, regionId, body.name ?? current.name, id)))
+        throw conflict('CONFLICT', `该区域已有同名场所: ${body.name ?? current.name}`)
       const { regionCode: _r, ...rest } = body
       await repo.updatePlace(trx, id, { ...rest, ...(region ? { region_id: region.id } : {}) })
       await insertHistory(trx, {
@@ -234,7 +211,7 @@ export class EnterprisesService {
         entityId: id,
         action: 'update',
         actorId: actor.userId,
-        changes: Object.entries(body).map(([field, to]) => ({ field, from: field === 'regionCode' ? current!.region_code : ((current as Record<string, unknown>)[field] ?? null), to })),
+        changes: Object.entries(body).map(([field, to]) => ({ field, from: field === 'regionCode' ? current.region_code : ((current as Record<string, unknown>)[field] ?? null), to })),
       })
     })
     return this.getPlace(actor, id)

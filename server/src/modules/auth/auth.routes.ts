@@ -1,9 +1,10 @@
-import { ChangePasswordBody, ErrorBodySchema, LoginBody, LoginResponseSchema, OkSchema, SessionUserSchema } from '@minqing/common'
+import { ChangePasswordBody, LoginBody, LoginResponseSchema, OkSchema, SessionUserSchema } from '@minqing/common'
 import type { App } from '../../context.ts'
 import { actorOf, clearSessionCookie, setSessionCookie } from '../../platform/auth.ts'
+import { errorSchemas } from '../../platform/errors.ts'
 import { type AuthService, actorToSessionUser } from './auth.service.ts'
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 429: ErrorBodySchema }
+const errors = errorSchemas(400, 401, 429)
 const tags = ['auth']
 
 export function authRoutes(app: App, service: AuthService, ttlHours: number) {

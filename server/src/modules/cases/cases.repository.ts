@@ -153,6 +153,8 @@ export interface CaseFilter {
   warnedNotOverdue?: boolean
   supervisedBy?: string
   reporterUserId?: string
+  /** Only cases at these levels (a dispatcher's to-dispatch queue: levels at or below their own). */
+  levels?: string[]
   ratingMissing?: boolean
   limit: number
   offset: number
@@ -188,6 +190,7 @@ export async function listCases(db: Executor, scope: Scope & { userId: string },
   if (f.supervisedBy) q = q.where(sql<SqlBool>`exists (select 1 from case_events e where e.case_id = c.id and e.action = 'supervise' and e.actor_id = ${f.supervisedBy})`)
   if (f.reporterUserId) q = q.where('c.reporter_user_id', '=', f.reporterUserId)
   if (f.ratingMissing) q = q.where('c.rating', 'is', null)
+  if (f.levels) q = q.where('c.level', 'in', f.levels.length ? (f.levels as CasesTable['level'][]) : ['none' as CasesTable['level']])
   // Totals are counted up to TOTAL_CAP + 1: a queue of "more than 10,000" needs no exact figure, and counting a
   // county's million closed cases on every page would cost more than the page.
   const [items, total] = await Promise.all([
@@ -261,17 +264,23 @@ export async function unitMembers(db: Executor, unitId: string) {
   return (await db.selectFrom('users').select('id').where('unit_id', '=', unitId).where('active', '=', true).execute()).map((u) => u.id)
 }
 
-/** Users who dispatch at a level region: in that region itself with a dispatching role. */
+/**
+ * Who dispatches a case at a level region: users with a dispatching role sitting on that region or, when nobody
+ * does (a grid has no dispatcher of its own), on the nearest ancestor that has some.
+ */
 export async function dispatchersAt(db: Executor, regionPath: string) {
+  const codes = regionPath.split('/').filter(Boolean)
+  const paths = codes.map((_, i) => '/' + codes.slice(0, i + 1).join('/') + '/')
   const rows = await db
     .selectFrom('users as u')
     .innerJoin('regions as r', 'r.id', 'u.region_id')
-    .select('u.id')
-    .where('r.path', '=', regionPath)
+    .select(['u.id', 'r.depth'])
+    .where('r.path', 'in', paths)
     .where('u.active', '=', true)
     .where(sql<SqlBool>`u.roles && array['admin', 'leader', 'town_handler', 'village_cadre']::text[]`)
     .execute()
-  return rows.map((r) => r.id)
+  const deepest = Math.max(-1, ...rows.map((r) => r.depth))
+  return rows.filter((r) => r.depth === deepest).map((r) => r.id)
 }
 
 export async function regionByPath(db: Executor, path: string) {

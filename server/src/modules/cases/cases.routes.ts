@@ -8,7 +8,6 @@ import {
   CreateCaseBody,
   CreateCategoryBody,
   CreateRoutingRuleBody,
-  ErrorBodySchema,
   IdParams,
   NotificationSchema,
   RoutingRuleSchema,
@@ -17,6 +16,7 @@ import {
 import Type from 'typebox'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
+import { errorResponses } from '../../platform/errors.ts'
 import type { EventBus } from '../../platform/events.ts'
 import type { CasesService } from './cases.service.ts'
 import type { CategoriesService } from './categories.service.ts'
@@ -24,13 +24,11 @@ import * as repo from './cases.repository.ts'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }
-
 export function caseRoutes(app: App, service: CasesService, categories: CategoriesService) {
   const tags = ['cases']
   app.post(
     '/api/cases',
-    { schema: { tags, summary: 'Raise a case (idempotent by clientId)', body: CreateCaseBody, response: { 200: CaseDetailSchema, 201: CaseDetailSchema, ...errors } } },
+    { schema: { tags, summary: 'Raise a case (idempotent by clientId)', body: CreateCaseBody, response: { 200: CaseDetailSchema, 201: CaseDetailSchema, ...errorResponses } } },
     async (req, reply) => {
       const { detail, created } = await service.create(actorOf(req), req.body)
       return reply.status(created ? 201 : 200).send(detail)
@@ -38,10 +36,10 @@ export function caseRoutes(app: App, service: CasesService, categories: Categori
   )
   app.get(
     '/api/cases',
-    { schema: { tags, summary: 'Cases in the caller’s area or unit; work queues with ?queue=', querystring: CaseListQuery, response: { 200: CaseListSchema, ...errors } } },
+    { schema: { tags, summary: 'Cases in the caller’s area or unit; work queues with ?queue=', querystring: CaseListQuery, response: { 200: CaseListSchema, ...errorResponses } } },
     async (req) => service.list(actorOf(req), req.query),
   )
-  app.get('/api/cases/:id', { schema: { tags, summary: 'A case with its timeline (events) and the actions the caller may take', params: IdParams, response: { 200: CaseDetailSchema, ...errors } } }, async (req) =>
+  app.get('/api/cases/:id', { schema: { tags, summary: 'A case with its timeline (events) and the actions the caller may take', params: IdParams, response: { 200: CaseDetailSchema, ...errorResponses } } }, async (req) =>
     service.get(actorOf(req), req.params.id),
   )
   app.post(
@@ -55,32 +53,32 @@ export function caseRoutes(app: App, service: CasesService, categories: Categori
           .join('\n'),
         params: Type.Object({ id: Type.String({ format: 'uuid' }), action: Type.String({ maxLength: 40 }) }),
         body: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-        response: { 200: CaseDetailSchema, ...errors },
+        response: { 200: CaseDetailSchema, ...errorResponses },
       },
     },
     async (req) => service.act(actorOf(req), req.params.id, req.params.action, req.body ?? {}),
   )
 
-  app.get('/api/categories', { schema: { tags: ['categories'], summary: 'The category tree', response: { 200: Type.Array(CategorySchema), ...errors } } }, async (req) => {
+  app.get('/api/categories', { schema: { tags: ['categories'], summary: 'The category tree', response: { 200: Type.Array(CategorySchema), ...errorResponses } } }, async (req) => {
     actorOf(req)
     return categories.list()
   })
   app.post(
     '/api/categories',
-    { schema: { tags: ['categories'], summary: 'Add a category (categories.manage)', body: CreateCategoryBody, response: { 201: CategorySchema, ...errors } } },
+    { schema: { tags: ['categories'], summary: 'Add a category (categories.manage)', body: CreateCategoryBody, response: { 201: CategorySchema, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await categories.create(actorOf(req), req.body, req.ip)),
   )
   app.patch(
     '/api/categories/:code',
-    { schema: { tags: ['categories'], summary: 'Change a category', params: Type.Object({ code: Type.String({ maxLength: 60 }) }), body: UpdateCategoryBody, response: { 200: CategorySchema, ...errors } } },
+    { schema: { tags: ['categories'], summary: 'Change a category', params: Type.Object({ code: Type.String({ maxLength: 60 }) }), body: UpdateCategoryBody, response: { 200: CategorySchema, ...errorResponses } } },
     async (req) => categories.update(actorOf(req), req.params.code, req.body, req.ip),
   )
-  app.get('/api/routing-rules', { schema: { tags: ['categories'], summary: 'Routing rules in or above the caller’s area', response: { 200: Type.Array(RoutingRuleSchema), ...errors } } }, async (req) =>
+  app.get('/api/routing-rules', { schema: { tags: ['categories'], summary: 'Routing rules in or above the caller’s area', response: { 200: Type.Array(RoutingRuleSchema), ...errorResponses } } }, async (req) =>
     categories.rules(actorOf(req)),
   )
   app.post(
     '/api/routing-rules',
-    { schema: { tags: ['categories'], summary: 'Set the rule for a category in a region subtree', body: CreateRoutingRuleBody, response: { 200: RoutingRuleSchema, ...errors } } },
+    { schema: { tags: ['categories'], summary: 'Set the rule for a category in a region subtree', body: CreateRoutingRuleBody, response: { 200: RoutingRuleSchema, ...errorResponses } } },
     async (req) => categories.upsertRule(actorOf(req), req.body, req.ip),
   )
 }
@@ -104,7 +102,7 @@ export function notificationRoutes(app: App, db: Kysely<DB>, bus: EventBus) {
         tags,
         summary: 'My notifications, newest first',
         querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false }),
-        response: { 200: Type.Array(NotificationSchema), ...errors },
+        response: { 200: Type.Array(NotificationSchema), ...errorResponses },
       },
     },
     async (req) => (await repo.listNotifications(db, actorOf(req).userId, !!req.query.unread, req.query.limit ?? 50)).map(toNotification),
@@ -116,7 +114,7 @@ export function notificationRoutes(app: App, db: Kysely<DB>, bus: EventBus) {
         tags,
         summary: 'Mark notifications read (ids, or all)',
         body: Type.Union([Type.Object({ ids: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500 }) }, { additionalProperties: false }), Type.Object({ all: Type.Literal(true) }, { additionalProperties: false })]),
-        response: { 200: Type.Object({ updated: Type.Integer() }), ...errors },
+        response: { 200: Type.Object({ updated: Type.Integer() }), ...errorResponses },
       },
     },
     async (req) => ({ updated: await repo.markRead(db, actorOf(req).userId, 'all' in req.body ? 'all' : req.body.ids) }),

@@ -73,6 +73,8 @@ interface Outcome {
 
 interface ActionDef {
   from: CaseState[]
+  /** Beyond the state: whether the action makes sense for this case now (its refusal is also a 409). */
+  applies?: (c: Row) => boolean
   /** Who may, as a sentence for the 403 message. */
   who: string
   allowed(actor: Actor, c: Row): boolean
@@ -99,13 +101,13 @@ export class CasesService {
       transfer: { from: ['dispatched', 'accepted'], who: '本级交办人', allowed: dispatcher },
       extend: { from: ['accepted'], who: '承办人', allowed: handler },
       approve_extension: { from: ['extension_requested'], who: '交办层级的交办人', allowed: dispatcher },
-      escalate: { from: ['new', 'dispatched', 'accepted', 'returned', 'reopened', 'escalated'], who: '本级交办人或承办人', allowed: (a, c) => dispatcher(a, c) || handler(a, c) || (c.state === 'new' && c.created_by === a.userId) },
+      escalate: { from: ['new', 'dispatched', 'accepted', 'returned', 'reopened', 'escalated'], applies: (c) => c.level !== 'county', who: '本级交办人或承办人', allowed: (a, c) => dispatcher(a, c) || handler(a, c) || (c.state === 'new' && c.created_by === a.userId) },
       claim: { from: ['new', 'escalated', 'reopened', 'returned', 'dispatched', 'accepted'], who: '领导', allowed: (a) => hasPermission(a, 'cases.claim') },
       urge: { from: OPEN, who: '领导或本级交办人', allowed: (a, c) => supervisor(a) || dispatcher(a, c) },
       supervise: { from: OPEN, who: '领导', allowed: supervisor },
       reply: { from: ['accepted'], who: '承办人', allowed: handler },
-      rate: { from: ['replied'], who: '反映人', allowed: (a, c) => c.reporter_user_id === a.userId },
-      reopen: { from: ['replied'], who: '反映人或本级交办人', allowed: (a, c) => c.reporter_user_id === a.userId || dispatcher(a, c) },
+      rate: { from: ['replied'], applies: (c) => !c.rating, who: '反映人', allowed: (a, c) => c.reporter_user_id === a.userId },
+      reopen: { from: ['replied'], applies: (c) => c.rating === 'unsatisfied', who: '反映人或本级交办人', allowed: (a, c) => c.reporter_user_id === a.userId || dispatcher(a, c) },
       merge: { from: ['new', 'dispatched', 'escalated', 'reopened'], who: '本级交办人', allowed: dispatcher },
       reject: { from: ['new', 'escalated', 'reopened'], who: '本级交办人', allowed: dispatcher },
       resolve_on_spot: {
@@ -268,13 +270,14 @@ export class CasesService {
         note: e.note,
         data: (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as Record<string, unknown>,
       })),
-      allowedActions: CASE_ACTIONS.filter((a) => this.actions[a].from.includes(c.state as CaseState) && this.actions[a].allowed(actor, c)),
+      allowedActions: CASE_ACTIONS.filter(
+        (a) => this.actions[a].from.includes(c.state as CaseState) && (this.actions[a].applies?.(c) ?? true) && this.actions[a].allowed(actor, c),
+      ),
     }
   }
 
   async list(actor: Actor, query: Static<typeof CaseListQuery>) {
-    let regionPath: string | undefined
-    if (query.regionCode) regionPath = `/${(await this.regions.get(actor, query.regionCode)).path.join('/')}/`
+    const regionPath = query.regionCode ? await this.regions.filterPath(actor, query.regionCode) : undefined
     let categoryIds: number[] | undefined
     if (query.categoryCode) {
       const cat = await repo.findCategoryByCode(this.db, query.categoryCode)
@@ -303,16 +306,19 @@ export class CasesService {
       case 'supervised_by_me':
         Object.assign(f, { supervisedBy: actor.userId, states: OPEN })
         break
-      case 'to_dispatch':
-        Object.assign(f, { states: ['new', 'returned', 'escalated', 'reopened'] })
+      case 'to_dispatch': {
+        // Cases whose level region lies at or below the caller's own region: theirs to dispatch.
+        const depth = actor.regionPath.split('/').filter(Boolean).length - 1
+        const levels = hasPermission(actor, 'cases.dispatch') ? CASE_LEVELS.filter((l) => LEVEL_DEPTH[l] >= depth) : []
+        Object.assign(f, { states: ['new', 'returned', 'escalated', 'reopened'], levels })
         break
+      }
       case 'mine':
         Object.assign(f, { reporterUserId: actor.userId })
         break
     }
     const { items, total } = await repo.listCases(this.db, { ...scopeOf(actor), userId: actor.userId }, f)
-    const visibleItems = query.queue === 'to_dispatch' ? items.filter((c) => this.isDispatcher(actor, c)) : items
-    return { items: visibleItems.map(toCase), total: query.queue === 'to_dispatch' ? visibleItems.length : total }
+    return { items: items.map(toCase), total }
   }
 
   // ---- actions --------------------------------------------------------------------------

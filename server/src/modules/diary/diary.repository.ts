@@ -1,9 +1,7 @@
-import { type Insertable, type Kysely, type SqlBool, sql, type Transaction } from 'kysely'
-import type { DB, DiaryEntriesTable } from '../../db/types.ts'
+import { type Insertable, type SqlBool, sql } from 'kysely'
+import type { DiaryEntriesTable, Executor } from '../../db/types.ts'
 import { type Scope, whereInScope } from '../../platform/policy.ts'
 import { escapeLike } from '../regions/regions.repository.ts'
-
-type Executor = Kysely<DB> | Transaction<DB>
 
 const entryBase = (db: Executor) =>
   db

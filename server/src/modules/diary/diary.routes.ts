@@ -8,7 +8,6 @@ import {
   DiaryListQuery,
   DiaryListSchema,
   DiaryReviewBody,
-  ErrorBodySchema,
   IdParams,
   PHOTO_MAX_BYTES,
   UpdateVisitRuleBody,
@@ -18,10 +17,10 @@ import {
 import Type from 'typebox'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
+import { errorResponses, uploadErrorResponses } from '../../platform/errors.ts'
 import { readUpload } from '../../platform/uploads.ts'
 import type { DiaryService } from './diary.service.ts'
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }
 const tags = ['diary']
 
 export function diaryRoutes(app: App, service: DiaryService) {
@@ -32,7 +31,7 @@ export function diaryRoutes(app: App, service: DiaryService) {
         tags,
         summary: 'Write a diary entry (idempotent by clientId: a resend answers 200 with the stored entry)',
         body: CreateDiaryBody,
-        response: { 200: DiaryEntrySchema, 201: DiaryEntrySchema, ...errors },
+        response: { 200: DiaryEntrySchema, 201: DiaryEntrySchema, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -42,10 +41,10 @@ export function diaryRoutes(app: App, service: DiaryService) {
   )
   app.get(
     '/api/diary',
-    { schema: { tags, summary: 'The feed: entries in the caller’s area, newest first (cursor: before=)', querystring: DiaryListQuery, response: { 200: DiaryListSchema, ...errors } } },
+    { schema: { tags, summary: 'The feed: entries in the caller’s area, newest first (cursor: before=)', querystring: DiaryListQuery, response: { 200: DiaryListSchema, ...errorResponses } } },
     async (req) => service.list(actorOf(req), req.query),
   )
-  app.get('/api/diary/:id', { schema: { tags, summary: 'One entry', params: IdParams, response: { 200: DiaryEntrySchema, ...errors } } }, async (req) =>
+  app.get('/api/diary/:id', { schema: { tags, summary: 'One entry', params: IdParams, response: { 200: DiaryEntrySchema, ...errorResponses } } }, async (req) =>
     service.get(actorOf(req), req.params.id),
   )
   app.post(
@@ -56,7 +55,7 @@ export function diaryRoutes(app: App, service: DiaryService) {
         summary: 'Add a photo (multipart `file`, optional `clientId`; idempotent per clientId)',
         consumes: ['multipart/form-data'],
         params: IdParams,
-        response: { 200: DiaryEntrySchema, 201: DiaryEntrySchema, ...errors, 413: ErrorBodySchema, 415: ErrorBodySchema },
+        response: { 200: DiaryEntrySchema, 201: DiaryEntrySchema, ...uploadErrorResponses },
       },
     },
     async (req, reply) => {
@@ -76,34 +75,34 @@ export function diaryRoutes(app: App, service: DiaryService) {
   })
   app.post(
     '/api/diary/:id/comments',
-    { schema: { tags, summary: 'Comment on an entry', params: IdParams, body: DiaryCommentBody, response: { 201: DiaryEntrySchema, ...errors } } },
+    { schema: { tags, summary: 'Comment on an entry', params: IdParams, body: DiaryCommentBody, response: { 201: DiaryEntrySchema, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await service.comment(actorOf(req), req.params.id, req.body.text)),
   )
   app.post(
     '/api/diary/:id/review',
-    { schema: { tags, summary: 'The supervisor’s mark: reviewed / good example (diary.review)', params: IdParams, body: DiaryReviewBody, response: { 200: DiaryEntrySchema, ...errors } } },
+    { schema: { tags, summary: 'The supervisor’s mark: reviewed / good example (diary.review)', params: IdParams, body: DiaryReviewBody, response: { 200: DiaryEntrySchema, ...errorResponses } } },
     async (req) => service.review(actorOf(req), req.params.id, req.body.review, req.ip),
   )
 
-  app.get('/api/visits/rules', { schema: { tags: ['visits'], summary: 'Visit quota rules (民情大走访)', response: { 200: Type.Array(VisitRuleSchema), ...errors } } }, async (req) =>
+  app.get('/api/visits/rules', { schema: { tags: ['visits'], summary: 'Visit quota rules (民情大走访)', response: { 200: Type.Array(VisitRuleSchema), ...errorResponses } } }, async (req) =>
     service.rules(actorOf(req)),
   )
   app.patch(
     '/api/visits/rules/:id',
-    { schema: { tags: ['visits'], summary: 'Change a visit rule (visits.manage)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: UpdateVisitRuleBody, response: { 200: VisitRuleSchema, ...errors } } },
+    { schema: { tags: ['visits'], summary: 'Change a visit rule (visits.manage)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: UpdateVisitRuleBody, response: { 200: VisitRuleSchema, ...errorResponses } } },
     async (req) => service.updateRule(actorOf(req), req.params.id, req.body, req.ip),
   )
   app.get(
     '/api/visits/compliance',
-    { schema: { tags: ['visits'], summary: 'Visit compliance per cadre and per village for a month', querystring: ComplianceQuery, response: { 200: ComplianceSchema, ...errors } } },
+    { schema: { tags: ['visits'], summary: 'Visit compliance per cadre and per village for a month', querystring: ComplianceQuery, response: { 200: ComplianceSchema, ...errorResponses } } },
     async (req) => service.compliance(actorOf(req), req.query.regionCode, req.query.period),
   )
-  app.get('/api/visit-days', { schema: { tags: ['visits'], summary: 'Upcoming 民情日 in or above the caller’s area', response: { 200: Type.Array(VisitDaySchema), ...errors } } }, async (req) =>
+  app.get('/api/visit-days', { schema: { tags: ['visits'], summary: 'Upcoming 民情日 in or above the caller’s area', response: { 200: Type.Array(VisitDaySchema), ...errorResponses } } }, async (req) =>
     service.visitDays(actorOf(req)),
   )
   app.post(
     '/api/visit-days',
-    { schema: { tags: ['visits'], summary: 'Schedule a 民情日 for a town (visits.manage)', body: CreateVisitDayBody, response: { 201: VisitDaySchema, ...errors } } },
+    { schema: { tags: ['visits'], summary: 'Schedule a 民情日 for a town (visits.manage)', body: CreateVisitDayBody, response: { 201: VisitDaySchema, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await service.scheduleVisitDay(actorOf(req), req.body, req.ip)),
   )
 }

@@ -15,20 +15,20 @@ import type { Static } from 'typebox'
 import type { DB } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { insertFile } from '../../platform/files.repository.ts'
 import type { EventBus } from '../../platform/events.ts'
-import { type Actor, assertVisible, pathInScope, requirePermission, scopeOf, SYSTEM_ACTOR_ID } from '../../platform/policy.ts'
+import { type Actor, assertVisible, pathInScope, requirePermission, scopeOf, SYSTEM_ACTOR_ID, visibleRow } from '../../platform/policy.ts'
 import type { Storage } from '../../platform/storage.ts'
-import type { Upload } from '../../platform/uploads.ts'
+import { EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
 import { findEnterprise } from '../archive/enterprises.repository.ts'
-import { findHousehold, findPerson, insertFile } from '../archive/archive.repository.ts'
+import { findHousehold, findPerson } from '../archive/archive.repository.ts'
 import { addTimelineSource } from '../archive/timeline.ts'
-import type { RegionsService } from '../regions/regions.service.ts'
+import { regionPathString, type RegionsService } from '../regions/regions.service.ts'
 import * as repo from './diary.repository.ts'
 import { currentMonthCN, halfYearWindow, monthWindow, weeksIn, yearWindow, type Window } from './periods.ts'
 
 /** Clocks on phones drift; an entry a few minutes "in the future" is a clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000
-const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' }
 
 /** Stable hash of what the phone sent, to tell a resend (same) from a reused clientId (different). */
 function contentHash(body: CreateDiary): string {
@@ -137,19 +137,19 @@ export class DiaryService {
   }
 
   async get(actor: Actor, id: string): Promise<DiaryEntry> {
-    const row = await repo.findEntry(this.db, id)
-    assertVisible(scopeOf(actor), row && { path: row.region_path }, '日记')
-    const [entry] = await this.hydrate([row!])
+    const row = visibleRow(actor, await repo.findEntry(this.db, id), '日记')
+    const [entry] = await this.hydrate([row])
     return entry
   }
 
   async list(actor: Actor, query: Static<typeof DiaryListQuery>) {
-    let regionPath: string | undefined
-    if (query.regionCode) regionPath = `/${(await this.regions.get(actor, query.regionCode)).path.join('/')}/`
+    const regionPath = await this.regions.filterPath(actor, query.regionCode)
     let before: { createdAt: Date; id: string } | undefined
     if (query.before) {
+      // An unknown cursor is an error, not the first page again (a client would loop).
       const row = await repo.findEntry(this.db, query.before)
-      if (row) before = { createdAt: row.created_at, id: row.id }
+      if (!row) throw badRequest('VALIDATION_FAILED', '分页游标 before 不存在', { before: query.before })
+      before = { createdAt: row.created_at, id: row.id }
     }
     const limit = query.limit ?? 20
     const rows = await repo.listEntries(this.db, scopeOf(actor), { ...query, regionPath, before, limit })
@@ -191,9 +191,8 @@ export class DiaryService {
   /** Photos are added by the author after the entry (so a phone can send them one by one, resumably). */
   async addPhoto(actor: Actor, entryId: string, upload: Upload): Promise<{ entry: DiaryEntry; created: boolean }> {
     requirePermission(actor, 'diary.write')
-    const row = await repo.findEntry(this.db, entryId)
-    assertVisible(scopeOf(actor), row && { path: row.region_path }, '日记')
-    if (row!.author_id !== actor.userId) throw forbidden('只有作者可以添加照片')
+    const row = visibleRow(actor, await repo.findEntry(this.db, entryId), '日记')
+    if (row.author_id !== actor.userId) throw forbidden('只有作者可以添加照片')
     if (upload.data.length > PHOTO_MAX_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', '照片过大(上限 8 MB)', { maxBytes: PHOTO_MAX_BYTES })
     const type = upload.sniffedType
     if (!type || !(PHOTO_TYPES as readonly string[]).includes(type))
@@ -201,10 +200,10 @@ export class DiaryService {
     const clientId = (upload.fields.clientId || createHash('sha256').update(upload.data).digest('hex')).slice(0, 64)
     if (await repo.findPhotoByClientId(this.db, entryId, clientId)) return { entry: await this.get(actor, entryId), created: false }
     if ((await repo.countPhotos(this.db, entryId)) >= DIARY_MAX_PHOTOS) throw conflict('TOO_MANY_PHOTOS', `每篇日记最多 ${DIARY_MAX_PHOTOS} 张照片`)
-    const stored = await this.storage.put(upload.data, { prefix: 'diary', extension: EXT[type] })
+    const stored = await this.storage.put(upload.data, { prefix: 'diary', extension: EXTENSION_OF[type] })
     try {
       await this.db.transaction().execute(async (trx) => {
-        const file = await insertFile(trx, { storageKey: stored.key, filename: upload.filename.slice(0, 200), contentType: type, size: stored.size, sha256: stored.sha256, createdBy: actor.userId })
+        const file = await insertFile(trx, stored, { filename: upload.filename.slice(0, 200), contentType: type, createdBy: actor.userId })
         await repo.insertPhoto(trx, { entryId, fileId: file.id, clientId })
       })
     } catch (err) {
@@ -216,29 +215,26 @@ export class DiaryService {
   }
 
   async photo(actor: Actor, photoId: string) {
-    const p = await repo.findPhoto(this.db, photoId)
-    assertVisible(scopeOf(actor), p && { path: p.region_path }, '照片')
-    return { photo: p!, stream: await this.storage.get(p!.storage_key) }
+    const p = visibleRow(actor, await repo.findPhoto(this.db, photoId), '照片')
+    return { photo: p, stream: await this.storage.get(p.storage_key) }
   }
 
   async comment(actor: Actor, entryId: string, text: string): Promise<DiaryEntry> {
     requirePermission(actor, 'archive.read')
-    const row = await repo.findEntry(this.db, entryId)
-    assertVisible(scopeOf(actor), row && { path: row.region_path }, '日记')
+    const row = visibleRow(actor, await repo.findEntry(this.db, entryId), '日记')
     await repo.insertComment(this.db, { entryId, authorId: actor.userId, text })
-    await this.bus.publish('diary.commented', { id: entryId, authorId: row!.author_id, by: actor.userId })
+    await this.bus.publish('diary.commented', { id: entryId, authorId: row.author_id, by: actor.userId })
     return this.get(actor, entryId)
   }
 
   /** The supervisor's mark: reviewed, or held up as a good example (not on one's own entry). */
   async review(actor: Actor, entryId: string, review: 'none' | 'reviewed' | 'good_example', ip?: string): Promise<DiaryEntry> {
     requirePermission(actor, 'diary.review')
-    const row = await repo.findEntry(this.db, entryId)
-    assertVisible(scopeOf(actor), row && { path: row.region_path }, '日记')
-    if (row!.author_id === actor.userId) throw forbidden('不能审阅自己的日记')
+    const row = visibleRow(actor, await repo.findEntry(this.db, entryId), '日记')
+    if (row.author_id === actor.userId) throw forbidden('不能审阅自己的日记')
     await this.db.transaction().execute(async (trx) => {
       await repo.setReview(trx, entryId, review, review === 'none' ? null : actor.userId)
-      await audit(trx, { actor, action: 'diary.review', entityType: 'diary', entityId: entryId, regionId: row!.region_id, ip, details: { review } })
+      await audit(trx, { actor, action: 'diary.review', entityType: 'diary', entityId: entryId, regionId: row.region_id, ip, details: { review } })
     })
     return this.get(actor, entryId)
   }
@@ -262,7 +258,7 @@ export class DiaryService {
   async compliance(actor: Actor, regionCode: string | undefined, period = currentMonthCN()): Promise<Compliance> {
     requirePermission(actor, 'archive.read')
     const region = await this.regions.get(actor, regionCode ?? actor.regionCode)
-    const path = `/${region.path.join('/')}/`
+    const path = regionPathString(region)
     if (!pathInScope(scopeOf(actor), path)) throw notFound('区域')
     const month = monthWindow(period)
     const year = yearWindow(period)
@@ -396,6 +392,7 @@ function toRule(r: Awaited<ReturnType<typeof repo.visitRules>>[number]): VisitRu
   return { id: r.id, role: r.role, station: r.station, measure: r.measure, period: r.period, target: r.target, description: r.description, active: r.active }
 }
 
+const KIND_LABEL: Record<string, string> = { village: '民情日记', community: '驻社日记', enterprise: '企情日记' }
 const MOOD_LABEL: Record<string, string> = { calm: '平稳', concerned: '关注', anxious: '焦虑', angry: '不满', pleased: '满意' }
 
 /** Diary entries about a household or its members appear on its timeline (一事一表). */
@@ -409,7 +406,7 @@ const diaryTimeline = async (db: Kysely<DB>, subject: { householdId: string; mem
   return (await q.execute()).map((e) => ({
     at: e.occurred_at.toISOString(),
     kind: 'diary',
-    title: `走访 · 民情日记${e.mood ? `(${MOOD_LABEL[e.mood] ?? e.mood})` : ''}`,
+    title: `走访 · ${KIND_LABEL[e.kind] ?? '民情日记'}${e.mood ? `(${MOOD_LABEL[e.mood] ?? e.mood})` : ''}`,
     detail: e.text.length > 120 ? e.text.slice(0, 120) + '…' : e.text,
     actorName: e.name,
     ref: { type: 'diary', id: e.id },

@@ -3,6 +3,7 @@ import { idNumberFacts, idNumberProblem, maskIdNumber, maskPhone, normaliseIdNum
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
+import { protectedColumns } from '../../platform/identifiers.ts'
 import * as repo from './imports.repository.ts'
 import type { ImportField } from './sheet.ts'
 
@@ -587,12 +588,8 @@ function personWrite(id: string, householdId: string, r: PreparedRow): repo.Pers
     name: r.name,
     gender: r.gender,
     birth_date: r.birthDate,
-    id_enc: r.id?.enc ?? null,
-    id_hash: r.id?.hash ?? null,
-    id_masked: r.id?.masked ?? null,
-    phone_enc: r.phone?.enc ?? null,
-    phone_hash: r.phone?.hash ?? null,
-    phone_masked: r.phone?.masked ?? null,
+    ...protectedColumns('id', r.id),
+    ...protectedColumns('phone', r.phone),
     relation: r.relation,
     political_status: r.politicalStatus,
     health: r.health,

@@ -1,20 +1,12 @@
-import { type Kysely, sql, type Transaction } from 'kysely'
-import type { DB, ImportJobsTable } from '../../db/types.ts'
+import { sql, type Transaction } from 'kysely'
+import type { DB, Executor, HouseholdsTable, ImportJobsTable, PersonsTable, RegionRow, TagsTable } from '../../db/types.ts'
 import type { Selectable } from 'kysely'
-
-type Executor = Kysely<DB> | Transaction<DB>
 
 // The bulk path passes each column as one array parameter and lets `unnest` turn them into rows: a
 // thousand rows cost one statement with a handful of parameters, on PostgreSQL and on PGlite alike.
 
 // ---- reference data -----------------------------------------------------------------------
-export interface RegionInfo {
-  id: number
-  code: string
-  name: string
-  level: 'city' | 'county' | 'town' | 'village' | 'grid'
-  path: string
-}
+export type RegionInfo = Pick<RegionRow, 'id' | 'code' | 'name' | 'level' | 'path'>
 
 /** Every region in the subtree: an import names codes of villages and grids inside the importer's area. */
 export async function regionsUnder(db: Executor, scopePath: string): Promise<RegionInfo[]> {
@@ -25,12 +17,7 @@ export async function regionById(db: Executor, id: number) {
   return db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('id', '=', id).executeTakeFirst()
 }
 
-export interface TagInfo {
-  id: number
-  code: string
-  name: string
-  applies_to: 'person' | 'household' | 'both'
-}
+export type TagInfo = Pick<Selectable<TagsTable>, 'id' | 'code' | 'name' | 'applies_to'>
 
 export async function allTags(db: Executor): Promise<TagInfo[]> {
   return db.selectFrom('tags').select(['id', 'code', 'name', 'applies_to']).orderBy('sort').orderBy('id').execute()
@@ -47,13 +34,7 @@ export async function ensureTags(db: Executor, rows: { code: string; name: strin
 }
 
 // ---- households -----------------------------------------------------------------------------
-export interface ExistingHousehold {
-  id: string
-  region_id: number
-  address: string
-  head_person_id: string | null
-  head_name: string | null
-}
+export type ExistingHousehold = Pick<Selectable<HouseholdsTable>, 'id' | 'region_id' | 'address' | 'head_person_id'> & { head_name: string | null }
 
 export async function householdsByKey(db: Executor, keys: { regionId: number; address: string }[]): Promise<ExistingHousehold[]> {
   if (keys.length === 0) return []
@@ -90,26 +71,8 @@ export async function touchHouseholds(db: Executor, ids: string[]) {
 }
 
 // ---- persons --------------------------------------------------------------------------------
-export interface ExistingPerson {
-  id: string
-  household_id: string | null
-  region_id: number
-  region_path: string
-  name: string
-  gender: 'male' | 'female' | null
-  birth_date: string | null
-  id_hash: string | null
-  id_masked: string | null
-  phone_hash: string | null
-  phone_masked: string | null
-  relation: string | null
-  political_status: string | null
-  health: string | null
-  children_in_city: boolean | null
-  workplace: string | null
-  notes: string | null
-  created_at: Date
-}
+/** A person as the import matches and compares it: the table's row without the ciphertexts, plus its region's path. */
+export type ExistingPerson = Omit<Selectable<PersonsTable>, 'id_enc' | 'phone_enc' | 'created_by' | 'updated_at'> & { region_path: string }
 
 const personColumns = sql`p.id, p.household_id, p.region_id, r.path as region_path, p.name, p.gender, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date,
   p.id_hash, p.id_masked, p.phone_hash, p.phone_masked, p.relation, p.political_status, p.health, p.children_in_city, p.workplace, p.notes, p.created_at`
@@ -133,26 +96,7 @@ export async function personsByHouseholdName(db: Executor, pairs: { householdId:
 }
 
 /** One person as written by the import; on update a null means "keep what is there". */
-export interface PersonWrite {
-  id: string
-  household_id: string
-  region_id: number
-  name: string
-  gender: 'male' | 'female' | null
-  birth_date: string | null
-  id_enc: string | null
-  id_hash: string | null
-  id_masked: string | null
-  phone_enc: string | null
-  phone_hash: string | null
-  phone_masked: string | null
-  relation: string | null
-  political_status: string | null
-  health: string | null
-  children_in_city: boolean | null
-  workplace: string | null
-  notes: string | null
-}
+export type PersonWrite = Omit<Selectable<PersonsTable>, 'household_id' | 'created_by' | 'created_at' | 'updated_at'> & { household_id: string }
 
 const PERSON_COLUMNS = `id, household_id, region_id, name, gender, birth_date, id_enc, id_hash, id_masked, phone_enc, phone_hash, phone_masked,
   relation, political_status, health, children_in_city, workplace, notes`
@@ -231,19 +175,7 @@ export async function relaxCommit(trx: Transaction<DB>) {
   await sql`set local synchronous_commit = off`.execute(trx)
 }
 
-// ---- files and jobs -------------------------------------------------------------------------
-export async function insertFile(db: Executor, row: { storageKey: string; filename: string; contentType: string; size: number; sha256: string; createdBy: string | null }) {
-  return db
-    .insertInto('files')
-    .values({ storage_key: row.storageKey, filename: row.filename, content_type: row.contentType, size: row.size, sha256: row.sha256, created_by: row.createdBy })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-}
-
-export async function fileById(db: Executor, id: string) {
-  return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
+// ---- jobs -----------------------------------------------------------------------------------
 export type ImportJobRow = Selectable<ImportJobsTable> & { region_path: string }
 
 const jobBase = (db: Executor) => db.selectFrom('import_jobs as j').innerJoin('regions as r', 'r.id', 'j.region_id').selectAll('j').select('r.path as region_path')

@@ -1,9 +1,10 @@
-import { ErrorBodySchema, IdParams, ImportJobSchema } from '@minqing/common'
+import { IdParams, ImportJobSchema } from '@minqing/common'
 import type { FastifyReply } from 'fastify'
 import type { Readable } from 'node:stream'
 import Type from 'typebox'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
+import { errorResponses, uploadErrorResponses } from '../../platform/errors.ts'
 import { readUpload } from '../../platform/uploads.ts'
 import { IMPORT_FIELDS } from './sheet.ts'
 import type { ImportsService } from './imports.service.ts'
@@ -23,7 +24,6 @@ export const ImportListQuery = Type.Object(
 )
 export const ImportJobListSchema = Type.Object({ items: Type.Array(ImportJobSchema) })
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }
 const tags = ['imports']
 const FileBody = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })
 
@@ -45,7 +45,7 @@ export function importRoutes(app: App, service: ImportsService, maxBytes: number
         tags,
         summary: 'Household/person import template (XLSX with a column guide, or CSV)',
         querystring: ImportTemplateQuery,
-        response: { 200: FileBody, ...errors },
+        response: { 200: FileBody, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -64,7 +64,7 @@ export function importRoutes(app: App, service: ImportsService, maxBytes: number
         description:
           'multipart/form-data: `file` (CSV in UTF-8, or XLSX; one row per person), optional `mapping` = JSON ' +
           `{"file header": "field"} with field one of ${IMPORT_FIELDS.join(', ')}. Answers 202 with the job; poll GET /api/imports/{id}.`,
-        response: { 202: ImportJobSchema, ...errors, 413: ErrorBodySchema, 415: ErrorBodySchema },
+        response: { 202: ImportJobSchema, ...uploadErrorResponses },
       },
     },
     async (req, reply) => {
@@ -78,13 +78,13 @@ export function importRoutes(app: App, service: ImportsService, maxBytes: number
 
   app.get(
     '/api/imports',
-    { schema: { tags, summary: 'Recent import jobs (the caller’s own, or ?scope=area)', querystring: ImportListQuery, response: { 200: ImportJobListSchema, ...errors } } },
+    { schema: { tags, summary: 'Recent import jobs (the caller’s own, or ?scope=area)', querystring: ImportListQuery, response: { 200: ImportJobListSchema, ...errorResponses } } },
     async (req) => service.list(actorOf(req), req.query),
   )
 
   app.get(
     '/api/imports/:id',
-    { schema: { tags, summary: 'One import job with its progress and result', params: IdParams, response: { 200: ImportJobSchema, ...errors } } },
+    { schema: { tags, summary: 'One import job with its progress and result', params: IdParams, response: { 200: ImportJobSchema, ...errorResponses } } },
     async (req) => service.get(actorOf(req), req.params.id),
   )
 
@@ -95,7 +95,7 @@ export function importRoutes(app: App, service: ImportsService, maxBytes: number
         tags,
         summary: 'Rejected rows of a finished job as CSV (行号, 原因, then the file’s columns)',
         params: IdParams,
-        response: { 200: FileBody, ...errors },
+        response: { 200: FileBody, ...errorResponses },
       },
     },
     async (req, reply) => {

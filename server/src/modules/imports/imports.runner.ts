@@ -5,6 +5,7 @@ import type { DB } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
 import { AppError } from '../../platform/errors.ts'
+import { fileById, insertFile } from '../../platform/files.repository.ts'
 import type { Storage } from '../../platform/storage.ts'
 import { type ChunkOutcome, type FieldRow, HouseholdImporter, type ImportCounts, type PreparedRow, type Rejection } from './imports.engine.ts'
 import * as repo from './imports.repository.ts'
@@ -185,7 +186,7 @@ export class ImportRunner {
 
   private async process(job: repo.ImportJobRow) {
     const options = job.options as JobOptions
-    const file = job.file_id ? await repo.fileById(this.db, job.file_id) : undefined
+    const file = job.file_id ? await fileById(this.db, job.file_id) : undefined
     if (!file) throw new AppError(400, 'NOT_FOUND', '导入文件已不存在')
     const data = await readAll(await this.storage.get(file.storage_key))
     const source: SheetSource = { format: options.format, encoding: options.encoding }
@@ -282,12 +283,9 @@ export class ImportRunner {
       const stored = await this.storage.put(report, { prefix: 'imports', extension: 'csv' })
       const base_ = job.filename.replace(/\.[^.]*$/, '')
       reportFileId = (
-        await repo.insertFile(this.db, {
-          storageKey: stored.key,
+        await insertFile(this.db, stored, {
           filename: `${base_}-问题行.csv`,
           contentType: 'text/csv',
-          size: stored.size,
-          sha256: stored.sha256,
           createdBy: job.created_by,
         })
       ).id

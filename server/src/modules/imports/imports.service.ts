@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { AppError, badRequest, conflict } from '../../platform/errors.ts'
-import { type Actor, assertVisible, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { fileById, insertFile } from '../../platform/files.repository.ts'
+import { type Actor, requirePermission, visibleRow } from '../../platform/policy.ts'
 import type { Storage } from '../../platform/storage.ts'
 import type { Upload } from '../../platform/uploads.ts'
 import * as repo from './imports.repository.ts'
@@ -91,12 +92,9 @@ export class ImportsService {
     let id: string
     try {
       id = await this.db.transaction().execute(async (trx) => {
-        const file = await repo.insertFile(trx, {
-          storageKey: stored.key,
+        const file = await insertFile(trx, stored, {
           filename: upload.filename,
           contentType: source.format === 'csv' ? 'text/csv' : XLSX_TYPE,
-          size: stored.size,
-          sha256: stored.sha256,
           createdBy: actor.userId,
         })
         const job = await repo.insertJob(trx, {
@@ -120,9 +118,7 @@ export class ImportsService {
 
   private async visibleJob(actor: Actor, id: string) {
     requirePermission(actor, 'archive.import')
-    const job = await repo.findJob(this.db, id)
-    assertVisible(scopeOf(actor), job && { path: job.region_path }, '导入任务')
-    return job!
+    return visibleRow(actor, await repo.findJob(this.db, id), '导入任务')
   }
 
   async get(actor: Actor, id: string): Promise<ImportJob> {
@@ -149,7 +145,7 @@ export class ImportsService {
       const headers = ((job.result as { headers?: string[] }).headers ?? []) as string[]
       return { filename: name, body: Buffer.from(BOM + csvLine(['行号', '原因', ...headers]), 'utf8') }
     }
-    const file = await repo.fileById(this.db, job.report_file_id)
+    const file = await fileById(this.db, job.report_file_id)
     return { filename: name, body: await this.storage.get(file!.storage_key) }
   }
 }

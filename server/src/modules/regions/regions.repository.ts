@@ -1,9 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, RegionRow } from '../../db/types.ts'
+import { sql } from 'kysely'
+import type { Executor, RegionRow } from '../../db/types.ts'
 import type { Scope } from '../../platform/policy.ts'
 import { whereInScope } from '../../platform/policy.ts'
-
-type Executor = Kysely<DB> | Transaction<DB>
 
 export type RegionWithCount = RegionRow & { child_count: number }
 

@@ -1,6 +1,5 @@
 import {
   CreateGridBody,
-  ErrorBodySchema,
   RegionCodeParams,
   RegionDetailSchema,
   RegionListQuery,
@@ -11,9 +10,10 @@ import {
 import Type from 'typebox'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
+import { errorResponses, errorSchemas } from '../../platform/errors.ts'
 import type { RegionsService } from './regions.service.ts'
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema }
+const errors = errorSchemas(400, 401, 403, 404)
 const tags = ['regions']
 
 export function regionRoutes(app: App, service: RegionsService) {
@@ -51,7 +51,7 @@ export function regionRoutes(app: App, service: RegionsService) {
 
   app.post(
     '/api/regions',
-    { schema: { tags, summary: 'Create a grid under a village (admin)', body: CreateGridBody, response: { 201: RegionSchema, 409: ErrorBodySchema, ...errors } } },
+    { schema: { tags, summary: 'Create a grid under a village (admin)', body: CreateGridBody, response: { 201: RegionSchema, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await service.createGrid(actorOf(req), req.body, req.ip)),
   )
 

@@ -7,6 +7,8 @@ import { type Actor, assertWritableRegion, isAncestorPath, pathInScope, requireR
 import * as repo from './regions.repository.ts'
 
 export const pathCodes = (path: string) => path.split('/').filter(Boolean)
+/** The stored path (`/330600/330683/…/`) of a region as the API shows it (its codes from the root down). */
+export const regionPathString = (region: { path: string[] }) => `/${region.path.join('/')}/`
 
 export function toRegion(row: RegionRow & { child_count?: number }): Region {
   const codes = pathCodes(row.path)
@@ -51,6 +53,11 @@ export class RegionsService {
     const codes = pathCodes(row.path).slice(0, -1)
     const ancestors = (await repo.findRegionsByCodes(this.db, codes)).map(toRegion)
     return { ...toRegion(row), ancestors }
+  }
+
+  /** The stored path of a region the actor may see, to filter a list by (no code, no filter). */
+  async filterPath(actor: Actor, code: string | undefined): Promise<string | undefined> {
+    return code ? regionPathString(await this.get(actor, code)) : undefined
   }
 
   /** Resolve a code the actor names in a write: unknown → 400, outside their subtree → 403. */

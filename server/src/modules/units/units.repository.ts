@@ -1,9 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, UnitRow } from '../../db/types.ts'
+import { sql } from 'kysely'
+import type { Executor, UnitRow } from '../../db/types.ts'
+import { pageWithTotal } from '../../db/paging.ts'
 import { type Scope, whereInScope } from '../../platform/policy.ts'
 import { escapeLike } from '../regions/regions.repository.ts'
-
-type Executor = Kysely<DB> | Transaction<DB>
 
 const base = (db: Executor) =>
   db
@@ -30,11 +29,7 @@ export async function listUnits(db: Executor, scope: Scope, f: UnitFilter) {
   if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
   if (f.kind) q = q.where('n.kind', '=', f.kind as UnitRow['kind'])
   if (f.q) q = q.where('n.name', 'like', `%${escapeLike(f.q)}%`)
-  const [items, total] = await Promise.all([
-    q.orderBy('r.depth').orderBy('r.code').orderBy('n.name').limit(f.limit).offset(f.offset).execute(),
-    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { items, total: total.n }
+  return pageWithTotal(q, q.orderBy('r.depth').orderBy('r.code').orderBy('n.name'), f)
 }
 
 export async function insertUnit(db: Executor, row: { name: string; kind: UnitRow['kind']; regionId: number }) {

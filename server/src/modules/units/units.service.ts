@@ -26,10 +26,8 @@ export class UnitsService {
   }
 
   async list(actor: Actor, query: Static<typeof UnitListQuery>) {
-    let regionPath: string | undefined
-    if (query.regionCode) regionPath = (await this.regions.get(actor, query.regionCode)).path.map((c) => `/${c}`).join('') + '/'
     const { items, total } = await repo.listUnits(this.db, scopeOf(actor), {
-      regionPath,
+      regionPath: await this.regions.filterPath(actor, query.regionCode),
       kind: query.kind,
       q: query.q,
       limit: query.limit ?? 100,

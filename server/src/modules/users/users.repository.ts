@@ -1,10 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, UserRow, UsersTable } from '../../db/types.ts'
+import { sql } from 'kysely'
+import type { Executor, UserRow, UsersTable } from '../../db/types.ts'
+import { pageWithTotal } from '../../db/paging.ts'
 import { type Scope, whereInScope } from '../../platform/policy.ts'
 import { escapeLike } from '../regions/regions.repository.ts'
 import type { Insertable } from 'kysely'
-
-type Executor = Kysely<DB> | Transaction<DB>
 
 const base = (db: Executor) =>
   db
@@ -64,11 +63,8 @@ export async function listUsers(db: Executor, scope: Scope, f: UserFilter) {
     const like = `%${escapeLike(f.q)}%`
     q = q.where((eb) => eb.or([eb('u.name', 'like', like), eb('u.phone', 'like', like)]))
   }
-  const [items, total] = await Promise.all([
-    q.orderBy('r.depth').orderBy('u.phone').limit(f.limit).offset(f.offset).execute(),
-    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { items: items as UserView[], total: total.n }
+  const { items, total } = await pageWithTotal(q, q.orderBy('r.depth').orderBy('u.phone'), f)
+  return { items: items as UserView[], total }
 }
 
 export async function insertUser(db: Executor, row: Insertable<UsersTable>) {

@@ -1,30 +1,30 @@
-import { CreateUserBody, ErrorBodySchema, IdParams, UpdateUserBody, UserListQuery, UserListSchema, UserSchema } from '@minqing/common'
+import { CreateUserBody, IdParams, UpdateUserBody, UserListQuery, UserListSchema, UserSchema } from '@minqing/common'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
+import { errorResponses } from '../../platform/errors.ts'
 import type { UsersService } from './users.service.ts'
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }
 const tags = ['users']
 
 export function userRoutes(app: App, service: UsersService) {
   app.get(
     '/api/users',
-    { schema: { tags, summary: 'Users in the caller’s area', querystring: UserListQuery, response: { 200: UserListSchema, ...errors } } },
+    { schema: { tags, summary: 'Users in the caller’s area', querystring: UserListQuery, response: { 200: UserListSchema, ...errorResponses } } },
     async (req) => service.list(actorOf(req), req.query),
   )
   app.get(
     '/api/users/:id',
-    { schema: { tags, summary: 'One user', params: IdParams, response: { 200: UserSchema, ...errors } } },
+    { schema: { tags, summary: 'One user', params: IdParams, response: { 200: UserSchema, ...errorResponses } } },
     async (req) => service.get(actorOf(req), req.params.id),
   )
   app.post(
     '/api/users',
-    { schema: { tags, summary: 'Create a user (admin)', body: CreateUserBody, response: { 201: UserSchema, ...errors } } },
+    { schema: { tags, summary: 'Create a user (admin)', body: CreateUserBody, response: { 201: UserSchema, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await service.create(actorOf(req), req.body, req.ip)),
   )
   app.patch(
     '/api/users/:id',
-    { schema: { tags, summary: 'Change a user (admin)', params: IdParams, body: UpdateUserBody, response: { 200: UserSchema, ...errors } } },
+    { schema: { tags, summary: 'Change a user (admin)', params: IdParams, body: UpdateUserBody, response: { 200: UserSchema, ...errorResponses } } },
     async (req) => service.update(actorOf(req), req.params.id, req.body, req.ip),
   )
 }

@@ -8,9 +8,9 @@ import type { Insertable } from 'kysely'
 import { audit } from '../../platform/audit.ts'
 import { badRequest, conflict, AppError } from '../../platform/errors.ts'
 import { hashPassword } from '../../platform/passwords.ts'
-import { type Actor, SYSTEM_ACTOR_ID, assertVisible, assertWritableRegion, hasRole, requireRole, scopeOf } from '../../platform/policy.ts'
+import { type Actor, SYSTEM_ACTOR_ID, hasRole, requireRole, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
 import { deleteUserSessions } from '../../platform/sessions.repository.ts'
-import { RegionsService } from '../regions/regions.service.ts'
+import { pathCodes, RegionsService } from '../regions/regions.service.ts'
 import { UnitsService } from '../units/units.service.ts'
 import * as repo from './users.repository.ts'
 
@@ -58,26 +58,19 @@ export class UsersService {
     const row = await repo.findUser(this.db, id)
     if (row && row.id === actor.userId) return toUser(row)
     if (!hasRole(actor, ...DIRECTORY_ROLES)) throw new AppError(404, 'NOT_FOUND', '用户不存在')
-    assertVisible(scopeOf(actor), row && { path: row.region_path }, '用户')
-    return toUser(row!)
+    return toUser(visibleRow(actor, row, '用户'))
   }
 
   async list(actor: Actor, query: Static<typeof UserListQuery>): Promise<UserList> {
     requireRole(actor, ...DIRECTORY_ROLES)
-    const regionPath = query.regionCode ? await this.pathOf(actor, query.regionCode) : undefined
     const { items, total } = await repo.listUsers(this.db, scopeOf(actor), {
-      regionPath,
+      regionPath: await this.regions.filterPath(actor, query.regionCode),
       role: query.role,
       q: query.q,
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     })
     return { items: items.map(toUser), total }
-  }
-
-  private async pathOf(actor: Actor, code: string) {
-    const region = await this.regions.get(actor, code)
-    return region.path.map((c) => `/${c}`).join('') + '/'
   }
 
   async create(actor: Actor, body: CreateUser, ip?: string): Promise<User> {
@@ -109,27 +102,24 @@ export class UsersService {
 
   async update(actor: Actor, id: string, body: UpdateUser, ip?: string): Promise<User> {
     requireRole(actor, 'admin')
-    const current = await repo.findUser(this.db, id)
-    const scope = scopeOf(actor)
-    assertVisible(scope, current && { path: current.region_path }, '用户')
-    assertWritableRegion(scope, current!.region_path)
+    const current = writableRow(actor, await repo.findUser(this.db, id), '用户')
     if (id === actor.userId && (body.active === false || (body.roles && !body.roles.includes('admin'))))
       throw conflict('CONFLICT', '不能停用自己或取消自己的管理员角色')
 
     // The final state after the patch must be a consistent role setup. Fields that no longer apply after a
     // role is removed are cleared, unless the same request sets them (then the request is contradictory).
-    const roles = (body.roles ?? current!.roles) as Role[]
+    const roles = (body.roles ?? current.roles) as Role[]
     const stationed = roles.includes('stationed_cadre')
     const volunteer = roles.includes('volunteer')
-    checkRoleSetup(roles, body.station !== undefined ? body.station : stationed ? current!.station : null, {
+    checkRoleSetup(roles, body.station !== undefined ? body.station : stationed ? current.station : null, {
       party: body.isPartyMember,
       youth: body.isYouthLeague,
       residence: body.residenceRegionCode,
     })
-    const station = stationed ? (body.station !== undefined ? body.station : current!.station) : null
-    const party = volunteer ? (body.isPartyMember ?? current!.is_party_member) : false
-    const youth = volunteer ? (body.isYouthLeague ?? current!.is_youth_league) : false
-    const residenceCode = volunteer ? (body.residenceRegionCode !== undefined ? body.residenceRegionCode : current!.residence_region_code) : null
+    const station = stationed ? (body.station !== undefined ? body.station : current.station) : null
+    const party = volunteer ? (body.isPartyMember ?? current.is_party_member) : false
+    const youth = volunteer ? (body.isYouthLeague ?? current.is_youth_league) : false
+    const residenceCode = volunteer ? (body.residenceRegionCode !== undefined ? body.residenceRegionCode : current.residence_region_code) : null
 
     const region = body.regionCode ? await this.regions.resolveForWrite(actor, body.regionCode) : undefined
     const unit = body.unitId ? await this.units.resolveForWrite(actor, body.unitId) : undefined
@@ -143,7 +133,7 @@ export class UsersService {
     patch.station = station ?? null
     patch.is_party_member = party
     patch.is_youth_league = youth
-    patch.residence_region_id = residence?.id ?? (volunteer ? (region?.id ?? current!.region_id) : null)
+    patch.residence_region_id = residence?.id ?? (volunteer ? (region?.id ?? current.region_id) : null)
     if (body.active !== undefined) patch.active = body.active
     if (body.password !== undefined) {
       patch.password_hash = await hashPassword(body.password)
@@ -151,7 +141,7 @@ export class UsersService {
     }
 
     return this.db.transaction().execute(async (trx) => {
-      if (body.phone && body.phone !== current!.phone) {
+      if (body.phone && body.phone !== current.phone) {
         const other = await repo.findUserIdByPhone(trx, body.phone)
         if (other && other.id !== id) throw conflict('PHONE_TAKEN', `手机号已被使用: ${body.phone}`)
       }
@@ -164,7 +154,7 @@ export class UsersService {
         action: 'user.update',
         entityType: 'user',
         entityId: id,
-        regionId: region?.id ?? current!.region_id,
+        regionId: region?.id ?? current.region_id,
         ip,
         details: { ...safe, ...(pw !== undefined ? { passwordReset: true } : {}) },
       })
@@ -180,7 +170,7 @@ export class UsersService {
 export async function createUserAsSystem(db: Kysely<DB>, body: CreateUser): Promise<User> {
   const region = await db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('code', '=', body.regionCode).executeTakeFirst()
   if (!region) throw badRequest('UNKNOWN_REGION', `区域代码不存在: ${body.regionCode} (import it first: npm run regions -- import <county>)`)
-  const root = region.path.split('/').filter(Boolean)[0]
+  const root = pathCodes(region.path)[0]
   const system: Actor = {
     userId: SYSTEM_ACTOR_ID,
     sessionId: '',
