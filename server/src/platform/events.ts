@@ -19,6 +19,8 @@ export type Handler = (event: BusEvent) => void | Promise<void>
  */
 export interface EventBus {
   readonly kind: 'memory' | 'redis'
+  /** This process's id on the bus: with Redis every process hears every event; `origin` tells whose it was. */
+  readonly origin: string
   publish<T>(topic: string, payload: T): Promise<void>
   /** `topic` may end in `.*` to match a prefix, or be `*` for everything. Returns an unsubscribe function. */
   subscribe(topic: string, handler: Handler): () => void

@@ -14,6 +14,15 @@ export const casesModule: Module = {
     const service = new CasesService(ctx.db, new FieldCrypto(ctx.config.secret), regions, notifier, ctx.bus)
     caseRoutes(app, service, new CategoriesService(ctx.db, regions))
     notificationRoutes(app, ctx.db, ctx.bus)
+    // Reminders from the diary module's daily check to cadres behind on their visits. Handled only by the process
+    // that published them (with Redis every process hears the event), so each reminder is written once.
+    ctx.bus.subscribe('visits.behind', async (event) => {
+      if (event.origin !== ctx.bus.origin) return
+      const p = event.payload as { userId: string; period: string; rules: { description: string; done: number; required: number }[] }
+      const body = p.rules.map((r) => `${r.description}: ${r.done}/${r.required}`).join('; ')
+      const rows = await notifier.record(ctx.db, [{ userId: p.userId, kind: 'visits.behind', title: `${p.period} 走访任务尚未完成`, body, caseId: null }])
+      await notifier.deliver(rows)
+    })
     // Warnings at 70 % of the limit, overdue marks, unaccepted dispatches: every five minutes.
     ctx.scheduler.register({ name: 'cases.deadlines', everyMs: 5 * 60_000, run: async ({ now }) => void (await service.checkDeadlines(now)) })
     // Replied but never rated: closed after 7 days.

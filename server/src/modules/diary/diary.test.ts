@@ -202,6 +202,18 @@ describe('visits and compliance', () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/visit-days', headers: town.auth, payload: { regionCode: '330683105', date } })).statusCode).toBe(403)
   })
 
+  it('cadres falling behind are reminded through the notifications list', async () => {
+    const period = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)
+    const { DiaryService } = await import('./diary.service.ts')
+    const { RegionsService } = await import('../regions/regions.service.ts')
+    const service = new DiaryService(t.db, new RegionsService(t.db), t.ctx.storage, t.ctx.bus)
+    const reminded = await service.remindBehind('330683', period)
+    expect(reminded).toBeGreaterThan(0)
+    await new Promise((r) => setTimeout(r, 50))
+    const notes = (await t.app.inject({ method: 'GET', url: '/api/notifications', headers: cadre.auth })).json()
+    expect(notes).toContainEqual(expect.objectContaining({ kind: 'visits.behind', title: expect.stringContaining('走访') }))
+  })
+
   it('month windows are in China time', () => {
     const w = monthWindow('2026-11')
     expect(w.from.toISOString()).toBe('2026-10-31T16:00:00.000Z')
