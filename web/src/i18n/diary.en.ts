@@ -126,6 +126,12 @@ const diaryEn: Shape<typeof diaryZhCN> = {
       csvHeaders: 'Visit time,Kind,Author,Region,Visited,Person,Text,Mood,Urgency,Concerns,Photos,Comments,Review,Reviewer',
       fileName: 'visit-diary',
     },
+    enterpriseTimeline: {
+      action: 'Enterprise diary',
+      title: 'Enterprise diary · {name}',
+      empty: 'No enterprise diary entries yet',
+      write: 'Write an enterprise diary entry',
+    },
   },
   visits: {
     title: 'Visits',

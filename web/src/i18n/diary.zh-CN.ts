@@ -123,6 +123,12 @@ const diaryZhCN = {
       csvHeaders: '走访时间,类型,作者,区域,走访对象,走访人员,内容,群众情绪,紧急程度,诉求,照片数,评论数,审阅,审阅人',
       fileName: '民情日记',
     },
+    enterpriseTimeline: {
+      action: '企情日记',
+      title: '企情日记 · {name}',
+      empty: '暂无企情日记',
+      write: '写企情日记',
+    },
   },
   visits: {
     title: '走访情况',
