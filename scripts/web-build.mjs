@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const DIST = join(ROOT, 'web/dist')
+// WEB_DIST lets two checkouts' test runs (or a helper's) build and serve their own copy side by side.
+const DIST = process.env.WEB_DIST ? resolve(process.env.WEB_DIST) : join(ROOT, 'web/dist')
 const STAMP = join(DIST, '.source-hash')
 const INPUTS = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'common/src', 'package-lock.json']
 
@@ -45,7 +46,7 @@ export function ensureWebBuilt({ force = false, log = console.log } = {}) {
   log('Building the web app (first start or sources changed) — this takes a minute on two cores…')
   const started = Date.now()
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js')
-  const res = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: join(ROOT, 'web'), stdio: 'inherit' })
+  const res = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', DIST, '--emptyOutDir'], { cwd: join(ROOT, 'web'), stdio: 'inherit' })
   if (res.status !== 0) throw new Error(`web build failed (exit ${res.status})`)
   writeFileSync(STAMP, sourceHash() + '\n')
   log(`Web app built in ${((Date.now() - started) / 1000).toFixed(1)} s.`)

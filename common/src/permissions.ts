@@ -18,13 +18,16 @@ export const PERMISSIONS = [
   'cases.supervise',
   'cases.claim',
   'categories.manage',
+  // Every channel in: API keys, import sources, 民情码 posters (intake.manage); case imports from other platforms.
+  'intake.manage',
+  'cases.import',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'categories.manage'],
+  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'categories.manage', 'intake.manage', 'cases.import'],
   leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim'],
-  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch'],
+  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.import'],
   dept_handler: ['archive.read', 'diary.write', 'cases.raise'],
   village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch'],
   grid_worker: ['archive.read', 'archive.write', 'diary.write', 'cases.raise'],

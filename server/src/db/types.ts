@@ -196,6 +196,8 @@ export interface PlacesTable {
   lat: number | null
   lng: number | null
   notes: string | null
+  /** 民情码 printed on the place's poster (/r/<qr_code>). */
+  qr_code: string | null
   created_at: Generated<Date>
   updated_at: Generated<Date>
 }
@@ -372,6 +374,40 @@ export interface CasesTable {
   created_at: Generated<Date>
   updated_at: Generated<Date>
   version: Generated<number>
+  /** Another platform's name for the case (source, external_id) is unique: imports update, never duplicate. */
+  source: string | null
+  external_id: string | null
+  api_client_id: string | null
+  place_id: string | null
+  reporter_email: string | null
+  address: string | null
+  rating_comment: string | null
+  rated_at: Date | null
+}
+
+export interface CaseSourcesTable {
+  code: string
+  name: string
+  channel: string
+  mapping: Json
+  status_map: Json
+  region_id: number | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface ApiClientsTable {
+  id: Generated<string>
+  name: string
+  kind: 'open311' | 'push'
+  key_hash: string
+  key_prefix: string
+  source_code: string | null
+  region_id: number | null
+  created_by: string | null
+  created_at: Generated<Date>
+  last_used_at: Date | null
+  revoked_at: Date | null
 }
 export interface CaseEventsTable {
   id: Generated<string>
@@ -435,6 +471,8 @@ export interface DB {
   case_events: CaseEventsTable
   case_files: CaseFilesTable
   notifications: NotificationsTable
+  case_sources: CaseSourcesTable
+  api_clients: ApiClientsTable
 }
 
 export type RegionRow = Selectable<RegionsTable>

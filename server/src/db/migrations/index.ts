@@ -3,6 +3,7 @@ import * as foundation from './20261121000000_foundation.ts'
 import * as archive from './20261122000000_archive.ts'
 import * as diary from './20261123000000_diary.ts'
 import * as cases from './20261124000000_cases.ts'
+import * as intake from './20261125000000_intake.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261122000000_archive': archive,
   '20261123000000_diary': diary,
   '20261124000000_cases': cases,
+  '20261125000000_intake': intake,
 }

@@ -20,6 +20,7 @@ import type { DB } from '../../db/types.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import type { EventBus } from '../../platform/events.ts'
+import type { Storage } from '../../platform/storage.ts'
 import { type Actor, assertVisible, hasPermission, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
 import { addWorkingDays, cnDate, workingDaysBetween } from '../../platform/workdays.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
@@ -90,6 +91,7 @@ export class CasesService {
     private notifier: Notifier,
     private bus: EventBus,
     private timing: CaseTimingConfig = DEFAULT_TIMING,
+    private storage?: Storage,
   ) {
     const dispatcher = (a: Actor, c: Row) => this.isDispatcher(a, c)
     const handler = (a: Actor, c: Row) => this.isHandler(a, c)

@@ -1,4 +1,4 @@
-import type { Module } from '../../context.ts'
+import type { AppContext, Module } from '../../context.ts'
 import { FieldCrypto } from '../../platform/crypto.ts'
 import { RegionsService } from '../regions/regions.service.ts'
 import { caseRoutes, notificationRoutes } from './cases.routes.ts'
@@ -6,12 +6,27 @@ import { CasesService } from './cases.service.ts'
 import { CategoriesService } from './categories.service.ts'
 import { LogChannel, Notifier } from './notifier.ts'
 
+const services = new WeakMap<AppContext, { service: CasesService; notifier: Notifier; regions: RegionsService }>()
+
+/**
+ * The one case engine of an app: every door (cases routes, public reports, Open311, imports) goes through it,
+ * so every case gets the same numbering, routing, events and notifications.
+ */
+export function caseEngine(ctx: AppContext, log: (m: string) => void = () => {}) {
+  let s = services.get(ctx)
+  if (!s) {
+    const regions = new RegionsService(ctx.db)
+    const notifier = new Notifier(ctx.bus, [new LogChannel(log)])
+    s = { service: new CasesService(ctx.db, new FieldCrypto(ctx.config.secret), regions, notifier, ctx.bus, undefined, ctx.storage), notifier, regions }
+    services.set(ctx, s)
+  }
+  return s
+}
+
 export const casesModule: Module = {
   name: 'cases',
   register(app, ctx) {
-    const regions = new RegionsService(ctx.db)
-    const notifier = new Notifier(ctx.bus, [new LogChannel((m) => app.log.debug(m))])
-    const service = new CasesService(ctx.db, new FieldCrypto(ctx.config.secret), regions, notifier, ctx.bus)
+    const { service, notifier, regions } = caseEngine(ctx, (m) => app.log.debug(m))
     caseRoutes(app, service, new CategoriesService(ctx.db, regions))
     notificationRoutes(app, ctx.db, ctx.bus)
     // Reminders from the diary module's daily check to cadres behind on their visits. Handled only by the process
