@@ -26,6 +26,13 @@ export const CASE_ACTIONS = [
 export type CaseAction = (typeof CASE_ACTIONS)[number]
 export const SUPERVISION_LEVELS = ['normal', 'yellow', 'red'] as const
 export const RATINGS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const
+/** A case's progress in a resident's words: 已收到 / 办理中 / 已答复 / 已办结 / 不予受理 / 已并案. */
+export const PUBLIC_STAGES = ['received', 'in_progress', 'replied', 'closed', 'rejected', 'merged'] as const
+export type PublicStage = (typeof PUBLIC_STAGES)[number]
+/** Photos on a case: at most this many, each at most CASE_PHOTO_MAX_BYTES. */
+export const CASE_MAX_FILES = 30
+export const CASE_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+export const CASE_PHOTOS_PER_REPORT = 9
 export const CASE_QUEUES = ['to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'supervised_by_me', 'to_dispatch', 'mine'] as const
 
 /** The default taxonomy's top level (codes fixed by the cases issue). */

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { IsoDateTime, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
-import { CASE_ACTIONS, CASE_CHANNELS, CASE_LEVELS, CASE_QUEUES, CASE_STATES, CASE_URGENCIES, type CaseAction, RATINGS, SUPERVISION_LEVELS } from './case-enums.ts'
+import { CASE_ACTIONS, CASE_CHANNELS, CASE_LEVELS, CASE_QUEUES, CASE_STATES, CASE_URGENCIES, type CaseAction, PUBLIC_STAGES, RATINGS, SUPERVISION_LEVELS } from './case-enums.ts'
 
 const LevelSchema = Type.Enum(CASE_LEVELS)
 
@@ -95,12 +95,33 @@ export const CaseSchema = Type.Object({
   rating: Nullable(Type.Enum(RATINGS)),
   reopenCount: Type.Integer(),
   diaryEntryId: Nullable(UuidSchema),
+  /** Another platform's identity of an imported or pushed case. */
+  source: Nullable(Type.String()),
+  externalId: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  ratingComment: Nullable(Type.String()),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   closedAt: Nullable(IsoDateTime),
 })
 export type Case = Type.Static<typeof CaseSchema>
-export const CaseDetailSchema = Type.Object({ ...CaseSchema.properties, events: Type.Array(CaseEventSchema), allowedActions: Type.Array(Type.String()) })
+/** A photo (or document) on a case; `eventId` is the timeline row it came with. */
+export const CaseFileSchema = Type.Object({
+  id: UuidSchema,
+  eventId: Nullable(Type.String()),
+  filename: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  url: Type.String(),
+  createdAt: IsoDateTime,
+})
+export type CaseFile = Type.Static<typeof CaseFileSchema>
+export const CaseDetailSchema = Type.Object({
+  ...CaseSchema.properties,
+  events: Type.Array(CaseEventSchema),
+  files: Type.Array(CaseFileSchema),
+  allowedActions: Type.Array(Type.String()),
+})
 export type CaseDetail = Type.Static<typeof CaseDetailSchema>
 
 export const CreateCaseBody = Type.Object(
@@ -180,3 +201,25 @@ export const NotificationSchema = Type.Object({
   createdAt: IsoDateTime,
 })
 export type Notification = Type.Static<typeof NotificationSchema>
+
+/**
+ * What a resident sees of their case by its tracking code: progress in plain words, the answer, and whether
+ * they can rate it — no staff names, no other person's data.
+ */
+export const PublicCaseViewSchema = Type.Object({
+  number: Type.String(),
+  trackingCode: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  regionName: Type.String(),
+  category: Nullable(Type.String()),
+  stage: Type.Enum(PUBLIC_STAGES),
+  createdAt: IsoDateTime,
+  reply: Nullable(Type.Object({ text: Type.String(), at: IsoDateTime })),
+  rating: Nullable(Type.Enum(RATINGS)),
+  ratingComment: Nullable(Type.String()),
+  canRate: Type.Boolean(),
+  steps: Type.Array(Type.Object({ action: Type.String(), at: IsoDateTime, text: Nullable(Type.String()), unit: Nullable(Type.String()) })),
+})
+export type PublicCaseView = Type.Static<typeof PublicCaseViewSchema>
+export const PublicRatingBody = Type.Object({ rating: Type.Enum(RATINGS), comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })

@@ -19,6 +19,8 @@ export interface Actor {
   /** Materialized path of the user's region; everything under it is in scope. */
   regionPath: string
   unitId: string | null
+  /** Set only for a resident acting on their own case through its tracking code (no account, no area). */
+  reporterOf?: string
   station: Station | null
 }
 

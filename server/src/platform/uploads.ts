@@ -72,3 +72,15 @@ export async function readUpload(request: FastifyRequest, opts: { maxBytes?: num
 function tooLarge(limit?: number) {
   return new AppError(413, 'PAYLOAD_TOO_LARGE', limit ? `文件过大(上限 ${Math.round(limit / 1024 / 1024)} MB)` : '文件过大', limit ? { maxBytes: limit } : undefined)
 }
+
+/** The image types accepted as photos anywhere (diary, cases, residents' reports). */
+export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
+
+/** A photo's type judged from its bytes; too large → 413, not a JPEG/PNG/WebP → 400 UNSUPPORTED_FILE. */
+export function assertPhoto(data: Buffer, maxBytes: number): (typeof PHOTO_CONTENT_TYPES)[number] {
+  if (data.length > maxBytes) throw tooLarge(maxBytes)
+  const type = sniffContentType(data)
+  if (!type || !(PHOTO_CONTENT_TYPES as readonly string[]).includes(type))
+    throw badRequest('UNSUPPORTED_FILE', '照片须为 JPEG、PNG 或 WebP 图片', { detected: type, allowed: PHOTO_CONTENT_TYPES })
+  return type as (typeof PHOTO_CONTENT_TYPES)[number]
+}

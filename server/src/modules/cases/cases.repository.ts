@@ -347,3 +347,37 @@ export async function markRead(db: Executor, userId: string, ids: string[] | 'al
   const res = await q.executeTakeFirst()
   return Number(res.numUpdatedRows)
 }
+
+// ---- intake from outside doors ----------------------------------------------------------
+export async function findCaseIdByTracking(db: Executor, trackingCode: string) {
+  return db.selectFrom('cases').select('id').where('tracking_code', '=', trackingCode).executeTakeFirst()
+}
+
+export async function findCaseIdByExternal(db: Executor, source: string, externalId: string) {
+  return db.selectFrom('cases').select(['id', 'state']).where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst()
+}
+
+export async function regionById(db: Executor, id: number) {
+  return db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('id', '=', id).executeTakeFirst()
+}
+
+// ---- case files (photos) -----------------------------------------------------------------
+export async function insertCaseFile(db: Executor, row: { caseId: string; fileId: string; eventId: string | null }) {
+  return db.insertInto('case_files').values({ case_id: row.caseId, file_id: row.fileId, event_id: row.eventId }).returning('id').executeTakeFirstOrThrow()
+}
+
+export async function caseFiles(db: Executor, caseId: string) {
+  return db
+    .selectFrom('case_files as cf')
+    .innerJoin('files as f', 'f.id', 'cf.file_id')
+    .select(['cf.id', 'cf.event_id', 'f.filename', 'f.content_type', 'f.size', 'f.storage_key', 'cf.created_at'])
+    .where('cf.case_id', '=', caseId)
+    .orderBy('cf.created_at')
+    .orderBy('cf.id')
+    .execute()
+}
+
+export async function countCaseFiles(db: Executor, caseId: string) {
+  const r = await db.selectFrom('case_files').select(sql<number>`count(*)::int`.as('n')).where('case_id', '=', caseId).executeTakeFirstOrThrow()
+  return r.n
+}

@@ -4,6 +4,8 @@ import {
   CaseListQuery,
   CaseListSchema,
   CASE_ACTIONS,
+  CASE_MAX_FILES,
+  CASE_PHOTO_MAX_BYTES,
   CategorySchema,
   CreateCaseBody,
   CreateCategoryBody,
@@ -16,7 +18,8 @@ import {
 import Type from 'typebox'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
-import { errorResponses } from '../../platform/errors.ts'
+import { errorResponses, uploadErrorResponses } from '../../platform/errors.ts'
+import { readUpload } from '../../platform/uploads.ts'
 import type { EventBus } from '../../platform/events.ts'
 import type { CasesService } from './cases.service.ts'
 import type { CategoriesService } from './categories.service.ts'
@@ -57,6 +60,36 @@ export function caseRoutes(app: App, service: CasesService, categories: Categori
       },
     },
     async (req) => service.act(actorOf(req), req.params.id, req.params.action, req.body ?? {}),
+  )
+
+  app.post(
+    '/api/cases/:id/files',
+    {
+      schema: {
+        tags,
+        summary: `Add a photo to a case (multipart \`file\`: JPEG, PNG or WebP, ≤ 8 MB, ≤ ${CASE_MAX_FILES} per case); a timeline row 'attach'`,
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+        response: { 201: CaseDetailSchema, ...uploadErrorResponses },
+      },
+    },
+    async (req, reply) => {
+      const upload = await readUpload(req, { maxBytes: CASE_PHOTO_MAX_BYTES })
+      return reply.status(201).send(await service.addFile(actorOf(req), req.params.id, upload))
+    },
+  )
+  app.get(
+    '/api/cases/:id/files/:fileId',
+    { schema: { tags, summary: 'A photo of a case (the image)', params: Type.Object({ id: Type.String({ format: 'uuid' }), fileId: Type.String({ format: 'uuid' }) }) } },
+    async (req, reply) => {
+      const { file, stream } = await service.file(actorOf(req), req.params.id, req.params.fileId)
+      return reply
+        .header('content-type', file.content_type)
+        .header('content-length', String(file.size))
+        .header('cache-control', 'private, max-age=86400')
+        .header('x-content-type-options', 'nosniff')
+        .send(stream)
+    },
   )
 
   app.get('/api/categories', { schema: { tags: ['categories'], summary: 'The category tree', response: { 200: Type.Array(CategorySchema), ...errorResponses } } }, async (req) => {

@@ -12,6 +12,12 @@ import {
   type CreateCase,
   maskPhone,
   phoneProblem,
+  CASE_MAX_FILES,
+  CASE_PHOTO_MAX_BYTES,
+  CASE_PHOTOS_PER_REPORT,
+  type CASE_URGENCIES,
+  type PublicCaseView,
+  type RATINGS,
 } from '@minqing/common'
 import type { Kysely, Transaction } from 'kysely'
 import type { Static } from 'typebox'
@@ -21,7 +27,9 @@ import type { FieldCrypto } from '../../platform/crypto.ts'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import type { EventBus } from '../../platform/events.ts'
 import type { Storage } from '../../platform/storage.ts'
-import { type Actor, assertVisible, hasPermission, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { insertFile } from '../../platform/files.repository.ts'
+import { assertPhoto, EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
+import { type Actor, assertVisible, hasPermission, pathInScope, requirePermission, scopeOf, SYSTEM_ACTOR_ID } from '../../platform/policy.ts'
 import { addWorkingDays, cnDate, workingDaysBetween } from '../../platform/workdays.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
 import * as repo from './cases.repository.ts'
@@ -108,7 +116,7 @@ export class CasesService {
       urge: { from: OPEN, who: '领导或本级交办人', allowed: (a, c) => supervisor(a) || dispatcher(a, c) },
       supervise: { from: OPEN, who: '领导', allowed: supervisor },
       reply: { from: ['accepted'], who: '承办人', allowed: handler },
-      rate: { from: ['replied'], applies: (c) => !c.rating, who: '反映人', allowed: (a, c) => c.reporter_user_id === a.userId },
+      rate: { from: ['replied'], applies: (c) => !c.rating, who: '反映人', allowed: (a, c) => c.reporter_user_id === a.userId || a.reporterOf === c.id },
       reopen: { from: ['replied'], applies: (c) => c.rating === 'unsatisfied', who: '反映人或本级交办人', allowed: (a, c) => c.reporter_user_id === a.userId || dispatcher(a, c) },
       merge: { from: ['new', 'dispatched', 'escalated', 'reopened'], who: '本级交办人', allowed: dispatcher },
       reject: { from: ['new', 'escalated', 'reopened'], who: '本级交办人', allowed: dispatcher },
@@ -230,7 +238,7 @@ export class CasesService {
         reporter_phone_enc: reporter.phone?.enc ?? null,
         reporter_phone_hash: reporter.phone?.hash ?? null,
         reporter_phone_masked: reporter.phone?.masked ?? null,
-        tracking_code: randomBytes(6).toString('base64url').toUpperCase().replace(/[-_]/g, 'X'),
+        tracking_code: newTrackingCode(),
         lat: body.lat ?? null,
         lng: body.lng ?? null,
         suggested_unit_id: suggestion?.unitId ?? null,
@@ -256,10 +264,254 @@ export class CasesService {
     return defaultUnitId ? { unitId: defaultUnitId, level: null } : undefined
   }
 
+  // ---- outside doors: 民情码, Open311, imports, push --------------------------------------------
+  /**
+   * A case from a door without a signed-in reporter (a resident's 民情码 report, an Open311 client, another
+   * platform's export or push). The door has authenticated itself and resolved the region. (source, externalId)
+   * is the case's identity on the other platform: a second intake of it updates the case and answers
+   * created:false — re-imports never duplicate. A clientId (a resident's resend) answers the first case unchanged.
+   */
+  async intakeExternal(input: ExternalIntake, now = new Date()): Promise<IntakeResult> {
+    const region = await repo.regionById(this.db, input.regionId)
+    if (!region) throw badRequest('UNKNOWN_REGION', '区域不存在', { regionId: input.regionId })
+    if (!(CASE_LEVELS as readonly string[]).includes(region.level)) throw badRequest('INVALID_REGION_LEVEL', '事项须落在县(市)以下的区域', { level: region.level })
+    const category = input.categoryCode ? await repo.findCategoryByCode(this.db, input.categoryCode) : undefined
+    if (input.categoryCode && !category) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${input.categoryCode}`)
+    const r = input.reporter ?? {}
+    const phone = r.phone?.replace(/\s+/g, '') || null
+    if (phone && phoneProblem(phone)) throw badRequest('INVALID_PHONE', phoneProblem(phone)!)
+    const photos = input.photos ?? []
+    if (photos.length > CASE_PHOTOS_PER_REPORT) throw badRequest('TOO_MANY_PHOTOS', `最多上传 ${CASE_PHOTOS_PER_REPORT} 张照片`, { max: CASE_PHOTOS_PER_REPORT })
+    const types = photos.map((p) => assertPhoto(p.data, CASE_PHOTO_MAX_BYTES))
+
+    // Identity on the way in: the other platform's id, or a resident's resend of the same report.
+    const source = input.source ?? (input.clientId ? `client:${input.channel}` : null)
+    const externalId = input.externalId ?? input.clientId ?? null
+    if (!source !== !externalId) throw badRequest('VALIDATION_FAILED', 'source 与 externalId 须同时给出')
+    const existing = source && externalId ? await repo.findCaseIdByExternal(this.db, source, externalId) : undefined
+    if (existing && (input.clientId || !input.source)) return this.intakeResult(existing.id, false)
+
+    const reporterKind: 'person' | 'named' | 'anonymous' = r.personId ? 'person' : r.anonymous || (!r.name && !phone && !r.email) ? 'anonymous' : 'named'
+    const protectedPhone = phone ? this.crypto.protect(phone, maskPhone) : null
+    const reporterCols = {
+      reporter_kind: reporterKind,
+      reporter_person_id: r.personId ?? null,
+      reporter_name: reporterKind === 'anonymous' ? null : (r.name ?? null),
+      reporter_phone_enc: reporterKind === 'anonymous' ? null : (protectedPhone?.enc ?? null),
+      reporter_phone_hash: reporterKind === 'anonymous' ? null : (protectedPhone?.hash ?? null),
+      reporter_phone_masked: reporterKind === 'anonymous' ? null : (protectedPhone?.masked ?? null),
+      reporter_email: reporterKind === 'anonymous' ? null : (r.email ?? null),
+    }
+    const external = input.externalState ?? null
+    const stored = await Promise.all(photos.map((p, i) => this.requireStorage().put(p.data, { prefix: 'cases', extension: EXTENSION_OF[types[i]] })))
+    try {
+      if (existing) {
+        const out = await this.db.transaction().execute(async (trx) => {
+          await repo.lockCase(trx, existing.id)
+          const c = (await repo.findCase(trx, existing.id))!
+          const patch: Patch = {
+            title: input.title,
+            description: input.description,
+            category_id: category?.id ?? c.category_id,
+            urgency: input.urgency ?? c.urgency,
+            lat: input.lat ?? c.lat,
+            lng: input.lng ?? c.lng,
+            address: input.address ?? c.address,
+            ...reporterCols,
+          }
+          const changed = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => k !== 'reporter_phone_enc' && String(patch[k] ?? '') !== String((c as Record<string, unknown>)[k] ?? ''))
+          const finish = external && (OPEN as string[]).includes(c.state) ? external : null
+          if (changed.length === 0 && !finish) return []
+          await repo.updateCase(trx, c.id, { ...patch, ...(finish ? this.externalFinish(finish, now) : {}) })
+          const eventId = await this.insertSystemEvent(trx, c.id, 'external_update', input.operatorId, c.state, finish ?? c.state, now, { source, externalId, changed })
+          await this.attachStored(trx, c.id, eventId, stored, photos, types, input.operatorId)
+          return []
+        })
+        void out
+        return this.intakeResult(existing.id, false)
+      }
+
+      const suggestion = category ? await this.suggest(category.id, category.parent_id, category.default_unit_id, region.path) : undefined
+      const number = await repo.nextCaseNumber(this.db, cnDate(now).replaceAll('-', ''))
+      const createdAt = input.createdAt ?? now
+      const made = await this.db.transaction().execute(async (trx) => {
+        const { id } = await repo.insertCase(trx, {
+          number,
+          client_id: null,
+          channel: input.channel,
+          state: 'new',
+          level: region.level as CaseLevel,
+          region_id: region.id,
+          category_id: category?.id ?? null,
+          urgency: input.urgency ?? 'normal',
+          title: input.title,
+          description: input.description,
+          ...reporterCols,
+          reporter_user_id: null,
+          tracking_code: newTrackingCode(),
+          lat: input.lat ?? null,
+          lng: input.lng ?? null,
+          address: input.address ?? null,
+          place_id: input.placeId ?? null,
+          source,
+          external_id: externalId,
+          api_client_id: input.apiClientId ?? null,
+          suggested_unit_id: suggestion?.unitId ?? null,
+          created_by: input.operatorId ?? null,
+          created_at: createdAt,
+        })
+        const eventId = await this.insertSystemEvent(trx, id, 'create', input.operatorId, null, 'new', createdAt, {
+          number,
+          channel: input.channel,
+          source: input.source ?? null,
+          externalId: input.source ? externalId : null,
+          suggestedUnitId: suggestion?.unitId ?? null,
+          suggestedLevel: suggestion?.level ?? null,
+        })
+        await this.attachStored(trx, id, eventId, stored, photos, types, input.operatorId)
+        if (external) {
+          // A case the other platform already finished arrives finished: it counts, but nobody is asked to act.
+          await repo.updateCase(trx, id, { state: external, ...this.externalFinish(external, now) })
+          await this.insertSystemEvent(trx, id, 'external_update', input.operatorId, 'new', external, now, { source, externalId, changed: ['state'] })
+          return { id, rows: [] }
+        }
+        if (input.quiet) return { id, rows: [] }
+        const row = (await repo.findCase(trx, id))!
+        const rows = await this.notifier.record(trx, await this.recipients(trx, row, ['dispatchers'], null, { kind: 'case.new', title: `新事项待交办: ${input.title}` }))
+        return { id, rows }
+      })
+      await this.notifier.deliver(made.rows)
+      await this.bus.publish('case.created', { id: made.id, regionPath: region.path, channel: input.channel })
+      return this.intakeResult(made.id, true)
+    } catch (err) {
+      await Promise.all(stored.map((f) => this.requireStorage().remove(f.key).catch(() => {})))
+      // Two deliveries of the same external case at once: the loser answers with the winner's case.
+      if ((err as { code?: string }).code === '23505' && source && externalId) {
+        const again = await repo.findCaseIdByExternal(this.db, source, externalId)
+        if (again) return this.intakeResult(again.id, false)
+      }
+      throw err
+    }
+  }
+
+  private externalFinish(state: 'closed' | 'replied' | 'rejected', now: Date): Patch {
+    return state === 'replied' ? { replied_at: now } : { closed_at: now }
+  }
+
+  private async insertSystemEvent(trx: Trx, caseId: string, action: string, operatorId: string | null | undefined, from: string | null, to: string, at: Date, data: Record<string, unknown>) {
+    const e = await repo.insertEvent(trx, { caseId, action, actorId: operatorId ?? null, from, to, at, data })
+    return String(e.id)
+  }
+
+  private async attachStored(
+    trx: Trx,
+    caseId: string,
+    eventId: string,
+    stored: Awaited<ReturnType<Storage['put']>>[],
+    photos: { filename: string }[],
+    types: string[],
+    createdBy: string | null | undefined,
+  ) {
+    for (const [i, blob] of stored.entries()) {
+      const file = await insertFile(trx, blob, { filename: photos[i].filename.slice(0, 200) || 'photo', contentType: types[i], createdBy: createdBy ?? null })
+      await repo.insertCaseFile(trx, { caseId, fileId: file.id, eventId })
+    }
+  }
+
+  private async intakeResult(id: string, created: boolean): Promise<IntakeResult> {
+    const c = (await repo.findCase(this.db, id))!
+    return { id, number: c.number, trackingCode: c.tracking_code!, state: c.state as CaseState, created }
+  }
+
+  private requireStorage() {
+    if (!this.storage) throw new Error('CasesService was built without storage: photos cannot be kept')
+    return this.storage
+  }
+
+  async findByExternal(source: string, externalId: string) {
+    const row = await repo.findCaseIdByExternal(this.db, source, externalId)
+    return row ? this.intakeResult(row.id, false) : undefined
+  }
+
+  /** A case's progress for the resident holding its tracking code, in plain words; undefined when unknown. */
+  async publicView(trackingCode: string): Promise<PublicCaseView | undefined> {
+    if (!TRACKING_RE.test(trackingCode)) return undefined
+    const ref = await repo.findCaseIdByTracking(this.db, trackingCode)
+    if (!ref) return undefined
+    const c = (await repo.findCase(this.db, ref.id))!
+    const events = await repo.eventsOf(this.db, c.id)
+    const shown = events.filter((e) => PUBLIC_STEPS.has(e.action) && !(e.action === 'approve_extension' && !dataOf(e).approved))
+    const answer = [...events].reverse().find((e) => ['reply', 'resolve_on_spot', 'answered_via_merge'].includes(e.action) && e.note)
+    return {
+      number: c.number,
+      trackingCode: c.tracking_code!,
+      title: c.title,
+      description: c.description,
+      regionName: c.region_name,
+      category: c.category_name ?? null,
+      stage: stageOf(c.state as CaseState),
+      createdAt: c.created_at.toISOString(),
+      reply: c.state === 'replied' || c.state === 'closed' || c.state === 'merged' ? (answer ? { text: answer.note!, at: answer.at.toISOString() } : null) : null,
+      rating: c.rating,
+      ratingComment: c.rating_comment,
+      canRate: c.state === 'replied' && !c.rating,
+      steps: shown.map((e) => {
+        const d = dataOf(e)
+        return {
+          action: e.action,
+          at: e.at.toISOString(),
+          // Only what the resident should read: the answer, a refusal's reason, an escalation's level.
+          text: ['reply', 'resolve_on_spot', 'answered_via_merge', 'reject'].includes(e.action) ? e.note : e.action === 'escalate' ? String(e.to_state ?? '') || null : null,
+          unit: e.action === 'dispatch' || e.action === 'transfer' ? ((d.unitName as string | undefined) ?? null) : null,
+        }
+      }),
+    }
+  }
+
+  /** The resident rates their case through its tracking code: the case's own `rate` action, on their behalf. */
+  async rateByTracking(trackingCode: string, body: { rating: (typeof RATINGS)[number]; comment?: string }, now = new Date()) {
+    const ref = TRACKING_RE.test(trackingCode) ? await repo.findCaseIdByTracking(this.db, trackingCode) : undefined
+    if (!ref) throw notFound('事项')
+    await this.transition(residentActor(ref.id), ref.id, 'rate', body, now)
+    return (await this.publicView(trackingCode))!
+  }
+
+  // ---- photos on a case --------------------------------------------------------------------------
+  /** A photo added to a case by someone working on it (or its reporter); one timeline row per photo. */
+  async addFile(actor: Actor, caseId: string, upload: Upload): Promise<CaseDetail> {
+    const c = await this.visibleCase(actor, caseId)
+    if (!(this.isHandler(actor, c) || this.isDispatcher(actor, c) || c.created_by === actor.userId || c.reporter_user_id === actor.userId || hasPermission(actor, 'cases.supervise')))
+      throw forbidden('只有经办、交办、督办人员或反映人可以上传照片')
+    if (['closed', 'rejected', 'merged'].includes(c.state)) throw conflict('CASE_CLOSED', '事项已办结,不能再上传照片', { state: c.state })
+    const type = assertPhoto(upload.data, CASE_PHOTO_MAX_BYTES)
+    if ((await repo.countCaseFiles(this.db, caseId)) >= CASE_MAX_FILES) throw conflict('TOO_MANY_PHOTOS', `每个事项最多 ${CASE_MAX_FILES} 张照片`)
+    const stored = await this.requireStorage().put(upload.data, { prefix: 'cases', extension: EXTENSION_OF[type] })
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await repo.lockCase(trx, caseId)
+        const now = new Date()
+        const current = (await repo.findCase(trx, caseId))!
+        const eventId = await this.insertSystemEvent(trx, caseId, 'attach', actor.userId, current.state, current.state, now, { filename: upload.filename.slice(0, 200) })
+        await this.attachStored(trx, caseId, eventId, [stored], [upload], [type], actor.userId)
+      })
+    } catch (err) {
+      await this.requireStorage().remove(stored.key).catch(() => {})
+      throw err
+    }
+    return this.get(actor, caseId)
+  }
+
+  async file(actor: Actor, caseId: string, fileId: string) {
+    await this.visibleCase(actor, caseId)
+    const f = (await repo.caseFiles(this.db, caseId)).find((x) => x.id === fileId)
+    if (!f) throw notFound('照片')
+    return { file: f, stream: await this.requireStorage().get(f.storage_key) }
+  }
+
   // ---- read ---------------------------------------------------------------------------
   async get(actor: Actor, id: string): Promise<CaseDetail> {
     const c = await this.visibleCase(actor, id)
-    const events = await repo.eventsOf(this.db, id)
+    const [events, files] = await Promise.all([repo.eventsOf(this.db, id), repo.caseFiles(this.db, id)])
     return {
       ...toCase(c),
       events: events.map((e) => ({
@@ -271,6 +523,15 @@ export class CasesService {
         toState: e.to_state,
         note: e.note,
         data: (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as Record<string, unknown>,
+      })),
+      files: files.map((f) => ({
+        id: f.id,
+        eventId: f.event_id === null ? null : String(f.event_id),
+        filename: f.filename,
+        contentType: f.content_type,
+        size: f.size,
+        url: `/api/cases/${id}/files/${f.id}`,
+        createdAt: f.created_at.toISOString(),
       })),
       allowedActions: CASE_ACTIONS.filter(
         (a) => this.actions[a].from.includes(c.state as CaseState) && (this.actions[a].applies?.(c) ?? true) && this.actions[a].allowed(actor, c),
@@ -339,6 +600,12 @@ export class CasesService {
       throw badRequest('VALIDATION_FAILED', `操作参数不合法: ${details.map((d) => `${d.path || '(body)'} ${d.message}`).join('; ')}`, details)
     }
     await this.visibleCase(actor, id)
+    await this.transition(actor, id, name, input, now)
+    return this.get(actor, id)
+  }
+
+  /** The transition itself, after the door has checked the body and that the case is the actor's to see. */
+  private async transition(actor: Actor, id: string, name: CaseAction, input: unknown, now: Date) {
     const rows = await this.db.transaction().execute(async (trx) => {
       await repo.lockCase(trx, id)
       const c = (await repo.findCase(trx, id))!
@@ -348,7 +615,16 @@ export class CasesService {
       if (!def.allowed(actor, c)) throw forbidden(`只有${def.who}可以执行此操作`, { action: name })
       const outcome = await this.run(trx, actor, c, name, input as never, now)
       if (outcome.patch || outcome.to !== c.state) await repo.updateCase(trx, id, { ...(outcome.patch ?? {}), state: outcome.to })
-      const event = await repo.insertEvent(trx, { caseId: id, action: name, actorId: actor.userId, from: c.state, to: outcome.to, note: outcome.note ?? null, data: outcome.data, at: now })
+      const event = await repo.insertEvent(trx, {
+        caseId: id,
+        action: name,
+        actorId: actor.userId === SYSTEM_ACTOR_ID ? null : actor.userId,
+        from: c.state,
+        to: outcome.to,
+        note: outcome.note ?? null,
+        data: actor.userId === SYSTEM_ACTOR_ID ? { ...outcome.data, via: actor.name } : outcome.data,
+        at: now,
+      })
       const updated = (await repo.findCase(trx, id))!
       const notes = outcome.notify ? await this.recipients(trx, updated, outcome.notify.who, actor, { kind: outcome.notify.kind ?? `case.${name}`, title: outcome.notify.title }) : []
       const extra = outcome.after ? await outcome.after(trx, String(event.id)) : []
@@ -356,7 +632,6 @@ export class CasesService {
     })
     await this.notifier.deliver(rows)
     await this.bus.publish(`case.${name}`, { id, actorId: actor.userId })
-    return this.get(actor, id)
   }
 
   private async checkUnit(trx: Trx, actor: Actor, unitId: string) {
@@ -517,8 +792,8 @@ export class CasesService {
       case 'rate':
         if (c.rating) throw new AppError(409, 'INVALID_TRANSITION', '已评价,不满意请申请重办', { rating: c.rating })
         return body.rating === 'unsatisfied'
-          ? { to: 'replied', patch: { rating: 'unsatisfied' }, note: body.comment ?? null, data: { rating: body.rating }, notify: { who: ['handler', 'dispatchers'], title: title('反映人不满意') } }
-          : { to: 'closed', patch: { rating: body.rating, closed_at: now }, note: body.comment ?? null, data: { rating: body.rating }, notify: { who: ['handler'], title: title('事项已办结') } }
+          ? { to: 'replied', patch: { rating: 'unsatisfied', rating_comment: body.comment ?? null, rated_at: now }, note: body.comment ?? null, data: { rating: body.rating }, notify: { who: ['handler', 'dispatchers'], title: title('反映人不满意') } }
+          : { to: 'closed', patch: { rating: body.rating, rating_comment: body.comment ?? null, rated_at: now, closed_at: now }, note: body.comment ?? null, data: { rating: body.rating }, notify: { who: ['handler'], title: title('事项已办结') } }
       case 'reopen': {
         if (c.rating !== 'unsatisfied') throw new AppError(409, 'INVALID_TRANSITION', '只有反映人不满意的事项可以重办', { rating: c.rating })
         const level = body.escalate ? nextLevel(c.level) : c.level
@@ -627,6 +902,95 @@ export class CasesService {
   }
 }
 
+export interface ExternalIntake {
+  channel: 'qr' | 'open311' | 'import' | 'platform' | 'hotline' | 'walk_in'
+  /** Resolved by the door: a grid, village, town or county region. */
+  regionId: number
+  categoryCode?: string | null
+  urgency?: (typeof CASE_URGENCIES)[number]
+  title: string
+  description: string
+  reporter?: { name?: string | null; phone?: string | null; email?: string | null; anonymous?: boolean; personId?: string | null }
+  lat?: number | null
+  lng?: number | null
+  address?: string | null
+  placeId?: string | null
+  /** The case's identity on another platform: a second intake updates the case instead of adding one. */
+  source?: string | null
+  externalId?: string | null
+  /** Imports only: a case the other platform already finished. */
+  externalState?: 'closed' | 'replied' | 'rejected' | null
+  apiClientId?: string | null
+  /** The original time of an imported case. */
+  createdAt?: Date
+  /** The signed-in operator of an import; null for the public doors. */
+  operatorId?: string | null
+  photos?: { filename: string; data: Buffer }[]
+  /** A resident's resend of the same report (same channel and clientId) answers the first case. */
+  clientId?: string | null
+  /** No notifications (bulk imports: the queue shows the new work; nobody needs a thousand notices). */
+  quiet?: boolean
+}
+
+export interface IntakeResult {
+  id: string
+  number: string
+  trackingCode: string
+  state: CaseState
+  created: boolean
+}
+
+/** 10 characters of a 32-letter alphabet without look-alikes: 50 bits, not guessable at any rate we allow. */
+const TRACKING_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+const TRACKING_RE = /^[A-Z0-9]{6,16}$/
+export function newTrackingCode() {
+  const bytes = randomBytes(10)
+  return [...bytes].map((b) => TRACKING_ALPHABET[b & 31]).join('')
+}
+
+/** Timeline rows a resident sees, in their words (the web app labels them). */
+const PUBLIC_STEPS = new Set(['create', 'dispatch', 'transfer', 'accept', 'approve_extension', 'escalate', 'reply', 'resolve_on_spot', 'rate', 'reopen', 'reject', 'merge', 'answered_via_merge', 'auto_close', 'external_update'])
+
+function stageOf(state: CaseState): PublicCaseView['stage'] {
+  switch (state) {
+    case 'dispatched':
+    case 'accepted':
+    case 'extension_requested':
+      return 'in_progress'
+    case 'replied':
+      return 'replied'
+    case 'closed':
+      return 'closed'
+    case 'rejected':
+      return 'rejected'
+    case 'merged':
+      return 'merged'
+    default:
+      return 'received'
+  }
+}
+
+const dataOf = (e: { data: unknown }) => (typeof e.data === 'string' ? JSON.parse(e.data) : (e.data ?? {})) as Record<string, unknown>
+
+/** The resident behind a tracking code: may rate that one case, nothing else, sees no area. */
+function residentActor(caseId: string): Actor {
+  return {
+    userId: SYSTEM_ACTOR_ID,
+    sessionId: '',
+    name: 'tracking_code',
+    phone: '',
+    roles: [],
+    regionId: 0,
+    regionCode: '',
+    regionName: '',
+    regionLevel: 'grid',
+    regionPath: '/-/',
+    unitId: null,
+    station: null,
+    reporterOf: caseId,
+  }
+}
+
 export function toCase(c: Row): Case {
   return {
     id: c.id,
@@ -658,6 +1022,10 @@ export function toCase(c: Row): Case {
     rating: c.rating,
     reopenCount: c.reopen_count,
     diaryEntryId: c.diary_entry_id,
+    source: c.source,
+    externalId: c.external_id,
+    address: c.address,
+    ratingComment: c.rating_comment,
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),
     closedAt: c.closed_at?.toISOString() ?? null,

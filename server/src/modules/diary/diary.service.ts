@@ -19,7 +19,7 @@ import { insertFile } from '../../platform/files.repository.ts'
 import type { EventBus } from '../../platform/events.ts'
 import { type Actor, assertVisible, pathInScope, requirePermission, scopeOf, SYSTEM_ACTOR_ID, visibleRow } from '../../platform/policy.ts'
 import type { Storage } from '../../platform/storage.ts'
-import { EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
+import { assertPhoto, EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
 import { findEnterprise } from '../archive/enterprises.repository.ts'
 import { findHousehold, findPerson } from '../archive/archive.repository.ts'
 import { addTimelineSource } from '../archive/timeline.ts'
@@ -193,10 +193,7 @@ export class DiaryService {
     requirePermission(actor, 'diary.write')
     const row = visibleRow(actor, await repo.findEntry(this.db, entryId), '日记')
     if (row.author_id !== actor.userId) throw forbidden('只有作者可以添加照片')
-    if (upload.data.length > PHOTO_MAX_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', '照片过大(上限 8 MB)', { maxBytes: PHOTO_MAX_BYTES })
-    const type = upload.sniffedType
-    if (!type || !(PHOTO_TYPES as readonly string[]).includes(type))
-      throw badRequest('UNSUPPORTED_FILE', '照片须为 JPEG、PNG 或 WebP 图片', { detected: type, allowed: PHOTO_TYPES })
+    const type = assertPhoto(upload.data, PHOTO_MAX_BYTES)
     const clientId = (upload.fields.clientId || createHash('sha256').update(upload.data).digest('hex')).slice(0, 64)
     if (await repo.findPhotoByClientId(this.db, entryId, clientId)) return { entry: await this.get(actor, entryId), created: false }
     if ((await repo.countPhotos(this.db, entryId)) >= DIARY_MAX_PHOTOS) throw conflict('TOO_MANY_PHOTOS', `每篇日记最多 ${DIARY_MAX_PHOTOS} 张照片`)
