@@ -4,6 +4,7 @@
  */
 import type { Case, CaseAction, CaseDetail, CaseLevel, CASE_QUEUES, CaseState, Category, CreateCase, Notification } from '@minqing/common'
 import { api } from './client.ts'
+import { postForm } from './transfer.ts'
 
 const enc = encodeURIComponent
 
@@ -66,6 +67,12 @@ export const casesApi = {
   create: (body: CreateCase) => api.post<CaseDetail>('/cases', body),
   /** One action (body per ACTION_BODIES); answers the case as it is now. */
   act: (id: string, action: CaseAction, body: Record<string, unknown>) => api.post<CaseDetail>(`/cases/${enc(id)}/actions/${enc(action)}`, body),
+  /** Add a photo (JPEG/PNG/WebP ≤ 8 MB; compress first with lib/diary/image.ts); answers the case as it is now. */
+  addPhoto: (id: string, photo: { blob: Blob; name: string }) => {
+    const form = new FormData()
+    form.append('file', photo.blob, photo.name)
+    return postForm<CaseDetail>(`/cases/${enc(id)}/files`, form)
+  },
 }
 
 export const categoriesApi = {

@@ -15,6 +15,8 @@ export const casesEn: Shape<typeof casesZhCN> = {
     },
     title: 'Cases',
     system: 'System',
+    resident: 'Resident',
+    photos: { title: 'Photos', add: 'Add photo', none: 'No photos yet', uploading: 'Uploading…', uploaded: 'Photo uploaded', failed: 'Photo upload failed' },
     queue: {
       to_dispatch: 'To dispatch',
       to_accept: 'To accept',
@@ -81,6 +83,9 @@ export const casesEn: Shape<typeof casesZhCN> = {
       auto_close: 'Closed unrated',
       answered_via_merge: 'Answered with the merged case',
       merged_from: 'A case was merged in',
+      attach: 'Photo added',
+      external_update: 'Updated by the source platform',
+      comment: 'Comment from a connected system',
     },
     level: { grid: 'Grid', village: 'Village', town: 'Town', county: 'County' },
     urgency: { normal: 'Normal', urgent: 'Urgent', emergency: 'Emergency' },

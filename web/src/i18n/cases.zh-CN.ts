@@ -10,6 +10,8 @@ export const casesZhCN = {
     },
     title: '事项办理',
     system: '系统',
+    resident: '反映群众',
+    photos: { title: '照片', add: '上传照片', none: '暂无照片', uploading: '正在上传…', uploaded: '照片已上传', failed: '照片上传失败' },
     queue: {
       to_dispatch: '待交办',
       to_accept: '待受理',
@@ -76,6 +78,9 @@ export const casesZhCN = {
       auto_close: '逾期未评价，自动办结',
       answered_via_merge: '随并案答复',
       merged_from: '有事项并入',
+      attach: '上传照片',
+      external_update: '来源平台更新',
+      comment: '外部系统留言',
     },
     level: { grid: '网格', village: '村社', town: '镇街', county: '县(市)' },
     urgency: { normal: '一般', urgent: '紧急', emergency: '特急' },

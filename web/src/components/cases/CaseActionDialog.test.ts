@@ -36,10 +36,15 @@ const CASE: CaseDetail = {
   rating: null,
   reopenCount: 0,
   diaryEntryId: null,
+  source: null,
+  externalId: null,
+  address: null,
+  ratingComment: null,
   createdAt: '2026-10-09T01:00:00.000Z',
   updatedAt: '2026-10-09T01:00:00.000Z',
   closedAt: null,
   events: [],
+  files: [],
   allowedActions: ['dispatch', 'escalate'],
 }
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })

@@ -171,3 +171,9 @@ export function levelOfRegionCode(code: string): 'county' | 'town' | 'village' |
   if (code.length <= 12) return 'village'
   return 'grid'
 }
+
+/** Which label names who acted on an event: a user's name, the resident (through their tracking code) or the system. */
+export function eventActorKey(e: Pick<CaseEvent, 'actor' | 'data'>): { name: string } | 'resident' | 'system' {
+  if (e.actor) return { name: e.actor.name }
+  return e.data?.via === 'tracking_code' ? 'resident' : 'system'
+}

@@ -1,6 +1,6 @@
 import { useI18n } from 'vue-i18n'
 import type { CaseEvent } from '@minqing/common'
-import { dueInfo, eventFacts, formatDuration, type DueInfo } from './format.ts'
+import { dueInfo, eventActorKey, eventFacts, formatDuration, type DueInfo } from './format.ts'
 
 /** The case screens' labels in the current language (states, actions, levels, due times…). */
 export function useCaseLabels() {
@@ -21,6 +21,11 @@ export function useCaseLabels() {
     state: (v: string | null | undefined) => label('state', v),
     action: (v: string | null | undefined) => label('action', v),
     event: (v: string | null | undefined) => label('event', v),
+    /** Who acted on an event: a user's name, 反映群众 (the resident's tracking code) or 系统. */
+    actor: (e: Pick<CaseEvent, 'actor' | 'data'>) => {
+      const who = eventActorKey(e)
+      return typeof who === 'string' ? t(`cases.${who}`) : who.name
+    },
     level: (v: string | null | undefined) => label('level', v),
     urgency: (v: string | null | undefined) => label('urgency', v),
     channel: (v: string | null | undefined) => label('channel', v),
