@@ -52,31 +52,45 @@ try {
   const token = newToken()
   await db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: user.id, expires_at: new Date(Date.now() + 86_400_000) }).execute()
 
-  // ---- 1. intake over HTTP vs pgbench --------------------------------------------------
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
+  // ---- 1. intake over HTTP vs pgbench and vs the least an HTTP insert costs ---------------------
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number }
+        s.close(() => resolve(port))
+      })
     })
-  })
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', 'serve'], {
-    cwd: ROOT_DIR,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: url(NAME), LOG_LEVEL: 'warn', NODE_ENV: 'production', MINQING_SECRET: 'bench-secret-0123456789abcdef' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  const startedAt = Date.now()
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`)
-    if (Date.now() - startedAt > 60_000) throw new Error('the server was not ready after 60 s')
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) break
-    } catch {
-      /* starting */
+  /** A server process on a free port, ready when `ready` answers 2xx. */
+  async function startProcess(args: string[], env: Record<string, string>, ready: (port: number) => Promise<Response>) {
+    const p = await freePort()
+    const child = spawn(process.execPath, args, { cwd: ROOT_DIR, env: { ...process.env, ...env, PORT: String(p) }, stdio: ['ignore', 'ignore', 'inherit'] })
+    const startedAt = Date.now()
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
+      if (Date.now() - startedAt > 60_000) throw new Error(`${args.join(' ')} was not ready after 60 s`)
+      try {
+        if ((await ready(p)).status < 500) break
+      } catch {
+        /* starting */
+      }
+      await new Promise((r) => setTimeout(r, 100))
     }
-    await new Promise((r) => setTimeout(r, 100))
+    return { child, port: p }
   }
+  // BENCH_PROFILE=dir writes the server's CPU profile there (open it in Chrome's DevTools or speedscope).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
+  const started = await startProcess(
+    [...profile, '--import', 'tsx', 'server/src/main.ts', 'serve'],
+    { HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: url(NAME), LOG_LEVEL: 'warn', NODE_ENV: 'production', MINQING_SECRET: 'bench-secret-0123456789abcdef' },
+    (p) => fetch(`http://127.0.0.1:${p}/api/health`),
+  )
+  server = started.child
+  const port = started.port
   const body = JSON.stringify({ regionCode: '330683105200001', categoryCode: 'traffic.streetlight', title: '路灯不亮', description: '压测事项' })
   await autocannon({ url: `http://127.0.0.1:${port}/api/cases`, connections: 10, duration: 2, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body }) // warm-up
+  // One client alone: the latency of one intake without queueing (how many round trips it costs shows here).
+  const single = await autocannon({ url: `http://127.0.0.1:${port}/api/cases`, connections: 1, duration: 3, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })
+  console.log(`case intake  POST /api/cases, 1 client: ${single.requests.average.toFixed(0)} req/s, p50 ${single.latency.p50} ms`)
   const http = await autocannon({
     url: `http://127.0.0.1:${port}/api/cases`,
     connections: 50,
@@ -86,6 +100,19 @@ try {
     body,
   })
   const non2xx = http.non2xx
+  server.kill('SIGTERM')
+  await new Promise((r) => server!.once('exit', r))
+  server = undefined
+  // The same body through the least an HTTP API can do: parse, one INSERT, answer (its own process, same pool size).
+  const baseline = await startProcess(['--import', 'tsx', 'bench/lib/http-insert-server.ts'], { DATABASE_URL: url(NAME) }, (p) =>
+    fetch(`http://127.0.0.1:${p}/insert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+  )
+  server = baseline.child
+  await autocannon({ url: `http://127.0.0.1:${baseline.port}/insert`, connections: 10, duration: 2, method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  const minimal = await autocannon({ url: `http://127.0.0.1:${baseline.port}/insert`, connections: 50, duration: SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  server.kill('SIGTERM')
+  await new Promise((r) => server!.once('exit', r))
+  server = undefined
   const script = join(dataDir, 'insert.sql')
   writeFileSync(script, "insert into pgbench_baseline (region_id, title, created_at) values (1, '路灯不亮', now());\n")
   await admin.end()
@@ -97,10 +124,9 @@ try {
   const tps = Number(/tps = ([\d.]+)/.exec(out)![1])
   console.log(`case intake  POST /api/cases, 50 clients: ${http.requests.average.toFixed(0)} req/s, p99 ${http.latency.p99} ms, non-2xx ${non2xx}   [goal p99 < 50 ms]`)
   console.log(`baseline     pgbench single-row insert, 50 clients: ${tps.toFixed(0)} tps`)
+  console.log(`baseline     HTTP + one INSERT (Fastify, pg), 50 clients: ${minimal.requests.average.toFixed(0)} req/s, p99 ${minimal.latency.p99} ms`)
   console.log(`ratio        intake / pgbench: ${((http.requests.average / tps) * 100).toFixed(1)} %   [goal ≥ 40 %]`)
-  server.kill('SIGTERM')
-  await new Promise((r) => server!.once('exit', r))
-  server = undefined
+  console.log(`ratio        intake / HTTP + one INSERT: ${((http.requests.average / minimal.requests.average) * 100).toFixed(1)} %`)
 
   // ---- 2. work queue at CASES cases --------------------------------------------------------
   const have = (await db.selectFrom('cases').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n

@@ -6,7 +6,7 @@ import { Scheduler } from './platform/jobs.ts'
 import { DiskStorage, uploadsDir } from './platform/storage.ts'
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: pgliteDirFor(config.dataDir) })
+  return openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize } : { pgliteDir: pgliteDirFor(config.dataDir) })
 }
 
 /** Everything a running server (or a test) needs besides HTTP: database migrated, bus, scheduler, storage. */

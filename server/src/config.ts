@@ -10,6 +10,8 @@ export interface Config {
   host: string
   dataDir: string
   databaseUrl: string | undefined
+  /** Connections to PostgreSQL per process (DATABASE_POOL_SIZE): intake at 50 concurrent clients wants about 20. */
+  databasePoolSize: number
   redisUrl: string | undefined
   production: boolean
   /** 32-byte key for encrypting personal data and signing; from MINQING_SECRET or generated once into dataDir. */
@@ -23,6 +25,34 @@ export interface Config {
   webDist: string
   version: string
   logLevel: string
+  /**
+   * Which proxies' X-Forwarded-For to believe when telling the client's address (rate limits per IP hang on it):
+   * Fastify's trustProxy (true, false, a hop count, or addresses/CIDRs/'loopback'). Default: a proxy on this host.
+   */
+  trustProxy: boolean | string | ((address: string, hop: number) => boolean)
+  /** Base of links printed on 民情码 posters and sent to residents (`<publicUrl>/r/<code>`); else derived from the request. */
+  publicUrl: string | undefined
+  publicIntake: PublicIntakeConfig
+}
+
+export interface RateRule {
+  limit: number
+  windowMs: number
+}
+
+/** The resident's doors (民情码 reports, tracking, rating): what keeps them safe to leave open. */
+export interface PublicIntakeConfig {
+  /** A form token is accepted this long after it was issued at the earliest (a person takes longer to type). */
+  minFillMs: number
+  /** …and at the latest. */
+  tokenTtlMs: number
+  reportsPerIp: RateRule
+  reportsPerPhone: RateRule
+  ratingsPerIp: RateRule
+  /** Page loads (QR info, tracking) per IP. */
+  readsPerIp: RateRule
+  /** Unknown tracking codes per IP: guessing codes runs into this long before it finds one. */
+  trackingMissesPerIp: RateRule
 }
 
 function readVersion(): string {
@@ -39,6 +69,34 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   const n = Number(raw)
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`)
   return n
+}
+
+/** `LIMIT/SECONDS`, e.g. `5/600` = five per ten minutes. */
+function rateEnv(env: NodeJS.ProcessEnv, name: string, fallback: string): RateRule {
+  const raw = env[name] || fallback
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim())
+  if (!m || Number(m[2]) === 0) throw new Error(`${name} must look like LIMIT/SECONDS (e.g. 5/600), got "${raw}"`)
+  return { limit: Number(m[1]), windowMs: Number(m[2]) * 1000 }
+}
+
+function trustProxyEnv(raw: string | undefined): Config['trustProxy'] {
+  if (raw === undefined || raw === '') return 'loopback'
+  if (raw === 'true' || raw === 'false') return raw === 'true'
+  // A hop count: believe that many proxies in front, nearest first.
+  if (/^\d+$/.test(raw)) return (_address: string, hop: number) => hop < Number(raw)
+  return raw
+}
+
+function publicUrlEnv(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`PUBLIC_URL must be an http(s) URL, got "${raw}"`)
+  return url.toString().replace(/\/+$/, '')
 }
 
 /**
@@ -64,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: intEnv(env, 'DATABASE_POOL_SIZE', 20),
     redisUrl: env.REDIS_URL || undefined,
     production,
     secret: resolveSecret(env, dataDir, production),
@@ -75,5 +134,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: resolve(env.WEB_DIST || join(ROOT_DIR, 'web/dist')),
     version: readVersion(),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    trustProxy: trustProxyEnv(env.TRUST_PROXY),
+    publicUrl: publicUrlEnv(env.PUBLIC_URL),
+    publicIntake: {
+      minFillMs: intEnv(env, 'PUBLIC_FORM_MIN_MS', 3000),
+      tokenTtlMs: intEnv(env, 'PUBLIC_FORM_TTL_MINUTES', 120) * 60_000,
+      reportsPerIp: rateEnv(env, 'PUBLIC_LIMIT_REPORTS_IP', '5/600'),
+      reportsPerPhone: rateEnv(env, 'PUBLIC_LIMIT_REPORTS_PHONE', '3/3600'),
+      ratingsPerIp: rateEnv(env, 'PUBLIC_LIMIT_RATINGS_IP', '10/600'),
+      readsPerIp: rateEnv(env, 'PUBLIC_LIMIT_READS_IP', '120/600'),
+      trackingMissesPerIp: rateEnv(env, 'PUBLIC_LIMIT_TRACKING_MISSES_IP', '20/600'),
+    },
   }
 }

@@ -102,26 +102,24 @@ export async function nextCaseNumber(db: Executor, day: string) {
   }
 }
 
+// Names of the unit, handler, suggested unit and claimant come as scalar subqueries, not joins: the planner
+// takes ~0.4 ms over this instead of ~1.4 ms for a seven-way join, and every case action reads the case twice.
 const caseBase = (db: Executor) =>
   db
     .selectFrom('cases as c')
     .innerJoin('regions as r', 'r.id', 'c.region_id')
     .leftJoin('categories as cat', 'cat.id', 'c.category_id')
-    .leftJoin('units as un', 'un.id', 'c.unit_id')
-    .leftJoin('users as h', 'h.id', 'c.handler_id')
-    .leftJoin('units as su', 'su.id', 'c.suggested_unit_id')
-    .leftJoin('users as cl', 'cl.id', 'c.claimed_by')
     .selectAll('c')
-    .select([
+    .select((eb) => [
       'r.code as region_code',
       'r.name as region_name',
       'r.path as region_path',
       'cat.code as category_code',
       'cat.name as category_name',
-      'un.name as unit_name',
-      'h.name as handler_name',
-      'su.name as suggested_unit_name',
-      'cl.name as claimed_by_name',
+      eb.selectFrom('units as un').select('un.name').whereRef('un.id', '=', 'c.unit_id').as('unit_name'),
+      eb.selectFrom('users as h').select('h.name').whereRef('h.id', '=', 'c.handler_id').as('handler_name'),
+      eb.selectFrom('units as su').select('su.name').whereRef('su.id', '=', 'c.suggested_unit_id').as('suggested_unit_name'),
+      eb.selectFrom('users as cl').select('cl.name').whereRef('cl.id', '=', 'c.claimed_by').as('claimed_by_name'),
     ])
 
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>
@@ -268,6 +266,10 @@ export async function unitMembers(db: Executor, unitId: string) {
  * Who dispatches a case at a level region: users with a dispatching role sitting on that region or, when nobody
  * does (a grid has no dispatcher of its own), on the nearest ancestor that has some.
  */
+/** Roles that dispatch cases (the permission table's cases.dispatch, as SQL). */
+const DISPATCHING_ROLES = sql`array['admin', 'leader', 'town_handler', 'village_cadre']::text[]`
+
+/** Active dispatchers at the deepest region on `regionPath`'s way up that has any: whom a new case concerns. */
 export async function dispatchersAt(db: Executor, regionPath: string) {
   const codes = regionPath.split('/').filter(Boolean)
   const paths = codes.map((_, i) => '/' + codes.slice(0, i + 1).join('/') + '/')
@@ -277,7 +279,7 @@ export async function dispatchersAt(db: Executor, regionPath: string) {
     .select(['u.id', 'r.depth'])
     .where('r.path', 'in', paths)
     .where('u.active', '=', true)
-    .where(sql<SqlBool>`u.roles && array['admin', 'leader', 'town_handler', 'village_cadre']::text[]`)
+    .where(sql<SqlBool>`u.roles && ${DISPATCHING_ROLES}`)
     .execute()
   const deepest = Math.max(-1, ...rows.map((r) => r.depth))
   return rows.filter((r) => r.depth === deepest).map((r) => r.id)
@@ -380,4 +382,127 @@ export async function caseFiles(db: Executor, caseId: string) {
 export async function countCaseFiles(db: Executor, caseId: string) {
   const r = await db.selectFrom('case_files').select(sql<number>`count(*)::int`.as('n')).where('case_id', '=', caseId).executeTakeFirstOrThrow()
   return r.n
+}
+
+// ---- intake in few round trips ------------------------------------------------------------------
+/**
+ * Everything an intake needs to know in one round trip: the region (by code or id), the category (by code),
+ * the most specific routing rule for them (the category's own before its parent's, the deepest region first)
+ * and the dispatchers a new case there concerns (as dispatchersAt finds them).
+ */
+export async function intakeLookup(db: Executor, region: { code: string } | { id: number }, categoryCode: string | null) {
+  const regionMatch = 'code' in region ? sql`r.code = ${region.code}` : sql`r.id = ${region.id}`
+  const res = await sql<{
+    region_id: number | null
+    region_code: string
+    region_name: string
+    region_level: string
+    region_path: string
+    category_id: number | null
+    category_parent_id: number | null
+    category_default_unit_id: string | null
+    rule_unit_id: string | null
+    rule_level: string | null
+    has_rule: boolean
+    dispatcher_ids: string[] | null
+  }>`
+    select r.id as region_id, r.code as region_code, r.name as region_name, r.level as region_level, r.path as region_path,
+           cat.id as category_id, cat.parent_id as category_parent_id, cat.default_unit_id as category_default_unit_id,
+           rule.unit_id as rule_unit_id, rule.level as rule_level, rule.level is not null as has_rule,
+           -- whom a new case here concerns: dispatchersAt(region path), in the same round trip
+           (select array_agg(d.id::text) from (
+              select u.id, rg.depth, max(rg.depth) over () as deepest
+              from users u join regions rg on rg.id = u.region_id
+              where rg.code = any(string_to_array(trim(both '/' from r.path), '/')) and u.active and u.roles && ${DISPATCHING_ROLES}
+            ) d where d.depth = d.deepest) as dispatcher_ids
+    from (select 1) one
+    left join regions r on ${regionMatch}
+    left join categories cat on cat.code = ${categoryCode}
+    left join lateral (
+      select rr.level, rr.unit_id
+      from routing_rules rr join regions rg on rg.id = rr.region_id
+      where rr.category_id in (cat.id, cat.parent_id) and r.path like rg.path || '%'
+      order by rg.depth desc, (rr.category_id = cat.id) desc
+      limit 1
+    ) rule on true`.execute(db)
+  return res.rows[0]
+}
+
+const knownNumberDays = new Set<string>()
+
+/** The day's case-number sequence exists (created on first use; remembered per process). */
+async function ensureNumberSequence(db: Executor, day: string) {
+  if (knownNumberDays.has(day)) return
+  if (!/^[0-9]{8}$/.test(day)) throw new Error(`bad day ${day}`)
+  try {
+    await sql`create sequence if not exists ${sql.raw(`case_no_${day}`)}`.execute(db)
+  } catch (e) {
+    // Two intakes racing to create it: the loser goes on with the winner's.
+    if (!['42P07', '23505'].includes((e as { code?: string }).code ?? '')) throw e
+  }
+  knownNumberDays.add(day)
+}
+
+/**
+ * A new case, its `create` event, the notices about it and (from a diary) the concern it answers, in ONE
+ * statement: atomic without a transaction, one round trip instead of eight. The human number comes from
+ * the day's sequence inside the same statement (MQ-YYYYMMDD-NNNN; more than 9,999 a day widens the counter).
+ */
+export async function insertNewCase(
+  db: Executor,
+  input: {
+    day: string
+    row: Omit<Insertable<CasesTable>, 'number'>
+    event: { action: string; actorId: string | null; data: Record<string, unknown>; at: Date }
+    notify: { userIds: string[]; kind: string; title: string } | null
+    concernId?: string | null
+  },
+) {
+  await ensureNumberSequence(db, input.day)
+  const seq = `case_no_${input.day}`
+  const entries = Object.entries(input.row).filter(([, v]) => v !== undefined)
+  const number = sql`(select 'MQ-' || ${input.day} || '-' || lpad(s::text, greatest(4, length(s::text)), '0') from (select nextval(${seq}::regclass) as s) q)`
+  const cols = sql.join([sql.ref('number'), ...entries.map(([k]) => sql.ref(k))])
+  const vals = sql.join([number, ...entries.map(([, v]) => sql`${v}`)])
+  const n = input.notify
+  const run = () =>
+    sql<CaseRow & { event_id: string; notices: { id: string; user_id: string; kind: string; title: string; body: string | null; case_id: string; created_at: string }[] | null }>`
+      with c as (
+        insert into cases (${cols}) values (${vals}) returning *
+      ), e as (
+        insert into case_events (case_id, action, actor_id, from_state, to_state, data, at)
+        select c.id, ${input.event.action}, ${input.event.actorId}::uuid, null, 'new', ${JSON.stringify(input.event.data)}::jsonb, ${input.event.at}::timestamptz from c
+        returning id
+      ), n as (
+        insert into notifications (user_id, kind, title, body, case_id)
+        select u, ${n?.kind ?? ''}, ${n?.title ?? ''}, c.title, c.id from c, unnest(${n?.userIds ?? []}::uuid[]) u
+        returning id, user_id, kind, title, body, case_id, created_at
+      ), dc as (
+        update diary_concerns set case_id = (select id from c) where id = ${input.concernId ?? null}::uuid returning id
+      )
+      select c.*, r.code as region_code, r.name as region_name, r.path as region_path, cat.code as category_code, cat.name as category_name,
+             null::text as unit_name, null::text as handler_name, null::text as claimed_by_name,
+             (select name from units where id = c.suggested_unit_id) as suggested_unit_name,
+             (select id::text from e) as event_id, (select json_agg(n) from n) as notices, (select count(*) from dc) as concerns
+      from c join regions r on r.id = c.region_id left join categories cat on cat.id = c.category_id`.execute(db)
+  let res
+  try {
+    res = await run()
+  } catch (err) {
+    // The day's sequence vanished under us (a restored database): make it again, once.
+    if ((err as { code?: string }).code !== '42P01') throw err
+    knownNumberDays.delete(input.day)
+    await ensureNumberSequence(db, input.day)
+    res = await run()
+  }
+  const { event_id, notices, ...row } = res.rows[0] as CaseRow & { event_id: string; notices: { id: string; user_id: string; kind: string; title: string; body: string | null; case_id: string; created_at: string }[] | null; concerns?: unknown }
+  delete (row as { concerns?: unknown }).concerns
+  return {
+    id: row.id,
+    number: row.number,
+    /** The case as findCase would read it, straight from the insert. */
+    row: row as CaseRow,
+    eventId: event_id,
+    notices: (notices ?? []).map((x) => ({ ...x, read_at: null, created_at: new Date(x.created_at) })),
+  }
 }

@@ -29,7 +29,7 @@ import type { EventBus } from '../../platform/events.ts'
 import type { Storage } from '../../platform/storage.ts'
 import { insertFile } from '../../platform/files.repository.ts'
 import { assertPhoto, EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
-import { type Actor, assertVisible, hasPermission, pathInScope, requirePermission, scopeOf, SYSTEM_ACTOR_ID } from '../../platform/policy.ts'
+import { type Actor, assertVisible, assertWritableRegion, hasPermission, pathInScope, requirePermission, scopeOf, SYSTEM_ACTOR_ID } from '../../platform/policy.ts'
 import { addWorkingDays, cnDate, workingDaysBetween } from '../../platform/workdays.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
 import * as repo from './cases.repository.ts'
@@ -166,16 +166,20 @@ export class CasesService {
   }
 
   // ---- create ---------------------------------------------------------------------------
+  /**
+   * A case raised by a signed-in user. Intake is the hottest write path (every diary concern, hotline call and
+   * report), so it costs five round trips: who is asking (auth), where and what (region, category and routing
+   * rule in one lookup), whom to tell (dispatchers), the case itself (case, event, notices and diary concern in
+   * one statement), and the row to answer with.
+   */
   async create(actor: Actor, body: CreateCase, now = new Date()): Promise<{ detail: CaseDetail; created: boolean }> {
     requirePermission(actor, 'cases.raise')
     if (body.clientId) {
       const existing = await repo.findCaseByClientId(this.db, actor.userId, body.clientId)
       if (existing) return { detail: await this.get(actor, existing.id), created: false }
     }
-    const region = await this.regions.resolveForWrite(actor, body.regionCode)
-    if (!(CASE_LEVELS as readonly string[]).includes(region.level)) throw badRequest('INVALID_REGION_LEVEL', '事项须落在县(市)以下的区域', { level: region.level })
-    const category = body.categoryCode ? await repo.findCategoryByCode(this.db, body.categoryCode) : undefined
-    if (body.categoryCode && !category) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${body.categoryCode}`)
+    const where = await this.lookup({ code: body.regionCode }, body.categoryCode ?? null)
+    assertWritableRegion(scopeOf(actor), where.region.path)
 
     let reporter: { kind: 'person' | 'named' | 'anonymous' | 'user'; personId: string | null; name: string | null; phone: ReturnType<FieldCrypto['protect']> | null } = {
       kind: 'user',
@@ -214,54 +218,90 @@ export class CasesService {
       concern = row
     }
 
-    const suggestion = category ? await this.suggest(category.id, category.parent_id, category.default_unit_id, region.path) : undefined
-    // The day's counter is one row every intake updates: taken in its own short statement, not inside the
-    // case's transaction, or every intake would queue behind that row lock until the previous one commits.
-    // (A failed intake leaves a gap in the day's numbers, as a sequence would.)
-    const number = await repo.nextCaseNumber(this.db, cnDate(now).replaceAll('-', ''))
-    const id = await this.db.transaction().execute(async (trx) => {
-      const { id } = await repo.insertCase(trx, {
-        number,
-        client_id: body.clientId ?? null,
-        channel: concern ? 'diary' : (body.channel ?? 'walk_in'),
-        state: 'new',
-        level: region.level as CaseLevel,
-        region_id: region.id,
-        category_id: category?.id ?? null,
-        urgency: body.urgency ?? 'normal',
-        title: body.title,
-        description: body.description,
-        reporter_kind: reporter.kind,
-        reporter_person_id: reporter.personId,
-        reporter_user_id: actor.userId,
-        reporter_name: reporter.name,
-        reporter_phone_enc: reporter.phone?.enc ?? null,
-        reporter_phone_hash: reporter.phone?.hash ?? null,
-        reporter_phone_masked: reporter.phone?.masked ?? null,
-        tracking_code: newTrackingCode(),
-        lat: body.lat ?? null,
-        lng: body.lng ?? null,
-        suggested_unit_id: suggestion?.unitId ?? null,
-        diary_entry_id: concern?.entry_id ?? null,
-        created_by: actor.userId,
-        created_at: now,
+    const channel = concern ? 'diary' : (body.channel ?? 'walk_in')
+    const { region, categoryId, suggestion } = where
+    const data = { number: '', channel, suggestedUnitId: suggestion?.unitId ?? null, suggestedLevel: suggestion?.level ?? null }
+    let made: Awaited<ReturnType<typeof repo.insertNewCase>>
+    try {
+      made = await repo.insertNewCase(this.db, {
+        day: cnDate(now).replaceAll('-', ''),
+        row: {
+          client_id: body.clientId ?? null,
+          channel,
+          state: 'new',
+          level: region.level as CaseLevel,
+          region_id: region.id,
+          category_id: categoryId,
+          urgency: body.urgency ?? 'normal',
+          title: body.title,
+          description: body.description,
+          reporter_kind: reporter.kind,
+          reporter_person_id: reporter.personId,
+          reporter_user_id: actor.userId,
+          reporter_name: reporter.name,
+          reporter_phone_enc: reporter.phone?.enc ?? null,
+          reporter_phone_hash: reporter.phone?.hash ?? null,
+          reporter_phone_masked: reporter.phone?.masked ?? null,
+          tracking_code: newTrackingCode(),
+          lat: body.lat ?? null,
+          lng: body.lng ?? null,
+          suggested_unit_id: suggestion?.unitId ?? null,
+          diary_entry_id: concern?.entry_id ?? null,
+          created_by: actor.userId,
+          created_at: now,
+        },
+        event: { action: 'create', actorId: actor.userId, data, at: now },
+        notify: this.newCaseNotice(where.dispatcherIds, body.title, actor.userId),
+        concernId: concern?.id ?? null,
       })
-      if (concern) await trx.updateTable('diary_concerns').set({ case_id: id }).where('id', '=', concern.id).execute()
-      await repo.insertEvent(trx, { caseId: id, action: 'create', actorId: actor.userId, from: null, to: 'new', at: now, data: { number, channel: concern ? 'diary' : (body.channel ?? 'walk_in'), suggestedUnitId: suggestion?.unitId ?? null, suggestedLevel: suggestion?.level ?? null } })
-      const row = (await repo.findCase(trx, id))!
-      const rows = await this.notifier.record(trx, await this.recipients(trx, row, ['dispatchers'], actor, { kind: 'case.new', title: `新事项待交办: ${body.title}` }))
-      return { id, rows }
-    })
-    await this.notifier.deliver(id.rows)
-    await this.bus.publish('case.created', { id: id.id, regionPath: region.path })
-    return { detail: await this.get(actor, id.id), created: true }
+    } catch (err) {
+      // The same clientId sent twice at once: the second answers with the first's case.
+      if ((err as { code?: string }).code === '23505' && body.clientId) {
+        const existing = await repo.findCaseByClientId(this.db, actor.userId, body.clientId)
+        if (existing) return { detail: await this.get(actor, existing.id), created: false }
+      }
+      throw err
+    }
+    await this.notifier.deliver(made.notices)
+    await this.bus.publish('case.created', { id: made.id, regionPath: region.path, channel })
+    // The answer is built from what was just written: the case row and its one event, no photos yet.
+    const c = made.row
+    const event: CaseDetail['events'][number] = {
+      id: made.eventId,
+      action: 'create',
+      actor: { id: actor.userId, name: actor.name },
+      at: now.toISOString(),
+      fromState: null,
+      toState: 'new',
+      note: null,
+      data: { ...data, number: made.number },
+    }
+    return { detail: this.detailOf(actor, c, [event], []), created: true }
   }
 
-  /** Routing: the most specific rule (region subtree × category or its parent), else the category's default unit. */
-  private async suggest(categoryId: number, parentId: number | null, defaultUnitId: string | null, regionPath: string) {
-    const rule = await repo.bestRoutingRule(this.db, [categoryId, ...(parentId ? [parentId] : [])], regionPath)
-    if (rule) return { unitId: rule.unit_id, level: rule.level }
-    return defaultUnitId ? { unitId: defaultUnitId, level: null } : undefined
+  /** Region, category and the suggested unit for an intake, in one query; unknown ones are 400s. */
+  private async lookup(region: { code: string } | { id: number }, categoryCode: string | null) {
+    const row = await repo.intakeLookup(this.db, region, categoryCode)
+    if (row.region_id === null) throw badRequest('UNKNOWN_REGION', '区域不存在', region)
+    if (!(CASE_LEVELS as readonly string[]).includes(row.region_level)) throw badRequest('INVALID_REGION_LEVEL', '事项须落在县(市)以下的区域', { level: row.region_level })
+    if (categoryCode && row.category_id === null) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${categoryCode}`)
+    // Routing: the most specific rule (region subtree × category or its parent), else the category's default unit.
+    const suggestion = row.has_rule
+      ? { unitId: row.rule_unit_id, level: row.rule_level as CaseLevel }
+      : row.category_default_unit_id
+        ? { unitId: row.category_default_unit_id, level: null }
+        : undefined
+    return {
+      region: { id: row.region_id, code: row.region_code, name: row.region_name, level: row.region_level, path: row.region_path },
+      categoryId: row.category_id,
+      suggestion,
+      dispatcherIds: row.dispatcher_ids ?? [],
+    }
+  }
+
+  /** Whom a new case concerns: the dispatchers nearest above it (found by the lookup), not the one raising it. */
+  private newCaseNotice(dispatcherIds: string[], title: string, exceptUserId: string | null) {
+    return { userIds: dispatcherIds.filter((id) => id !== exceptUserId), kind: 'case.new', title: `新事项待交办: ${title}` }
   }
 
   // ---- outside doors: 民情码, Open311, imports, push --------------------------------------------
@@ -272,11 +312,7 @@ export class CasesService {
    * created:false — re-imports never duplicate. A clientId (a resident's resend) answers the first case unchanged.
    */
   async intakeExternal(input: ExternalIntake, now = new Date()): Promise<IntakeResult> {
-    const region = await repo.regionById(this.db, input.regionId)
-    if (!region) throw badRequest('UNKNOWN_REGION', '区域不存在', { regionId: input.regionId })
-    if (!(CASE_LEVELS as readonly string[]).includes(region.level)) throw badRequest('INVALID_REGION_LEVEL', '事项须落在县(市)以下的区域', { level: region.level })
-    const category = input.categoryCode ? await repo.findCategoryByCode(this.db, input.categoryCode) : undefined
-    if (input.categoryCode && !category) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${input.categoryCode}`)
+    const { region, categoryId, suggestion, dispatcherIds } = await this.lookup({ id: input.regionId }, input.categoryCode ?? null)
     const r = input.reporter ?? {}
     const phone = r.phone?.replace(/\s+/g, '') || null
     if (phone && phoneProblem(phone)) throw badRequest('INVALID_PHONE', phoneProblem(phone)!)
@@ -312,7 +348,7 @@ export class CasesService {
           const patch: Patch = {
             title: input.title,
             description: input.description,
-            category_id: category?.id ?? c.category_id,
+            category_id: categoryId ?? c.category_id,
             urgency: input.urgency ?? c.urgency,
             lat: input.lat ?? c.lat,
             lng: input.lng ?? c.lng,
@@ -331,58 +367,64 @@ export class CasesService {
         return this.intakeResult(existing.id, false)
       }
 
-      const suggestion = category ? await this.suggest(category.id, category.parent_id, category.default_unit_id, region.path) : undefined
-      const number = await repo.nextCaseNumber(this.db, cnDate(now).replaceAll('-', ''))
       const createdAt = input.createdAt ?? now
-      const made = await this.db.transaction().execute(async (trx) => {
-        const { id } = await repo.insertCase(trx, {
-          number,
-          client_id: null,
-          channel: input.channel,
-          state: 'new',
-          level: region.level as CaseLevel,
-          region_id: region.id,
-          category_id: category?.id ?? null,
-          urgency: input.urgency ?? 'normal',
-          title: input.title,
-          description: input.description,
-          ...reporterCols,
-          reporter_user_id: null,
-          tracking_code: newTrackingCode(),
-          lat: input.lat ?? null,
-          lng: input.lng ?? null,
-          address: input.address ?? null,
-          place_id: input.placeId ?? null,
-          source,
-          external_id: externalId,
-          api_client_id: input.apiClientId ?? null,
-          suggested_unit_id: suggestion?.unitId ?? null,
-          created_by: input.operatorId ?? null,
-          created_at: createdAt,
+      const trackingCode = newTrackingCode()
+      const level = region.level as CaseLevel
+      // A case the other platform already finished arrives finished: it counts, but nobody is asked to act.
+      const notify = external || input.quiet ? null : this.newCaseNotice(dispatcherIds, input.title, null)
+      const write = async (db: Kysely<DB> | Trx) => {
+        const m = await repo.insertNewCase(db, {
+          day: cnDate(now).replaceAll('-', ''),
+          row: {
+            client_id: null,
+            channel: input.channel,
+            state: 'new',
+            level,
+            region_id: region.id,
+            category_id: categoryId,
+            urgency: input.urgency ?? 'normal',
+            title: input.title,
+            description: input.description,
+            ...reporterCols,
+            reporter_user_id: null,
+            tracking_code: trackingCode,
+            lat: input.lat ?? null,
+            lng: input.lng ?? null,
+            address: input.address ?? null,
+            place_id: input.placeId ?? null,
+            source,
+            external_id: externalId,
+            api_client_id: input.apiClientId ?? null,
+            suggested_unit_id: suggestion?.unitId ?? null,
+            created_by: input.operatorId ?? null,
+            created_at: createdAt,
+          },
+          event: {
+            action: 'create',
+            actorId: input.operatorId ?? null,
+            at: createdAt,
+            data: {
+              channel: input.channel,
+              source: input.source ?? null,
+              externalId: input.source ? externalId : null,
+              suggestedUnitId: suggestion?.unitId ?? null,
+              suggestedLevel: suggestion?.level ?? null,
+            },
+          },
+          notify,
         })
-        const eventId = await this.insertSystemEvent(trx, id, 'create', input.operatorId, null, 'new', createdAt, {
-          number,
-          channel: input.channel,
-          source: input.source ?? null,
-          externalId: input.source ? externalId : null,
-          suggestedUnitId: suggestion?.unitId ?? null,
-          suggestedLevel: suggestion?.level ?? null,
-        })
-        await this.attachStored(trx, id, eventId, stored, photos, types, input.operatorId)
+        if (stored.length) await this.attachStored(db as Trx, m.id, m.eventId, stored, photos, types, input.operatorId)
         if (external) {
-          // A case the other platform already finished arrives finished: it counts, but nobody is asked to act.
-          await repo.updateCase(trx, id, { state: external, ...this.externalFinish(external, now) })
-          await this.insertSystemEvent(trx, id, 'external_update', input.operatorId, 'new', external, now, { source, externalId, changed: ['state'] })
-          return { id, rows: [] }
+          await repo.updateCase(db, m.id, { state: external, ...this.externalFinish(external, now) })
+          await this.insertSystemEvent(db as Trx, m.id, 'external_update', input.operatorId, 'new', external, now, { source, externalId, changed: ['state'] })
         }
-        if (input.quiet) return { id, rows: [] }
-        const row = (await repo.findCase(trx, id))!
-        const rows = await this.notifier.record(trx, await this.recipients(trx, row, ['dispatchers'], null, { kind: 'case.new', title: `新事项待交办: ${input.title}` }))
-        return { id, rows }
-      })
-      await this.notifier.deliver(made.rows)
+        return m
+      }
+      // One statement needs no transaction; photos or a finished state make it several.
+      const made = stored.length || external ? await this.db.transaction().execute(write) : await write(this.db)
+      await this.notifier.deliver(made.notices)
       await this.bus.publish('case.created', { id: made.id, regionPath: region.path, channel: input.channel })
-      return this.intakeResult(made.id, true)
+      return { id: made.id, number: made.number, trackingCode, state: external ?? 'new', created: true }
     } catch (err) {
       await Promise.all(stored.map((f) => this.requireStorage().remove(f.key).catch(() => {})))
       // Two deliveries of the same external case at once: the loser answers with the winner's case.
@@ -512,9 +554,10 @@ export class CasesService {
   async get(actor: Actor, id: string): Promise<CaseDetail> {
     const c = await this.visibleCase(actor, id)
     const [events, files] = await Promise.all([repo.eventsOf(this.db, id), repo.caseFiles(this.db, id)])
-    return {
-      ...toCase(c),
-      events: events.map((e) => ({
+    return this.detailOf(
+      actor,
+      c,
+      events.map((e) => ({
         id: String(e.id),
         action: e.action,
         actor: e.actor_id ? { id: e.actor_id, name: e.actor_name ?? '' } : null,
@@ -522,9 +565,9 @@ export class CasesService {
         fromState: e.from_state,
         toState: e.to_state,
         note: e.note,
-        data: (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as Record<string, unknown>,
+        data: dataOf(e),
       })),
-      files: files.map((f) => ({
+      files.map((f) => ({
         id: f.id,
         eventId: f.event_id === null ? null : String(f.event_id),
         filename: f.filename,
@@ -533,6 +576,15 @@ export class CasesService {
         url: `/api/cases/${id}/files/${f.id}`,
         createdAt: f.created_at.toISOString(),
       })),
+    )
+  }
+
+  /** The case as its reader sees it: with its timeline, its photos and the actions this actor may take now. */
+  private detailOf(actor: Actor, c: Row, events: CaseDetail['events'], files: CaseDetail['files']): CaseDetail {
+    return {
+      ...toCase(c),
+      events,
+      files,
       allowedActions: CASE_ACTIONS.filter(
         (a) => this.actions[a].from.includes(c.state as CaseState) && (this.actions[a].applies?.(c) ?? true) && this.actions[a].allowed(actor, c),
       ),

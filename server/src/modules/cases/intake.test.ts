@@ -135,7 +135,9 @@ describe('the resident: tracking code view and rating', () => {
     expect(view).toMatchObject({ stage: 'replied', canRate: true, reply: { text: '已更换灯泡' } })
     expect(view.steps.map((s) => s.action)).toEqual(['create', 'dispatch', 'accept', 'reply'])
     expect(view.steps[1].unit).toBe('石璜镇综合执法中队')
-    expect(JSON.stringify(view)).not.toContain(handler.name)
+    const handlerName = (await t.db.selectFrom('users').select('name').where('id', '=', handler.id).executeTakeFirstOrThrow()).name
+    expect(JSON.stringify(view)).not.toContain(handlerName)
+    expect(JSON.stringify(view)).not.toContain('139****5678')
 
     const rated = await engine.rateByTracking(r.trackingCode, { rating: 'basically_satisfied', comment: '还行' })
     expect(rated).toMatchObject({ stage: 'closed', rating: 'basically_satisfied', ratingComment: '还行', canRate: false })
