@@ -78,6 +78,13 @@ export const ERROR_CODES = {
   FORM_TOKEN_USED: 'FORM_TOKEN_USED',
   FORM_TOO_FAST: 'FORM_TOO_FAST',
   RATE_LIMITED: 'RATE_LIMITED',
+  // Cases from other platforms: import sources and the push API's keys.
+  UNKNOWN_SOURCE: 'UNKNOWN_SOURCE',
+  SOURCE_TAKEN: 'SOURCE_TAKEN',
+  INVALID_API_KEY: 'INVALID_API_KEY',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = keyof typeof ERROR_CODES
+
+/** List totals are counted up to this; the API answers LIST_TOTAL_CAP + 1 for "more than LIST_TOTAL_CAP". */
+export const LIST_TOTAL_CAP = 10_000

@@ -104,7 +104,7 @@ export async function listHouseholds(db: Executor, scope: Scope, f: HouseholdFil
         sql`(h.lat - ${f.near.lat}) ^ 2 + ((h.lng - ${f.near.lng}) * cos(radians(${f.near.lat}))) ^ 2`,
       )
     : q.orderBy('r.code').orderBy('h.address')
-  return pageWithTotal(q, ordered, f)
+  return pageWithTotal(db, q, ordered, f)
 }
 
 export async function insertHousehold(db: Executor, row: Insertable<HouseholdsTable>) {
@@ -199,7 +199,47 @@ export async function listPersons(db: Executor, scope: Scope, f: PersonFilter) {
   // Age bounds as birth-date bounds, so an index on birth_date could serve them.
   if (f.ageMin !== undefined) q = q.where(sql<SqlBool>`p.birth_date <= (current_date - make_interval(years => ${f.ageMin}))::date`)
   if (f.ageMax !== undefined) q = q.where(sql<SqlBool>`p.birth_date > (current_date - make_interval(years => ${f.ageMax + 1}))::date`)
-  return pageWithTotal(q, q.orderBy('r.code').orderBy('p.name').orderBy('p.id'), f)
+  return pageWithTotal(db, q, q.orderBy('r.code').orderBy('p.name').orderBy('p.id'), f)
+}
+
+/**
+ * Persons whose own phone, or whose household's contact phone, has one of these keyed hashes, inside the scope
+ * (the hotline form's caller lookup). A household matched by its phone answers with its head, else its members.
+ */
+export async function personsByPhoneHash(db: Executor, scope: Scope, hashes: string[], limit: number) {
+  if (hashes.length === 0) return []
+  const res = await sql<{
+    id: string
+    name: string
+    gender: string | null
+    age: number | null
+    relation: string | null
+    household_id: string | null
+    address: string | null
+    region_code: string
+    region_name: string
+    phone_masked: string | null
+    matched_by: 'person' | 'household'
+  }>`
+    with hits as (
+      select p.id, 'person' as matched_by, p.phone_masked as masked from persons p
+      where p.phone_hash = any(${hashes}::text[]) and ${regionIdUnder('p.region_id', scope.regionPath)}
+      union all
+      select p.id, 'household', h.phone_masked from households h
+      join persons p on p.household_id = h.id and (h.head_person_id is null or p.id = h.head_person_id)
+      where h.phone_hash = any(${hashes}::text[]) and ${regionIdUnder('h.region_id', scope.regionPath)}
+    ), firsts as (
+      select distinct on (id) id, matched_by, masked from hits order by id, matched_by desc
+    )
+    select p.id, p.name, p.gender, extract(year from age(p.birth_date))::int as age, p.relation, p.household_id,
+      h.address, r.code as region_code, r.name as region_name, f.masked as phone_masked, f.matched_by
+    from firsts f
+    join persons p on p.id = f.id
+    join regions r on r.id = p.region_id
+    left join households h on h.id = p.household_id
+    order by f.matched_by desc, p.name, p.id
+    limit ${limit}`.execute(db)
+  return res.rows
 }
 
 export async function insertPerson(db: Executor, row: Insertable<PersonsTable>) {

@@ -27,7 +27,7 @@ export async function listEnterprises(db: Executor, scope: Scope, f: { regionPat
   if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
   if (f.q) q = q.where('e.name', 'like', `%${escapeLike(f.q)}%`)
   if (f.creditCode) q = q.where('e.credit_code', '=', f.creditCode)
-  return pageWithTotal(q, q.orderBy('r.code').orderBy('e.name'), f)
+  return pageWithTotal(db, q, q.orderBy('r.code').orderBy('e.name'), f)
 }
 
 export async function teamOf(db: Executor, enterpriseIds: string[]) {
@@ -78,7 +78,7 @@ export async function listPlaces(db: Executor, scope: Scope, f: { regionPath?: s
   if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
   if (f.kind) q = q.where('pl.kind', '=', f.kind)
   if (f.q) q = q.where('pl.name', 'like', `%${escapeLike(f.q)}%`)
-  return pageWithTotal(q, q.orderBy('r.code').orderBy('pl.name'), f)
+  return pageWithTotal(db, q, q.orderBy('r.code').orderBy('pl.name'), f)
 }
 
 export async function placeNameTaken(db: Executor, regionId: number, name: string, exceptId?: string) {

@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, type SqlBool, sql, type Transaction, type Updateable } from 'kysely'
 import type { CasesTable, DB } from '../../db/types.ts'
+import { cappedCount } from '../../db/paging.ts'
 import { regionIdUnder, type Scope } from '../../platform/policy.ts'
 import { escapeLike } from '../regions/regions.repository.ts'
 
@@ -137,9 +138,6 @@ export async function findCaseByClientId(db: Executor, userId: string, clientId:
   return db.selectFrom('cases').select('id').where('created_by', '=', userId).where('client_id', '=', clientId).executeTakeFirst()
 }
 
-/** Case list totals stop counting here (the API reports TOTAL_CAP + 1 for "more than TOTAL_CAP"). */
-export const TOTAL_CAP = 10_000
-
 export interface CaseFilter {
   regionPath?: string
   state?: string
@@ -189,16 +187,11 @@ export async function listCases(db: Executor, scope: Scope & { userId: string },
   if (f.reporterUserId) q = q.where('c.reporter_user_id', '=', f.reporterUserId)
   if (f.ratingMissing) q = q.where('c.rating', 'is', null)
   if (f.levels) q = q.where('c.level', 'in', f.levels.length ? (f.levels as CasesTable['level'][]) : ['none' as CasesTable['level']])
-  // Totals are counted up to TOTAL_CAP + 1: a queue of "more than 10,000" needs no exact figure, and counting a
-  // county's million closed cases on every page would cost more than the page.
   const [items, total] = await Promise.all([
     q.orderBy('c.due_at', (ob) => ob.asc().nullsLast()).orderBy('c.created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
-    db
-      .selectFrom(q.clearSelect().select(sql`1`.as('one')).limit(TOTAL_CAP + 1).as('capped'))
-      .select(sql<number>`count(*)::int`.as('n'))
-      .executeTakeFirstOrThrow(),
+    cappedCount(db, q, f),
   ])
-  return { items, total: total.n }
+  return { items, total }
 }
 
 export async function insertCase(db: Executor, row: Insertable<CasesTable>) {

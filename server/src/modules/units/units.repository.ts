@@ -29,7 +29,7 @@ export async function listUnits(db: Executor, scope: Scope, f: UnitFilter) {
   if (f.regionPath) q = q.where('r.path', 'like', f.regionPath + '%')
   if (f.kind) q = q.where('n.kind', '=', f.kind as UnitRow['kind'])
   if (f.q) q = q.where('n.name', 'like', `%${escapeLike(f.q)}%`)
-  return pageWithTotal(q, q.orderBy('r.depth').orderBy('r.code').orderBy('n.name'), f)
+  return pageWithTotal(db, q, q.orderBy('r.depth').orderBy('r.code').orderBy('n.name'), f)
 }
 
 export async function insertUnit(db: Executor, row: { name: string; kind: UnitRow['kind']; regionId: number }) {

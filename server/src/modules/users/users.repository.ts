@@ -63,7 +63,7 @@ export async function listUsers(db: Executor, scope: Scope, f: UserFilter) {
     const like = `%${escapeLike(f.q)}%`
     q = q.where((eb) => eb.or([eb('u.name', 'like', like), eb('u.phone', 'like', like)]))
   }
-  const { items, total } = await pageWithTotal(q, q.orderBy('r.depth').orderBy('u.phone'), f)
+  const { items, total } = await pageWithTotal(db, q, q.orderBy('r.depth').orderBy('u.phone'), f)
   return { items: items as UserView[], total }
 }
 
