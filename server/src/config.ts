@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl: string | undefined
   /** Connections to PostgreSQL per process (DATABASE_POOL_SIZE): intake at 50 concurrent clients wants about 20. */
   databasePoolSize: number
+  /** Outbound notification channels besides the in-app list (none by default: notices are only logged). */
+  notify: NotifyConfig
   redisUrl: string | undefined
   production: boolean
   /** 32-byte key for encrypting personal data and signing; from MINQING_SECRET or generated once into dataDir. */
@@ -33,6 +35,59 @@ export interface Config {
   /** Base of links printed on 民情码 posters and sent to residents (`<publicUrl>/r/<code>`); else derived from the request. */
   publicUrl: string | undefined
   publicIntake: PublicIntakeConfig
+}
+
+export type WebhookKind = 'dingtalk' | 'wecom' | 'generic'
+
+export interface NotifyConfig {
+  /** NOTIFY_WEBHOOK_URL: a group robot (DingTalk, WeChat Work — told apart by host — or any JSON endpoint). */
+  webhook?: { url: string; kind: WebhookKind; secret?: string; kinds: string[] }
+  /** SMS_GATEWAY_URL: an HTTP SMS gateway taking {phone, text} with SMS_GATEWAY_TOKEN as bearer token. */
+  sms?: { url: string; token?: string; kinds: string[] }
+}
+
+/** The kind of robot a webhook URL belongs to, from its host. */
+export function webhookKindOf(url: string): WebhookKind {
+  const host = new URL(url).hostname
+  if (host.endsWith('dingtalk.com')) return 'dingtalk'
+  if (host === 'qyapi.weixin.qq.com') return 'wecom'
+  return 'generic'
+}
+
+function listEnv(env: NodeJS.ProcessEnv, name: string, fallback: string[]): string[] {
+  const raw = env[name]
+  return raw ? raw.split(',').map((x) => x.trim()).filter(Boolean) : fallback
+}
+
+function urlEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name]
+  if (!raw) return undefined
+  try {
+    const u = new URL(raw)
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error()
+    return raw
+  } catch {
+    throw new Error(`${name} must be an http(s) URL, got "${raw}"`)
+  }
+}
+
+function notifyEnv(env: NodeJS.ProcessEnv): NotifyConfig {
+  const webhookUrl = urlEnv(env, 'NOTIFY_WEBHOOK_URL')
+  const smsUrl = urlEnv(env, 'SMS_GATEWAY_URL')
+  const kind = env.NOTIFY_WEBHOOK_KIND
+  if (kind && !['dingtalk', 'wecom', 'generic'].includes(kind)) throw new Error(`NOTIFY_WEBHOOK_KIND must be dingtalk, wecom or generic, got "${kind}"`)
+  return {
+    webhook: webhookUrl
+      ? {
+          url: webhookUrl,
+          kind: (kind as WebhookKind | undefined) ?? webhookKindOf(webhookUrl),
+          secret: env.NOTIFY_WEBHOOK_SECRET || undefined,
+          // A group robot hears what a team must not miss, not every dispatch.
+          kinds: listEnv(env, 'NOTIFY_WEBHOOK_KINDS', ['case.overdue', 'case.accept_overdue', 'case.supervise']),
+        }
+      : undefined,
+    sms: smsUrl ? { url: smsUrl, token: env.SMS_GATEWAY_TOKEN || undefined, kinds: listEnv(env, 'SMS_KINDS', ['case.dispatch', 'case.overdue', 'case.supervise']) } : undefined,
+  }
 }
 
 export interface RateRule {
@@ -123,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: intEnv(env, 'DATABASE_POOL_SIZE', 20),
+    notify: notifyEnv(env),
     redisUrl: env.REDIS_URL || undefined,
     production,
     secret: resolveSecret(env, dataDir, production),

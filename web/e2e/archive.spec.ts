@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { withIdCheck } from '../../common/src/identity.ts'
-import { baseUrl, launch, watchErrors } from './browser.ts'
+import { baseUrl, launch, TINY_PNG as PNG, watchErrors } from './browser.ts'
 
 // 民情档案 in the browser: the 雅璜村 cadre finds a household, reads it, files a document and downloads it; and
 // the same on the phone.
@@ -14,8 +14,6 @@ afterAll(async () => {
   await browser?.close()
 })
 
-/** A 1×1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
 
 async function login(page: Page, phone: string) {
   await page.fill('[data-testid=login-phone]', phone)

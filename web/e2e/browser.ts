@@ -25,3 +25,6 @@ export function watchErrors(page: Page) {
   })
   return errors
 }
+
+/** A 1×1 PNG, for upload steps. */
+export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')

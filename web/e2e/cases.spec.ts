@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { baseUrl, launch, watchErrors } from './browser.ts'
+import { baseUrl, launch, TINY_PNG as PNG, watchErrors } from './browser.ts'
 
 // 事项办理 in the browser: the cases issue's "done when" — a case raised by 13800000003 in 雅璜村 goes the
 // whole loop (dispatch, accept, reply, unsatisfied, reopen, escalate to the county, leader claims, reply,
@@ -131,6 +131,10 @@ describe('cases', () => {
     // …a member of that unit (13800000002 is one) accepts and replies.
     await consoleAct(town.page, 'accept')
     await expect.poll(() => stateOf(town.page)).toBe('accepted')
+    // The handler's photo of the result goes on the case (and its timeline) before the answer.
+    await town.page.setInputFiles('[data-testid=case-photo-input]', { name: 'e2e-result.png', mimeType: 'image/png', buffer: PNG })
+    await expect.poll(() => town.page.locator('[data-testid=case-photo]').count()).toBe(1)
+    await expect.poll(() => town.page.locator('[data-testid=timeline-event-attach] [data-testid=timeline-photo]').count()).toBe(1)
     await consoleAct(town.page, 'reply', (d) => text(d, 'action-result').fill('已更换一盏灯泡'))
     await expect.poll(() => stateOf(town.page)).toBe('replied')
 
@@ -190,7 +194,7 @@ describe('cases', () => {
     await leader.page.click('[data-testid=case-refresh]')
     await expect.poll(() => stateOf(leader.page)).toBe('closed')
     const steps = await leader.page.locator('[data-testid=case-timeline] [data-testid^=timeline-event-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('timeline-event-', '')))
-    expect(steps).toEqual(['create', 'dispatch', 'accept', 'reply', 'rate', 'reopen', 'escalate', 'escalate', 'claim', 'reply', 'rate'])
+    expect(steps).toEqual(['create', 'dispatch', 'accept', 'attach', 'reply', 'rate', 'reopen', 'escalate', 'escalate', 'claim', 'reply', 'rate'])
     const timeline = (await leader.page.textContent('[data-testid=case-timeline]')) ?? ''
     for (const text of ['石璜镇人民政府', '周海燕', '俞建明', '钱立新', '不满意', '满意', '已协调供电公司全部修复', '县(市)']) expect(timeline).toContain(text)
     expect(await leader.page.locator('[data-testid=case-no-actions]').count()).toBe(1)
@@ -297,9 +301,12 @@ describe('cases', () => {
     await m.page.click('[data-testid=m-suggest-traffic\\.streetlight]')
     await expect.poll(() => m.page.textContent('[data-testid=m-new-category]')).toContain('路灯故障')
     expect(await m.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    await m.page.setInputFiles('[data-testid=m-new-photos] input[type=file]', { name: 'e2e-spot.png', mimeType: 'image/png', buffer: PNG })
+    await expect.poll(() => m.page.locator('[data-testid=m-new-photos] .van-uploader__preview').count()).toBe(1)
     await m.page.click('[data-testid=m-new-submit]')
     await m.page.waitForURL(/\/m\/cases\/[0-9a-f-]{36}$/)
     await expect.poll(() => m.page.textContent('[data-testid=m-case-title]')).toBe(title)
+    await expect.poll(() => m.page.locator('[data-testid=m-case-photo]').count()).toBe(1)
     await expect.poll(() => mobileState(m.page)).toBe('new')
     await m.page.goto(`${baseUrl()}/m/cases?queue=mine`)
     await expect.poll(() => m.page.textContent('[data-testid=m-cases-list]')).toContain(title)

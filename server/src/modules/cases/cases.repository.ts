@@ -499,3 +499,8 @@ export async function insertNewCase(
     notices: (notices ?? []).map((x) => ({ ...x, read_at: null, created_at: new Date(x.created_at) })),
   }
 }
+
+/** The login phone of an active user (where an SMS about a case goes). */
+export async function activeUserPhone(db: Executor, userId: string) {
+  return (await db.selectFrom('users').select('phone').where('id', '=', userId).where('active', '=', true).executeTakeFirst())?.phone
+}

@@ -358,7 +358,7 @@ export class CasesService {
           const changed = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => k !== 'reporter_phone_enc' && String(patch[k] ?? '') !== String((c as Record<string, unknown>)[k] ?? ''))
           const finish = external && (OPEN as string[]).includes(c.state) ? external : null
           if (changed.length === 0 && !finish) return []
-          await repo.updateCase(trx, c.id, { ...patch, ...(finish ? this.externalFinish(finish, now) : {}) })
+          await repo.updateCase(trx, c.id, { ...patch, ...(finish ? { state: finish, ...this.externalFinish(finish, now) } : {}) })
           const eventId = await this.insertSystemEvent(trx, c.id, 'external_update', input.operatorId, c.state, finish ?? c.state, now, { source, externalId, changed })
           await this.attachStored(trx, c.id, eventId, stored, photos, types, input.operatorId)
           return []

@@ -4,29 +4,42 @@ import { RegionsService } from '../regions/regions.service.ts'
 import { caseRoutes, notificationRoutes } from './cases.routes.ts'
 import { CasesService } from './cases.service.ts'
 import { CategoriesService } from './categories.service.ts'
-import { LogChannel, Notifier } from './notifier.ts'
+import { activeUserPhone } from './cases.repository.ts'
+import { SmsChannel, WebhookChannel } from './channels.ts'
+import { LogChannel, Notifier, type OutboundChannel } from './notifier.ts'
 
-const services = new WeakMap<AppContext, { service: CasesService; notifier: Notifier; regions: RegionsService }>()
+interface EngineLog {
+  debug(m: string): void
+  warn(m: string): void
+}
+const services = new WeakMap<AppContext, { service: CasesService; notifier: Notifier; regions: RegionsService; log: EngineLog }>()
 
 /**
  * The one case engine of an app: every door (cases routes, public reports, Open311, imports) goes through it,
- * so every case gets the same numbering, routing, events and notifications.
+ * so every case gets the same numbering, routing, events and notifications. The cases module hands it the
+ * app's logger; whichever module asks first, notices are logged there.
  */
-export function caseEngine(ctx: AppContext, log: (m: string) => void = () => {}) {
+export function caseEngine(ctx: AppContext, logger?: EngineLog) {
   let s = services.get(ctx)
   if (!s) {
+    const log: EngineLog = { debug: () => {}, warn: () => {} }
     const regions = new RegionsService(ctx.db)
-    const notifier = new Notifier(ctx.bus, [new LogChannel(log)])
-    s = { service: new CasesService(ctx.db, new FieldCrypto(ctx.config.secret), regions, notifier, ctx.bus, undefined, ctx.storage), notifier, regions }
+    const { webhook, sms } = ctx.config.notify
+    const channels: OutboundChannel[] = [new LogChannel((m) => log.debug(m))]
+    if (webhook) channels.push(new WebhookChannel(webhook))
+    if (sms) channels.push(new SmsChannel(sms, (userId) => activeUserPhone(ctx.db, userId)))
+    const notifier = new Notifier(ctx.bus, channels, (m) => log.warn(m))
+    s = { service: new CasesService(ctx.db, new FieldCrypto(ctx.config.secret), regions, notifier, ctx.bus, undefined, ctx.storage), notifier, regions, log }
     services.set(ctx, s)
   }
+  if (logger) Object.assign(s.log, { debug: (m: string) => logger.debug(m), warn: (m: string) => logger.warn(m) })
   return s
 }
 
 export const casesModule: Module = {
   name: 'cases',
   register(app, ctx) {
-    const { service, notifier, regions } = caseEngine(ctx, (m) => app.log.debug(m))
+    const { service, notifier, regions } = caseEngine(ctx, app.log)
     caseRoutes(app, service, new CategoriesService(ctx.db, regions))
     notificationRoutes(app, ctx.db, ctx.bus)
     // Reminders from the diary module's daily check to cadres behind on their visits. Handled only by the process

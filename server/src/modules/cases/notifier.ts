@@ -36,6 +36,7 @@ export class Notifier {
   constructor(
     private bus: EventBus,
     private channels: OutboundChannel[] = [new LogChannel()],
+    private onError: (message: string) => void = () => {},
   ) {}
 
   async record(trx: Kysely<DB> | Transaction<DB>, items: OutgoingNotification[]) {
@@ -45,7 +46,13 @@ export class Notifier {
     return rows
   }
 
-  /** After commit: push to the browsers (SSE, through the bus so every process sees it) and out. */
+  private pending = new Set<Promise<unknown>>()
+
+  /**
+   * After commit: push to the browsers (SSE, through the bus so every process sees it), and send out. Outbound
+   * channels run in the background — a slow SMS gateway must not hold up the request that caused the notice —
+   * and a channel that fails is logged, never the request's failure.
+   */
   async deliver(rows: Awaited<ReturnType<Notifier['record']>>) {
     for (const r of rows) {
       await this.bus.publish('notification.created', {
@@ -53,8 +60,17 @@ export class Notifier {
         notification: { id: r.id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id, readAt: null, createdAt: r.created_at.toISOString() },
       })
       for (const c of this.channels) {
-        await c.send({ userId: r.user_id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id }).catch(() => {})
+        const p = c
+          .send({ userId: r.user_id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id })
+          .catch((err) => this.onError(`[notify:${c.name}] ${r.kind} → ${r.user_id} failed: ${(err as Error).message}`))
+          .finally(() => this.pending.delete(p))
+        this.pending.add(p)
       }
     }
+  }
+
+  /** Resolves when every outbound send started so far has finished (tests; a graceful shutdown). */
+  async idle() {
+    while (this.pending.size) await Promise.allSettled([...this.pending])
   }
 }
