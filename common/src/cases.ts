@@ -145,6 +145,8 @@ export const CreateCaseBody = Type.Object(
     ),
     lat: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
     lng: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
+    /** Where, in words (a hotline caller's 地点). */
+    address: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     /** Raise the case from a diary entry's concern (一键转事项). */
     diaryConcernId: Type.Optional(UuidSchema),
     /** Idempotent intake from phones and other systems. */

@@ -28,7 +28,18 @@ export default async function setup(project: TestProject) {
   const port = await freePort()
   const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      NODE_ENV: 'development',
+      // 民情码 forms: a short minimum fill time keeps the browser test quick (the page waits it out either way).
+      PUBLIC_FORM_MIN_MS: '1000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

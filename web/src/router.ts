@@ -6,6 +6,10 @@ import { i18n } from './i18n/index.ts'
 import { rolesWith } from './lib/archive/nav.ts'
 import { diaryConsoleRoutes, diaryMobileRoutes } from './lib/diary/routes.ts'
 import { casesConsoleRoutes, casesMobileRoutes } from './lib/cases/routes.ts'
+import { caseIntakeConsoleRoutes } from './lib/caseImports/routes.ts'
+import { open311ConsoleRoutes } from './lib/open311/routes.ts'
+import { publicReportRoutes } from './lib/public/routes.ts'
+import { qrConsoleRoutes } from './lib/qr/routes.ts'
 
 declare module 'vue-router' {
   interface RouteMeta extends GuardMeta {
@@ -152,6 +156,9 @@ export const routes: RouteRecordRaw[] = [
       },
       ...diaryConsoleRoutes,
       ...casesConsoleRoutes,
+      ...caseIntakeConsoleRoutes,
+      ...qrConsoleRoutes,
+      ...open311ConsoleRoutes,
       {
         path: '403',
         name: 'c-forbidden',
@@ -166,6 +173,8 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/cockpit/CockpitPage.vue'),
     meta: { area: 'cockpit', requiresAuth: true, roles: ['leader', 'admin'], titleKey: 'cockpit.title' },
   },
+  // 民情码: residents report and track without an account.
+  ...publicReportRoutes,
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',

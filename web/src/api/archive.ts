@@ -90,7 +90,8 @@ export const placesApi = {
 }
 
 export const importsApi = {
-  list: () => api.get<ImportJob[] | Paged<ImportJob>>('/imports').then((r) => (Array.isArray(r) ? r : r.items)),
+  // Households only: the same job list holds other kinds (cases imported from other platforms).
+  list: () => api.get<ImportJob[] | Paged<ImportJob>>('/imports', { kind: 'households' }).then((r) => (Array.isArray(r) ? r : r.items)),
   get: (id: string) => api.get<ImportJob>(`/imports/${enc(id)}`),
   /** Start an import of households (and their members) from an XLSX/CSV sheet. */
   start: (file: Blob & { name?: string }, mapping?: Record<string, string> | null) => {

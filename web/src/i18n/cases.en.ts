@@ -83,6 +83,7 @@ export const casesEn: Shape<typeof casesZhCN> = {
       auto_close: 'Closed unrated',
       answered_via_merge: 'Answered with the merged case',
       merged_from: 'A case was merged in',
+      media_link: 'Media link',
       attach: 'Photo added',
       external_update: 'Updated by the source platform',
       comment: 'Comment from a connected system',
@@ -103,6 +104,7 @@ export const casesEn: Shape<typeof casesZhCN> = {
     rejectKind: { spam: 'Spam', not_government: 'Not government business', duplicate: 'Duplicate', other: 'Other' },
     reporterKind: { person: 'Resident on file', named: 'Named', anonymous: 'Anonymous', user: 'Raised by staff' },
     col: {
+      address: 'Location',
       number: 'Number',
       title: 'Title',
       region: 'Region',

@@ -78,6 +78,8 @@ export const casesZhCN = {
       auto_close: '逾期未评价，自动办结',
       answered_via_merge: '随并案答复',
       merged_from: '有事项并入',
+      // An Open311 client's link to its photo of the report (kept, never fetched).
+      media_link: '附件链接',
       attach: '上传照片',
       external_update: '来源平台更新',
       comment: '外部系统留言',
@@ -98,6 +100,7 @@ export const casesZhCN = {
     rejectKind: { spam: '无效信息', not_government: '非政府职责', duplicate: '重复反映', other: '其他' },
     reporterKind: { person: '档案人员', named: '实名反映', anonymous: '匿名反映', user: '干部上报' },
     col: {
+      address: '地点',
       number: '编号',
       title: '标题',
       region: '区域',

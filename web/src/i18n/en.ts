@@ -1,6 +1,9 @@
 import type { Messages } from './zh-CN.ts'
 import diaryEn from './diary.en.ts'
 import { caseErrorsEn, casesEn } from './cases.en.ts'
+import { caseImportErrorsEn, caseImportsEn } from './caseImports.en.ts'
+import { open311En } from './open311.en.ts'
+import { publicReportErrorsEn, publicReportEn } from './publicReport.en.ts'
 
 /** A deep "same keys, string values" version of the Chinese messages, so a missing key fails typecheck. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
@@ -8,6 +11,9 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
 const en: Shape<Messages> = {
   ...diaryEn,
   ...casesEn,
+  ...caseImportsEn,
+  ...open311En,
+  ...publicReportEn,
   app: {
     name: 'Minqing',
     fullName: 'Minqing · Shengzhou Grassroots Governance',
@@ -38,6 +44,7 @@ const en: Shape<Messages> = {
     created: 'Created',
     noChanges: 'Nothing to save',
     total: '{n} in total',
+    totalMore: 'more than {n}',
     language: 'Language',
     loadFailed: 'Failed to load',
   },
@@ -105,6 +112,8 @@ const en: Shape<Messages> = {
     PAYLOAD_TOO_LARGE: 'File too large',
     unknown: 'Something went wrong',
     ...caseErrorsEn,
+    ...caseImportErrorsEn,
+    ...publicReportErrorsEn,
   },
   role: {
     admin: 'Administrator',

@@ -1,11 +1,17 @@
 import { REGION_LEVEL_LABELS_ZH, ROLE_LABELS_ZH, STATION_LABELS_ZH, UNIT_KIND_LABELS_ZH } from '@minqing/common'
 import diaryZhCN from './diary.zh-CN.ts'
 import { caseErrorsZhCN, casesZhCN } from './cases.zh-CN.ts'
+import { caseImportErrorsZhCN, caseImportsZhCN } from './caseImports.zh-CN.ts'
+import { open311ZhCN } from './open311.zh-CN.ts'
+import { publicReportErrorsZhCN, publicReportZhCN } from './publicReport.zh-CN.ts'
 
 /** Simplified Chinese (default). The English file must have the same keys (checked by its type). */
 const zhCN = {
   ...diaryZhCN,
   ...casesZhCN,
+  ...caseImportsZhCN,
+  ...open311ZhCN,
+  ...publicReportZhCN,
   app: {
     name: '民情',
     fullName: '民情 · 嵊州市基层治理平台',
@@ -36,6 +42,7 @@ const zhCN = {
     created: '已创建',
     noChanges: '没有需要保存的修改',
     total: '共 {n} 条',
+    totalMore: '超过 {n} 条',
     language: '语言',
     loadFailed: '加载失败',
   },
@@ -103,6 +110,8 @@ const zhCN = {
     PAYLOAD_TOO_LARGE: '文件过大',
     unknown: '操作失败',
     ...caseErrorsZhCN,
+    ...caseImportErrorsZhCN,
+    ...publicReportErrorsZhCN,
   },
   role: { ...ROLE_LABELS_ZH },
   station: { ...STATION_LABELS_ZH },

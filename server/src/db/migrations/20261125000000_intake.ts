@@ -49,6 +49,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await sql`create unique index cases_external_uq on cases (source, external_id) where external_id is not null`.execute(db)
   await sql`create index cases_created_idx on cases (created_at)`.execute(db)
+  // Open311's public lists (its own channel, by time) and the servicerequestupdates feed (events by time).
+  await sql`create index cases_channel_created_idx on cases (channel, created_at)`.execute(db)
+  await sql`create index case_events_at_idx on case_events (at)`.execute(db)
 
   // 民情码 of a place: a short code printed on its poster (/r/<code>); regions use their own code.
   await db.schema.alterTable('places').addColumn('qr_code', 'text', (c) => c.unique()).execute()
@@ -56,6 +59,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('places').dropColumn('qr_code').execute()
+  await sql`drop index if exists case_events_at_idx`.execute(db)
+  await sql`drop index if exists cases_channel_created_idx`.execute(db)
   await sql`drop index if exists cases_created_idx`.execute(db)
   await sql`drop index if exists cases_external_uq`.execute(db)
   for (const col of ['source', 'external_id', 'api_client_id', 'place_id', 'reporter_email', 'address', 'rating_comment', 'rated_at']) {

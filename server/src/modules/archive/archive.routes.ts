@@ -9,6 +9,8 @@ import {
   HouseholdListSchema,
   IdParams,
   PersonListQuery,
+  PersonLookupQuery,
+  PersonLookupSchema,
   PersonListSchema,
   PersonSchema,
   RevealBody,
@@ -114,6 +116,18 @@ export function archiveRoutes(app: App, service: ArchiveService) {
     '/api/persons',
     { schema: { tags, summary: 'Add a person (archive.write)', body: CreatePersonBody, response: { 201: PersonSchema, ...errorResponses } } },
     async (req, reply) => reply.status(201).send(await service.createPerson(actorOf(req), req.body)),
+  )
+  app.get(
+    '/api/persons/lookup',
+    {
+      schema: {
+        tags,
+        summary: 'Persons of the caller’s area with this phone (own or household contact), masked — the hotline form’s caller lookup',
+        querystring: PersonLookupQuery,
+        response: { 200: PersonLookupSchema, ...errorResponses },
+      },
+    },
+    async (req) => service.lookupByPhone(actorOf(req), req.query.phone),
   )
   app.get('/api/persons/:id', { schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonSchema, ...errorResponses } } }, async (req) =>
     service.getPerson(actorOf(req), req.params.id),

@@ -15,6 +15,8 @@ import {
   normaliseIdNumber,
   type Person,
   type PersonListQuery,
+  type PersonLookupItem,
+  phoneProblem,
   RELATIONS,
   type Tag,
   type TimelineItem,
@@ -372,6 +374,42 @@ export class ArchiveService {
       offset: query.offset ?? 0,
     })
     return { items: items.map(toPerson), total }
+  }
+
+  /**
+   * Who is calling (the hotline / walk-in form): persons of the caller's area with this phone, or whose
+   * household has it as contact phone — found by the keyed hash, shown masked. Nobody outside the area.
+   */
+  async lookupByPhone(actor: Actor, rawPhone: string): Promise<{ items: PersonLookupItem[] }> {
+    requirePermission(actor, 'archive.read')
+    let phone = rawPhone.replace(/[\s\u3000]+/g, '')
+    if (/^\+?861[3-9]\d{9}$/.test(phone)) phone = phone.replace(/^\+?86/, '')
+    const problem = phoneProblem(phone)
+    if (problem) throw badRequest('INVALID_PHONE', problem)
+    // Landlines are kept as typed, with or without the dash after the area code: try each form.
+    const forms = new Set([phone])
+    const digits = phone.replace('-', '')
+    if (digits.startsWith('0')) {
+      forms.add(digits)
+      forms.add(`${digits.slice(0, 3)}-${digits.slice(3)}`)
+      forms.add(`${digits.slice(0, 4)}-${digits.slice(4)}`)
+    }
+    const rows = await repo.personsByPhoneHash(this.db, scopeOf(actor), [...forms].map((f) => this.crypto.hash(f)), 20)
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        phone: r.phone_masked,
+        gender: r.gender,
+        age: r.age,
+        relation: r.relation,
+        householdId: r.household_id,
+        address: r.address,
+        regionCode: r.region_code,
+        regionName: r.region_name,
+        matchedBy: r.matched_by,
+      })),
+    }
   }
 
   async getPerson(actor: Actor, id: string): Promise<Person> {

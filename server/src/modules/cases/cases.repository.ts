@@ -130,6 +130,11 @@ export async function findCase(db: Executor, id: string) {
 }
 
 /** Lock the case row for the rest of the transaction (two handlers accepting at once: one waits, then sees the new state). */
+/** The case another platform knows as (source, externalId), read as findCase reads it. */
+export async function findCaseByExternal(db: Executor, source: string, externalId: string) {
+  return caseBase(db).where('c.source', '=', source).where('c.external_id', '=', externalId).executeTakeFirst()
+}
+
 export async function lockCase(db: Transaction<DB>, id: string) {
   await sql`select 1 from cases where id = ${id} for update`.execute(db)
 }
@@ -346,10 +351,6 @@ export async function markRead(db: Executor, userId: string, ids: string[] | 'al
 // ---- intake from outside doors ----------------------------------------------------------
 export async function findCaseIdByTracking(db: Executor, trackingCode: string) {
   return db.selectFrom('cases').select('id').where('tracking_code', '=', trackingCode).executeTakeFirst()
-}
-
-export async function findCaseIdByExternal(db: Executor, source: string, externalId: string) {
-  return db.selectFrom('cases').select(['id', 'state']).where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst()
 }
 
 export async function regionById(db: Executor, id: number) {

@@ -245,6 +245,7 @@ export class CasesService {
           tracking_code: newTrackingCode(),
           lat: body.lat ?? null,
           lng: body.lng ?? null,
+          address: body.address?.trim() || null,
           suggested_unit_id: suggestion?.unitId ?? null,
           diary_entry_id: concern?.entry_id ?? null,
           created_by: actor.userId,
@@ -324,8 +325,8 @@ export class CasesService {
     const source = input.source ?? (input.clientId ? `client:${input.channel}` : null)
     const externalId = input.externalId ?? input.clientId ?? null
     if (!source !== !externalId) throw badRequest('VALIDATION_FAILED', 'source 与 externalId 须同时给出')
-    const existing = source && externalId ? await repo.findCaseIdByExternal(this.db, source, externalId) : undefined
-    if (existing && (input.clientId || !input.source)) return this.intakeResult(existing.id, false)
+    const existing = source && externalId ? await repo.findCaseByExternal(this.db, source, externalId) : undefined
+    if (existing && (input.clientId || !input.source)) return resultOf(existing, false)
 
     const reporterKind: 'person' | 'named' | 'anonymous' = r.personId ? 'person' : r.anonymous || (!r.name && !phone && !r.email) ? 'anonymous' : 'named'
     const protectedPhone = phone ? this.crypto.protect(phone, maskPhone) : null
@@ -342,9 +343,9 @@ export class CasesService {
     const stored = await Promise.all(photos.map((p, i) => this.requireStorage().put(p.data, { prefix: 'cases', extension: EXTENSION_OF[types[i]] })))
     try {
       if (existing) {
-        const out = await this.db.transaction().execute(async (trx) => {
-          await repo.lockCase(trx, existing.id)
-          const c = (await repo.findCase(trx, existing.id))!
+        // What a re-delivery would change, compared with the case as it is: most re-imports change nothing, and
+        // those cost no lock and no write.
+        const plan = (c: Row) => {
           const patch: Patch = {
             title: input.title,
             description: input.description,
@@ -355,16 +356,23 @@ export class CasesService {
             address: input.address ?? c.address,
             ...reporterCols,
           }
+          // The encrypted phone differs on every encryption; its keyed hash says whether the phone changed.
           const changed = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => k !== 'reporter_phone_enc' && String(patch[k] ?? '') !== String((c as Record<string, unknown>)[k] ?? ''))
           const finish = external && (OPEN as string[]).includes(c.state) ? external : null
-          if (changed.length === 0 && !finish) return []
+          return { patch, changed, finish, idle: changed.length === 0 && !finish && stored.length === 0 }
+        }
+        if (plan(existing).idle) return resultOf(existing, false)
+        const after = await this.db.transaction().execute(async (trx) => {
+          await repo.lockCase(trx, existing.id)
+          const c = (await repo.findCase(trx, existing.id))!
+          const { patch, changed, finish, idle } = plan(c)
+          if (idle) return c
           await repo.updateCase(trx, c.id, { ...patch, ...(finish ? { state: finish, ...this.externalFinish(finish, now) } : {}) })
           const eventId = await this.insertSystemEvent(trx, c.id, 'external_update', input.operatorId, c.state, finish ?? c.state, now, { source, externalId, changed })
           await this.attachStored(trx, c.id, eventId, stored, photos, types, input.operatorId)
-          return []
+          return { ...c, state: finish ?? c.state }
         })
-        void out
-        return this.intakeResult(existing.id, false)
+        return resultOf(after, false)
       }
 
       const createdAt = input.createdAt ?? now
@@ -429,8 +437,8 @@ export class CasesService {
       await Promise.all(stored.map((f) => this.requireStorage().remove(f.key).catch(() => {})))
       // Two deliveries of the same external case at once: the loser answers with the winner's case.
       if ((err as { code?: string }).code === '23505' && source && externalId) {
-        const again = await repo.findCaseIdByExternal(this.db, source, externalId)
-        if (again) return this.intakeResult(again.id, false)
+        const again = await repo.findCaseByExternal(this.db, source, externalId)
+        if (again) return resultOf(again, false)
       }
       throw err
     }
@@ -460,10 +468,6 @@ export class CasesService {
     }
   }
 
-  private async intakeResult(id: string, created: boolean): Promise<IntakeResult> {
-    const c = (await repo.findCase(this.db, id))!
-    return { id, number: c.number, trackingCode: c.tracking_code!, state: c.state as CaseState, created }
-  }
 
   private requireStorage() {
     if (!this.storage) throw new Error('CasesService was built without storage: photos cannot be kept')
@@ -471,8 +475,8 @@ export class CasesService {
   }
 
   async findByExternal(source: string, externalId: string) {
-    const row = await repo.findCaseIdByExternal(this.db, source, externalId)
-    return row ? this.intakeResult(row.id, false) : undefined
+    const row = await repo.findCaseByExternal(this.db, source, externalId)
+    return row ? resultOf(row, false) : undefined
   }
 
   /** A case's progress for the resident holding its tracking code, in plain words; undefined when unknown. */
@@ -982,6 +986,10 @@ export interface ExternalIntake {
   clientId?: string | null
   /** No notifications (bulk imports: the queue shows the new work; nobody needs a thousand notices). */
   quiet?: boolean
+}
+
+function resultOf(c: Pick<Row, 'id' | 'number' | 'tracking_code' | 'state'>, created: boolean): IntakeResult {
+  return { id: c.id, number: c.number, trackingCode: c.tracking_code!, state: c.state as CaseState, created }
 }
 
 export interface IntakeResult {

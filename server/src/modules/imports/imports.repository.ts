@@ -205,9 +205,10 @@ export async function findJob(db: Executor, id: string): Promise<ImportJobRow | 
   return jobBase(db).where('j.id', '=', id).executeTakeFirst()
 }
 
-export async function listJobs(db: Executor, f: { scopePath: string; createdBy?: string; limit: number }) {
+export async function listJobs(db: Executor, f: { scopePath: string; createdBy?: string; kinds?: string[]; limit: number }) {
   let q = jobBase(db).where('r.path', 'like', f.scopePath + '%')
   if (f.createdBy) q = q.where('j.created_by', '=', f.createdBy)
+  if (f.kinds) q = f.kinds.length ? q.where('j.kind', 'in', f.kinds) : q.where(sql<boolean>`false`)
   return q.orderBy('j.created_at', 'desc').orderBy('j.id').limit(f.limit).execute()
 }
 

@@ -19,6 +19,8 @@ export const ImportListQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     /** mine (default): the caller's own jobs; area: every job of the caller's area. */
     scope: Type.Optional(Type.Enum(['mine', 'area'] as const, { default: 'mine' })),
+    /** households, cases…: one kind of job (default: every kind the caller may import). */
+    kind: Type.Optional(Type.String({ pattern: '^[a-z_]{1,40}$' })),
   },
   { additionalProperties: false },
 )

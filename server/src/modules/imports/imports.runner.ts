@@ -7,40 +7,22 @@ import type { FieldCrypto } from '../../platform/crypto.ts'
 import { AppError } from '../../platform/errors.ts'
 import { fileById, insertFile } from '../../platform/files.repository.ts'
 import type { Storage } from '../../platform/storage.ts'
-import { type ChunkOutcome, type FieldRow, HouseholdImporter, type ImportCounts, type PreparedRow, type Rejection } from './imports.engine.ts'
+import type { Rejection } from './imports.engine.ts'
+import { CHUNK_ROWS, type FieldCells, householdKind, type ImportKind, type JobOptions, type Preview } from './imports.kinds.ts'
 import * as repo from './imports.repository.ts'
-import {
-  BOM,
-  type ColumnMap,
-  csvLine,
-  IMPORT_FIELDS,
-  type ImportField,
-  isBlankRow,
-  MAX_DATA_ROWS,
-  readSheetRows,
-  resolveColumns,
-  scanSheet,
-  type SheetSource,
-} from './sheet.ts'
+import { BOM, type ColumnMap, csvLine, isBlankRow, MAX_DATA_ROWS, readSheetRows, scanSheet, type SheetSource } from './sheet.ts'
 
-/** Rows per transaction: big enough that a statement carries real work, small enough to keep locks short. */
-export const CHUNK_ROWS = 1000
-
-export interface JobOptions extends SheetSource {
-  mapping: Record<string, ImportField>
-  ip?: string | null
-}
+export { CHUNK_ROWS, type JobOptions }
 
 interface Logger {
   error(obj: object, msg?: string): void
   info(obj: object, msg?: string): void
 }
 
+/** A job's result: its kind's counts (households and persons, or cases) and these. */
 export interface JobResult {
-  households: ImportCounts['households']
-  persons: ImportCounts['persons']
   /** File header → field, for the columns that were used. */
-  columns: Record<string, ImportField>
+  columns: Record<string, string>
   ignoredColumns: string[]
   /** The file's header row as it was (the report repeats it). */
   headers: string[]
@@ -62,11 +44,10 @@ async function readAll(stream: Readable): Promise<Buffer> {
  */
 const inertCell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v)
 
-export function toFields(cells: string[], columns: ColumnMap): FieldRow {
-  const out: FieldRow = {}
-  for (const f of IMPORT_FIELDS) {
-    const i = columns.index[f]
-    if (i !== undefined && i < cells.length) out[f] = cells[i]
+export function toFields(cells: string[], columns: ColumnMap<string>): FieldCells {
+  const out: FieldCells = {}
+  for (const [f, i] of Object.entries(columns.index) as [string, number][]) {
+    if (i < cells.length) out[f] = cells[i]
   }
   return out
 }
@@ -81,13 +62,29 @@ export class ImportRunner {
   private loop: Promise<void> | null = null
   private stopping = false
   private held = new Set<string>()
+  private kinds = new Map<string, ImportKind>()
 
   constructor(
     private database: Database,
     private storage: Storage,
-    private crypto: FieldCrypto,
+    crypto: FieldCrypto,
     public log: Logger = { error() {}, info() {} },
-  ) {}
+  ) {
+    this.register(householdKind(crypto))
+  }
+
+  /** Another kind of import (a module adds its own when it registers; before jobs are resumed at start). */
+  register(kind: ImportKind) {
+    this.kinds.set(kind.kind, kind)
+  }
+
+  kindOf(kind: string): ImportKind | undefined {
+    return this.kinds.get(kind)
+  }
+
+  get kindNames() {
+    return [...this.kinds.keys()]
+  }
 
   private get db(): Kysely<DB> {
     return this.database.db
@@ -170,7 +167,7 @@ export class ImportRunner {
           await repo.finishJob(trx, id, { status: 'failed', error: message.slice(0, 1000) })
           await audit(trx, {
             actor: job.created_by ? { userId: job.created_by } : null,
-            action: 'archive.import',
+            action: this.kinds.get(job.kind)?.auditAction ?? 'archive.import',
             entityType: 'import_job',
             entityId: id,
             regionId: job.region_id,
@@ -186,6 +183,8 @@ export class ImportRunner {
 
   private async process(job: repo.ImportJobRow) {
     const options = job.options as JobOptions
+    const kind = this.kinds.get(job.kind)
+    if (!kind) throw new AppError(400, 'VALIDATION_FAILED', `未知的导入类型: ${job.kind}`)
     const file = job.file_id ? await fileById(this.db, job.file_id) : undefined
     if (!file) throw new AppError(400, 'NOT_FOUND', '导入文件已不存在')
     const data = await readAll(await this.storage.get(file.storage_key))
@@ -194,19 +193,20 @@ export class ImportRunner {
     // Pass 1: the header and the number of rows (progress needs the total; over the limit, nothing is imported).
     const { header, dataRows } = await scanSheet(data, source)
     if (dataRows > MAX_DATA_ROWS) throw new AppError(400, 'TOO_MANY_ROWS', `文件有 ${dataRows} 行数据,超过上限 ${MAX_DATA_ROWS} 行,请拆分后导入`)
-    const columns = header ? resolveColumns(header.cells, options.mapping ?? {}) : undefined
-    const base: Omit<JobResult, 'households' | 'persons' | 'rejectedSample'> = {
-      columns: Object.fromEntries(IMPORT_FIELDS.filter((f) => columns?.index[f] !== undefined).map((f) => [columns!.headers[columns!.index[f]!], f])),
+    const columns = header ? kind.columns(header.cells, options) : undefined
+    const base: Omit<JobResult, 'rejectedSample'> = {
+      columns: Object.fromEntries(
+        (Object.entries(columns?.index ?? {}) as [string, number][]).sort((a, b) => a[1] - b[1]).map(([f, i]) => [columns!.headers[i], f]),
+      ),
       ignoredColumns: columns?.ignored ?? [],
       headers: columns?.headers ?? [],
     }
 
-    const importer = await HouseholdImporter.open(this.db, { crypto: this.crypto, scopePath: job.region_path, actorId: job.created_by })
+    const importer = await kind.open(this.db, job)
     const checkpoint = job.processed_rows
-    if (checkpoint > 0) importer.restore(job.result as Partial<ImportCounts>, checkpoint, job.rejected_rows)
-    const resultOf = (counts: ImportCounts, rejections: Rejection[]): JobResult => ({
-      households: counts.households,
-      persons: counts.persons,
+    if (checkpoint > 0) importer.restore(job.result as Record<string, unknown>, checkpoint, job.rejected_rows)
+    const resultOf = (counts: object, rejections: Rejection[]): JobResult => ({
+      ...counts,
       ...base,
       rejectedSample: [...rejections].sort((a, b) => a.rowNo - b.rowNo).slice(0, 20),
     })
@@ -214,28 +214,24 @@ export class ImportRunner {
 
     // Pass 2: rows in chunks. The next chunk is read and checked while the database writes the current one.
     let seen = 0
-    let prepared: PreparedRow[] = []
+    let prepared: unknown[] = []
     let rejected: Rejection[] = []
     let inflight: Promise<void> = Promise.resolve()
-    const flush = async (rows: PreparedRow[], bad: Rejection[], end: number) => {
+    const flush = async (rows: unknown[], bad: Rejection[], end: number) => {
       if (end <= checkpoint) {
         importer.commitReplay(await importer.replay(this.db, rows, bad))
         return
       }
       for (let attempt = 1; ; attempt++) {
         try {
-          const outcome: ChunkOutcome = await this.db.transaction().execute(async (trx) => {
-            await repo.relaxCommit(trx)
-            const o = await importer.apply(trx, rows, bad)
-            const next = importer.preview(o)
-            await repo.saveProgress(trx, job.id, {
+          const outcome = await importer.write(this.db, rows, bad, (exec, next: Preview, chunkRejections: Rejection[]) =>
+            repo.saveProgress(exec, job.id, {
               processedRows: next.processed,
               acceptedRows: next.accepted,
               rejectedRows: next.rejected,
-              result: resultOf(next.counts, [...importer.rejections.slice(0, 20), ...o.rejections.slice(0, 20)]),
-            })
-            return o
-          })
+              result: resultOf(next.counts, [...importer.rejections.slice(0, 20), ...chunkRejections.slice(0, 20)]),
+            }),
+          )
           importer.commit(outcome)
           return
         } catch (err) {
@@ -252,7 +248,7 @@ export class ImportRunner {
         const p = importer.prepare(toFields(row.cells, columns), row.rowNo)
         if ('reason' in p) rejected.push(p)
         else prepared.push(p)
-        if (prepared.length + rejected.length === CHUNK_ROWS) {
+        if (prepared.length + rejected.length === kind.chunkRows) {
           await inflight
           if (this.stopping) return
           inflight = flush(prepared, rejected, seen)
@@ -296,7 +292,7 @@ export class ImportRunner {
       await repo.finishJob(trx, job.id, { status: 'done', reportFileId })
       await audit(trx, {
         actor: job.created_by ? { userId: job.created_by } : null,
-        action: 'archive.import',
+        action: kind.auditAction,
         entityType: 'import_job',
         entityId: job.id,
         regionId: job.region_id,
@@ -307,8 +303,7 @@ export class ImportRunner {
           rows: importer.processed,
           accepted: importer.accepted,
           rejected: importer.rejections.length,
-          households: importer.counts.households,
-          persons: importer.counts.persons,
+          ...importer.counts,
         },
       })
     })

@@ -4,12 +4,13 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { AppError, badRequest, conflict } from '../../platform/errors.ts'
 import { fileById, insertFile } from '../../platform/files.repository.ts'
-import { type Actor, requirePermission, visibleRow } from '../../platform/policy.ts'
+import { type Actor, hasPermission, requirePermission, visibleRow } from '../../platform/policy.ts'
 import type { Storage } from '../../platform/storage.ts'
 import type { Upload } from '../../platform/uploads.ts'
 import * as repo from './imports.repository.ts'
 import type { ImportRunner, JobOptions } from './imports.runner.ts'
 import {
+  type SheetSource,
   BOM,
   csvLine,
   csvLineCount,
@@ -75,20 +76,37 @@ export class ImportsService {
    */
   async create(actor: Actor, upload: Upload, ip?: string): Promise<ImportJob> {
     requirePermission(actor, 'archive.import')
-    const source = detectSheet(upload.data, upload.sniffedType)
+    const sheet = await this.readSheet(upload)
     const mapping = parseMapping(upload.fields.mapping)
-    const head = await scanSheet(upload.data, source, { stopAfterRows: 1000 })
+    resolveColumns(sheet.header, mapping)
+    return this.submit(actor, upload, { kind: 'households', options: { ...sheet.source, mapping, ip: ip ?? null } })
+  }
+
+  /**
+   * What kind of sheet an upload is (400 UNSUPPORTED_FILE for anything else) and its header row (400
+   * UNKNOWN_COLUMNS without one); too many rows is 400 TOO_MANY_ROWS. Nothing is stored.
+   */
+  async readSheet(upload: Upload): Promise<{ source: SheetSource; header: string[]; sample: string[][] }> {
+    const source = detectSheet(upload.data, upload.sniffedType)
+    const head = await scanSheet(upload.data, source, { stopAfterRows: 1000, sampleRows: 5 })
     if (!head.header) throw new AppError(400, 'UNKNOWN_COLUMNS', '文件中没有表头行', { found: [], expected: [] })
-    resolveColumns(head.header.cells, mapping)
     // Line breaks bound a CSV's records from above; only a file near the limit is parsed to count exactly.
     if (source.format === 'csv' && csvLineCount(upload.data) > MAX_DATA_ROWS + 1) {
       const { dataRows } = await scanSheet(upload.data, source)
       if (dataRows > MAX_DATA_ROWS)
         throw badRequest('TOO_MANY_ROWS', `文件有 ${dataRows} 行数据,超过上限 ${MAX_DATA_ROWS} 行,请拆分后导入`, { rows: dataRows, max: MAX_DATA_ROWS })
     }
+    return { source, header: head.header.cells, sample: head.sample }
+  }
 
+  /**
+   * Store an upload already checked by `readSheet` and queue a job of `kind` for it (the kind's module has
+   * checked the caller's permission and the columns).
+   */
+  async submit(actor: Actor, upload: Upload, job: { kind: string; options: JobOptions }): Promise<ImportJob> {
+    const source: SheetSource = { format: job.options.format, encoding: job.options.encoding }
     const stored = await this.storage.put(upload.data, { prefix: 'imports', extension: source.format })
-    const options: JobOptions = { ...source, mapping, ip: ip ?? null }
+    const options = job.options
     let id: string
     try {
       id = await this.db.transaction().execute(async (trx) => {
@@ -97,8 +115,8 @@ export class ImportsService {
           contentType: source.format === 'csv' ? 'text/csv' : XLSX_TYPE,
           createdBy: actor.userId,
         })
-        const job = await repo.insertJob(trx, {
-          kind: 'households',
+        const row = await repo.insertJob(trx, {
+          kind: job.kind,
           filename: upload.filename,
           fileId: file.id,
           options: options as unknown as Record<string, unknown>,
@@ -106,7 +124,7 @@ export class ImportsService {
           regionId: actor.regionId,
           createdBy: actor.userId,
         })
-        return job.id
+        return row.id
       })
     } catch (err) {
       await this.storage.remove(stored.key)
@@ -116,21 +134,35 @@ export class ImportsService {
     return toImportJob((await repo.findJob(this.db, id))!)
   }
 
+  private permissionOf(kind: string) {
+    return this.runner.kindOf(kind)?.permission ?? 'archive.import'
+  }
+
   private async visibleJob(actor: Actor, id: string) {
-    requirePermission(actor, 'archive.import')
-    return visibleRow(actor, await repo.findJob(this.db, id), '导入任务')
+    const job = await repo.findJob(this.db, id)
+    requirePermission(actor, this.permissionOf(job?.kind ?? 'households'))
+    return visibleRow(actor, job, '导入任务')
   }
 
   async get(actor: Actor, id: string): Promise<ImportJob> {
     return toImportJob(await this.visibleJob(actor, id))
   }
 
-  /** The caller's own recent jobs; with `scope: 'area'`, every job of their area. */
-  async list(actor: Actor, query: { limit?: number; scope?: 'mine' | 'area' }) {
-    requirePermission(actor, 'archive.import')
+  /** The caller's own recent jobs (of one kind, or of every kind they may import); with `scope: 'area'`, every job of their area. */
+  async list(actor: Actor, query: { limit?: number; scope?: 'mine' | 'area'; kind?: string }) {
+    let kinds: string[]
+    if (query.kind) {
+      if (!this.runner.kindOf(query.kind)) throw badRequest('VALIDATION_FAILED', `未知的导入类型: ${query.kind}`, { kinds: this.runner.kindNames })
+      requirePermission(actor, this.permissionOf(query.kind))
+      kinds = [query.kind]
+    } else {
+      kinds = this.runner.kindNames.filter((k) => hasPermission(actor, this.permissionOf(k)))
+      if (kinds.length === 0) requirePermission(actor, 'archive.import')
+    }
     const rows = await repo.listJobs(this.db, {
       scopePath: actor.regionPath,
       createdBy: query.scope === 'area' ? undefined : actor.userId,
+      kinds,
       limit: query.limit ?? 20,
     })
     return { items: rows.map(toImportJob) }

@@ -107,7 +107,13 @@ export function cellText(v: unknown): string {
   // String(), not toFixed(): an ID number Excel stored as a number shows its lost digits as zeros (…010000).
   if (typeof v === 'number') return String(v)
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10)
+  // Excel keeps wall-clock time without a zone (ExcelJS reads it as UTC): a date alone stays a date, a
+  // date with a time of day (a call's 来电时间) keeps its time as it was shown.
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return ''
+    const iso = v.toISOString()
+    return iso.slice(11, 19) === '00:00:00' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
+  }
   if (typeof v === 'object') {
     const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown; formula?: unknown }
     if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('')
@@ -195,9 +201,9 @@ export function normaliseHeader(h: string): string {
     .toLowerCase()
 }
 
-export interface ColumnMap {
+export interface ColumnMap<F extends string = ImportField> {
   /** Cell index of each field the file has. */
-  index: Partial<Record<ImportField, number>>
+  index: Partial<Record<F, number>>
   headers: string[]
   ignored: string[]
 }
@@ -280,10 +286,11 @@ export function resolveColumns(headerCells: string[], mapping: Record<string, Im
   return { index, headers, ignored }
 }
 
-/** The header row (first non-blank row) and how many data rows follow it, reading the whole sheet once. */
-export async function scanSheet(data: Buffer, source: SheetSource, opts: { stopAfterRows?: number } = {}) {
+/** The header row (first non-blank row) and how many data rows follow it (and the first few), reading the whole sheet once. */
+export async function scanSheet(data: Buffer, source: SheetSource, opts: { stopAfterRows?: number; sampleRows?: number } = {}) {
   let header: SheetRow | undefined
   let dataRows = 0
+  const sample: string[][] = []
   for await (const row of readSheetRows(data, source)) {
     if (isBlankRow(row.cells)) continue
     if (!header) {
@@ -291,9 +298,10 @@ export async function scanSheet(data: Buffer, source: SheetSource, opts: { stopA
       continue
     }
     dataRows++
+    if (sample.length < (opts.sampleRows ?? 0)) sample.push(row.cells)
     if (opts.stopAfterRows !== undefined && dataRows >= opts.stopAfterRows) break
   }
-  return { header, dataRows }
+  return { header, dataRows, sample }
 }
 
 /** Upper bound of a CSV's records without parsing it: its line breaks. */

@@ -1,0 +1,15 @@
+import type { Module } from '../../context.ts'
+import { caseEngine } from '../cases/index.ts'
+import { Open311KeysService } from './keys.service.ts'
+import { open311KeyRoutes, open311Routes } from './open311.routes.ts'
+import { Open311Service } from './open311.service.ts'
+
+/** Open311 GeoReport v2 (+ mySociety's servicerequestupdates) at /open311/v2, and its API keys in the console. */
+export const open311Module: Module = {
+  name: 'open311',
+  register(app, ctx) {
+    const { service: engine, regions } = caseEngine(ctx)
+    open311Routes(app, new Open311Service(ctx.db, engine, ctx.storage, ctx.bus), ctx.config.publicUrl)
+    open311KeyRoutes(app, new Open311KeysService(ctx.db, regions))
+  },
+}
