@@ -448,8 +448,18 @@ export class CasesService {
     return state === 'replied' ? { replied_at: now } : { closed_at: now }
   }
 
-  private async insertSystemEvent(trx: Trx, caseId: string, action: string, operatorId: string | null | undefined, from: string | null, to: string, at: Date, data: Record<string, unknown>) {
-    const e = await repo.insertEvent(trx, { caseId, action, actorId: operatorId ?? null, from, to, at, data })
+  private async insertSystemEvent(
+    trx: Kysely<DB> | Trx,
+    caseId: string,
+    action: string,
+    operatorId: string | null | undefined,
+    from: string | null,
+    to: string,
+    at: Date,
+    data: Record<string, unknown>,
+    note: string | null = null,
+  ) {
+    const e = await repo.insertEvent(trx, { caseId, action, actorId: operatorId ?? null, from, to, at, data, note })
     return String(e.id)
   }
 
@@ -520,6 +530,21 @@ export class CasesService {
     if (!ref) throw notFound('事项')
     await this.transition(residentActor(ref.id), ref.id, 'rate', body, now)
     return (await this.publicView(trackingCode))!
+  }
+
+  // ---- remarks: timeline rows that change no state --------------------------------------------------
+  /**
+   * A connected system's comment on a case, or the link to its own media of a report: a timeline row beside the
+   * case's events (from = to = its state), and for a comment a notice to whoever handles the case. Runs in the
+   * caller's transaction (lock the case first when ordering matters); call `deliver` after it commits.
+   */
+  async remark(db: Kysely<DB> | Trx, caseId: string, r: { action: 'comment' | 'media_link'; note: string; at: Date; data: Record<string, unknown> }) {
+    const c = await repo.findCase(db, caseId)
+    if (!c) throw notFound('事项')
+    const eventId = await this.insertSystemEvent(db, caseId, r.action, null, c.state, c.state, r.at, r.data, r.note)
+    const rows =
+      r.action === 'comment' ? await this.notifier.record(db, await this.recipients(db, c, ['handler', 'unit'], null, { kind: 'case.comment', title: `外部系统留言: ${c.number} ${c.title}` })) : []
+    return { eventId, deliver: () => this.notifier.deliver(rows) }
   }
 
   // ---- photos on a case --------------------------------------------------------------------------

@@ -166,6 +166,22 @@ describe('the resident: tracking code view and rating', () => {
   })
 })
 
+describe('remarks', () => {
+  it('keep a connected system’s comment on the timeline without changing the state, and tell the handler', async () => {
+    const r = await report()
+    await act(town, r.id, 'dispatch', { unitId })
+    await act(handler, r.id, 'accept')
+    const { eventId, deliver } = await engine.remark(t.db, r.id, { action: 'comment', note: '<b>居民补充</b>', at: new Date(), data: { via: 'FixMyStreet 嵊州' } })
+    await deliver()
+    const detail = (await t.app.inject({ method: 'GET', url: `/api/cases/${r.id}`, headers: handler.auth })).json()
+    expect(detail.state).toBe('accepted')
+    expect(detail.events.at(-1)).toMatchObject({ id: eventId, action: 'comment', fromState: 'accepted', toState: 'accepted', note: '<b>居民补充</b>', data: { via: 'FixMyStreet 嵊州' } })
+    const notices = await t.db.selectFrom('notifications').select('user_id').where('case_id', '=', r.id).where('kind', '=', 'case.comment').execute()
+    expect(notices.map((n) => n.user_id)).toContain(handler.id)
+    await expect(engine.remark(t.db, '00000000-0000-4000-8000-000000000000', { action: 'comment', note: 'x', at: new Date(), data: {} })).rejects.toMatchObject({ status: 404 })
+  })
+})
+
 describe('photos on a case', () => {
   const upload = (who: MadeUser, id: string, data = TINY_PNG, filename = 'p.png') => {
     const body = multipart({}, { filename, data })

@@ -217,11 +217,6 @@ export async function lockCase(db: Executor, id: string) {
   await sql`select 1 from cases where id = ${id} for update`.execute(db)
 }
 
-export async function caseState(db: Executor, id: string) {
-  const row = await db.selectFrom('cases').select('state').where('id', '=', id).executeTakeFirstOrThrow()
-  return row.state
-}
-
 /** The comment a client already posted under its own update_id on this case (its resend). */
 export async function clientComment(db: Executor, caseId: string, apiClientId: string, updateId: string) {
   return db
@@ -232,25 +227,6 @@ export async function clientComment(db: Executor, caseId: string, apiClientId: s
     .where(sql<SqlBool>`data->>'apiClientId' = ${apiClientId}`)
     .where(sql<SqlBool>`data->>'updateId' = ${updateId}`)
     .executeTakeFirst()
-}
-
-/** A timeline row for what a client said about a case; the state stays as it is. */
-export async function insertComment(db: Executor, row: { caseId: string; state: string; note: string; at: Date; data: Record<string, unknown> }) {
-  const e = await db
-    .insertInto('case_events')
-    .values({ case_id: row.caseId, action: 'comment', actor_id: null, from_state: row.state, to_state: row.state, note: row.note, data: JSON.stringify(row.data), at: row.at })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return String(e.id)
-}
-
-/** A client's link to its own media of a report: a timeline row (we never fetch it), the URL as its note. */
-export async function insertMediaLink(db: Executor, row: { caseId: string; url: string; at: Date; data: Record<string, unknown> }) {
-  const state = await caseState(db, row.caseId)
-  await db
-    .insertInto('case_events')
-    .values({ case_id: row.caseId, action: 'media_link', actor_id: null, from_state: state, to_state: state, note: row.url, data: JSON.stringify(row.data), at: row.at })
-    .execute()
 }
 
 /** The latest media link of each case. */

@@ -140,7 +140,7 @@ export class Open311Service {
     )
     // We never fetch a client's media URL (it could point anywhere, our own network included); the link is kept
     // on the case's timeline for staff to open, and answered back as media_url until we hold a photo ourselves.
-    if (mediaUrl) await repo.insertMediaLink(this.db, { caseId: result.id, url: mediaUrl, at: now, data: { apiClientId: client.id, via: client.name } })
+    if (mediaUrl) await this.engine.remark(this.db, result.id, { action: 'media_link', note: mediaUrl, at: now, data: { apiClientId: client.id, via: client.name } })
     return [
       {
         service_request_id: result.number,
@@ -329,21 +329,21 @@ export class Open311Service {
     if (!target || !base || !target.region_path.startsWith(base)) throw o311Error(404, `service_request_id not found: ${number}`)
     const author = personName(text(form.first_name), text(form.last_name))
 
-    const { eventId, created } = await this.db.transaction().execute(async (trx) => {
+    const { eventId, deliver } = await this.db.transaction().execute(async (trx) => {
       await repo.lockCase(trx, target.id)
       const again = await repo.clientComment(trx, target.id, client.id, updateId!)
-      if (again) return { eventId: String(again.id), created: false }
-      const state = await repo.caseState(trx, target.id)
-      const id = await repo.insertComment(trx, {
-        caseId: target.id,
-        state,
+      if (again) return { eventId: String(again.id), deliver: null }
+      return this.engine.remark(trx, target.id, {
+        action: 'comment',
         note: description!,
         at: now,
         data: { via: client.name, apiClientId: client.id, updateId, status, clientUpdatedAt: updatedAt.toISOString(), author, mediaUrl: mediaUrl ?? null },
       })
-      return { eventId: id, created: true }
     })
-    if (created) await this.bus.publish('case.comment', { id: target.id, via: 'open311', apiClientId: client.id })
+    if (deliver) {
+      await deliver()
+      await this.bus.publish('case.comment', { id: target.id, via: 'open311', apiClientId: client.id })
+    }
     return [{ update_id: eventId }]
   }
 

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { dueInfo, eventFacts, formatDuration, levelOfRegionCode, phoneText, splitDuration } from './format.ts'
+import { dueInfo, eventActorKey, eventFacts, formatDuration, levelOfRegionCode, phoneText, splitDuration } from './format.ts'
 
 const NOW = Date.parse('2026-10-09T10:00:00+08:00')
 const H = 3600_000
@@ -85,5 +85,14 @@ describe('small helpers', () => {
     expect(phoneText('138****0003')).toBe('138****0003')
     expect(phoneText(null)).toBe('—')
     expect(phoneText(' ')).toBe('—')
+  })
+})
+
+describe('eventActorKey', () => {
+  it('names the user, the resident behind a tracking code, a connected system, or the system', () => {
+    expect(eventActorKey({ actor: { id: 'u', name: '周海燕' }, data: {} })).toEqual({ name: '周海燕' })
+    expect(eventActorKey({ actor: null, data: { via: 'tracking_code' } })).toBe('resident')
+    expect(eventActorKey({ actor: null, data: { via: 'FixMyStreet 嵊州' } })).toEqual({ name: 'FixMyStreet 嵊州' })
+    expect(eventActorKey({ actor: null, data: {} })).toBe('system')
   })
 })

@@ -172,8 +172,11 @@ export function levelOfRegionCode(code: string): 'county' | 'town' | 'village' |
   return 'grid'
 }
 
-/** Which label names who acted on an event: a user's name, the resident (through their tracking code) or the system. */
+/** Who acted on an event: a user's or a connected system's name, the resident (through their tracking code), or the system. */
 export function eventActorKey(e: Pick<CaseEvent, 'actor' | 'data'>): { name: string } | 'resident' | 'system' {
   if (e.actor) return { name: e.actor.name }
-  return e.data?.via === 'tracking_code' ? 'resident' : 'system'
+  const via = e.data?.via
+  if (via === 'tracking_code') return 'resident'
+  // A connected system (an Open311 client, a push source) signs its rows with its name.
+  return typeof via === 'string' && via ? { name: via } : 'system'
 }
