@@ -5,7 +5,8 @@
 //  2. A work-queue page (GET /api/cases?queue=…) with 1,000,000 cases in the table vs a `select 1` round trip.
 //     Goal: p95 < 50 ms.
 // BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names the server; a fresh database is
-// created and dropped. BENCH_CASES scales the table (default 1,000,000), BENCH_SECONDS the HTTP run (10).
+// created and dropped (BENCH_KEEP=1 keeps it for EXPLAIN). BENCH_CASES scales the table (default 1,000,000), BENCH_SECONDS the
+// HTTP run (10).
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -149,7 +150,8 @@ try {
       select (case when g % 100 < 97 then 'closed' else (array['new','dispatched','accepted'])[1 + g % 3] end) as state,
              (select id from regions where level = 'grid' order by id offset (g % 40) limit 1) as region_id
     ) s`.execute(db)
-  await sql`analyze cases`.execute(db)
+  // After a bulk load autovacuum would soon vacuum and analyze the table (visibility map for index-only scans).
+  await sql`vacuum analyze cases`.execute(db)
   console.log(`(generated ${CASES - have} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
 
   const { buildApp } = await import('../server/src/app.ts')
@@ -183,7 +185,8 @@ try {
   await database.close()
   const c = new pg.Client({ connectionString: BASE })
   await c.connect()
-  await c.query(`drop database if exists ${NAME} with (force)`)
+  if (process.env.BENCH_KEEP === '1') console.log(`kept database ${NAME} (BENCH_KEEP=1): drop it yourself`)
+  else await c.query(`drop database if exists ${NAME} with (force)`)
   await c.end()
   rmSync(dataDir, { recursive: true, force: true })
 }

