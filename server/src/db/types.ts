@@ -152,6 +152,8 @@ export interface PersonsTable {
   created_by: string | null
   created_at: Generated<Date>
   updated_at: Generated<Date>
+  /** Characters and character pairs of the name (generated; GIN-indexed for 'name contains'). */
+  name_grams: ColumnType<string[], never, never>
 }
 
 export interface PersonTagsTable {

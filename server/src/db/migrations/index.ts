@@ -4,6 +4,7 @@ import * as archive from './20261122000000_archive.ts'
 import * as diary from './20261123000000_diary.ts'
 import * as cases from './20261124000000_cases.ts'
 import * as intake from './20261125000000_intake.ts'
+import * as nameSearch from './20261126000000_name_search.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261123000000_diary': diary,
   '20261124000000_cases': cases,
   '20261125000000_intake': intake,
+  '20261126000000_name_search': nameSearch,
 }

@@ -95,7 +95,7 @@ export async function listHouseholds(db: Executor, scope: Scope, f: HouseholdFil
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`
     q = q.where((eb) =>
-      eb.or([eb('h.address', 'like', like), sql<SqlBool>`exists (select 1 from persons m where m.household_id = h.id and m.name like ${like})`]),
+      eb.or([eb('h.address', 'like', like), sql<SqlBool>`exists (select 1 from persons m where m.household_id = h.id and ${nameContains('m', f.q!)})`]),
     )
   }
   const ordered = f.near
@@ -188,11 +188,21 @@ export interface PersonFilter {
   offset: number
 }
 
+/**
+ * A person's name contains `text`: the GIN-indexed characters/pairs of the name narrow it down (see the
+ * name_search migration), LIKE confirms.
+ */
+export function nameContains(alias: string, text: string) {
+  const chars = [...text]
+  const grams = chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c)
+  return sql<SqlBool>`(${sql.ref(`${alias}.name_grams`)} @> ${sql.val([...new Set(grams)])}::text[] and ${sql.ref(`${alias}.name`)} like ${`%${escapeLike(text)}%`})`
+}
+
 export async function listPersons(db: Executor, scope: Scope, f: PersonFilter) {
   let q = personBase(db).where(regionIdUnder('p.region_id', scope.regionPath))
   if (f.regionPath) q = q.where(regionIdUnder('p.region_id', f.regionPath))
   for (const tagId of f.tagIds ?? []) q = q.where(sql<SqlBool>`exists (select 1 from person_tags pt where pt.person_id = p.id and pt.tag_id = ${tagId})`)
-  if (f.q) q = q.where('p.name', 'like', `%${escapeLike(f.q)}%`)
+  if (f.q) q = q.where(nameContains('p', f.q))
   if (f.idHash) q = q.where('p.id_hash', '=', f.idHash)
   if (f.householdId) q = q.where('p.household_id', '=', f.householdId)
   if (f.childrenInCity !== undefined) q = q.where('p.children_in_city', '=', f.childrenInCity)
