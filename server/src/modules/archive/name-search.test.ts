@@ -32,6 +32,22 @@ describe('name contains', () => {
     expect(await names('建明')).toEqual([])
   })
 
+  it('stays inside the caller’s area when a whole county is searched (the path form of the area filter)', async () => {
+    const otherGrid = '330624101201001' // 新昌县: another county of the same city
+    await makeRegion(t.db, otherGrid)
+    const outsider = await makeUser(t.db, { roles: ['stationed_cadre'], regionCode: '330624101201' })
+    const h = await t.app.inject({ method: 'POST', url: '/api/households', headers: outsider.auth, payload: { regionCode: otherGrid, address: '外县1号' } })
+    expect((await t.app.inject({ method: 'POST', url: '/api/persons', headers: outsider.auth, payload: { householdId: h.json().id, name: '赵建国' } })).statusCode).toBe(201)
+    const county = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683' })
+    const city = await makeUser(t.db, { roles: ['admin'], regionCode: '330600' })
+    const search = async (who: MadeUser) =>
+      ((await t.app.inject({ method: 'GET', url: `/api/persons?q=${encodeURIComponent('建国')}`, headers: who.auth })).json().items as { name: string }[]).map((p) => p.name)
+    expect(await search(county)).toEqual(['王建国'])
+    expect((await search(city)).sort()).toEqual(['王建国', '赵建国'].sort())
+    const inTown = await t.app.inject({ method: 'GET', url: `/api/persons?q=${encodeURIComponent('建国')}&regionCode=330624`, headers: county.auth })
+    expect(inTown.statusCode).toBe(404)
+  })
+
   it('treats LIKE’s wildcards as text', async () => {
     expect(await names('%')).toEqual(['100%纯'])
     expect(await names('_')).toEqual([])
