@@ -1,19 +1,43 @@
-import { computed, onBeforeUnmount, ref } from 'vue'
+import { computed, onBeforeUnmount, onMounted, ref } from 'vue'
 import type { ImportJob } from '@minqing/common'
 import { isApiError } from '../api/client.ts'
 import { importDurationSeconds, importPercent, importProgressStatus, importRejections, isImportFinished } from '../lib/archive/importJob.ts'
 import { poll, type Poller } from '../lib/archive/poll.ts'
 import { useErrors } from './useErrors.ts'
 
+/** What an import screen needs of its API (households and cases alike). */
+export interface ImportJobsApi {
+  get(id: string): Promise<ImportJob>
+  list(): Promise<ImportJob[]>
+  report(url: string): Promise<unknown>
+}
+
 /**
- * An import job followed on screen (households or cases): polled every second until it is done, with the
- * figures its progress bar and result need. `onFinished` runs once the job is done (to refresh a job list).
+ * An import screen's jobs: the one followed on screen (polled every second until done, with the figures its
+ * progress bar and result need, and its rejected-rows report), and the list of recent jobs, refreshed when the
+ * followed one finishes.
  */
-export function useImportJob(fetchJob: (id: string) => Promise<ImportJob>, onFinished: () => void) {
+export function useImportJob(api: ImportJobsApi) {
   const { errorText } = useErrors()
   const job = ref<ImportJob | null>(null)
   const pollError = ref<string | null>(null)
   let poller: Poller | null = null
+
+  const jobs = ref<ImportJob[]>([])
+  const jobsLoading = ref(false)
+  const jobsError = ref<string | null>(null)
+  async function loadJobs() {
+    jobsLoading.value = true
+    try {
+      jobs.value = await api.list()
+      jobsError.value = null
+    } catch (err) {
+      jobsError.value = errorText(err)
+    } finally {
+      jobsLoading.value = false
+    }
+  }
+  onMounted(loadJobs)
 
   function follow(j: ImportJob) {
     poller?.stop()
@@ -21,11 +45,11 @@ export function useImportJob(fetchJob: (id: string) => Promise<ImportJob>, onFin
     pollError.value = null
     if (isImportFinished(j)) return
     poller = poll({
-      fetch: () => fetchJob(j.id),
+      fetch: () => api.get(j.id),
       onValue: (value) => {
         job.value = value
         pollError.value = null
-        if (isImportFinished(value)) onFinished()
+        if (isImportFinished(value)) void loadJobs()
       },
       done: isImportFinished,
       onError: (err) => {
@@ -39,6 +63,17 @@ export function useImportJob(fetchJob: (id: string) => Promise<ImportJob>, onFin
   }
   onBeforeUnmount(() => poller?.stop())
 
+  const reportError = ref<string | null>(null)
+  async function downloadReport() {
+    if (!job.value?.reportUrl) return
+    reportError.value = null
+    try {
+      await api.report(job.value.reportUrl)
+    } catch (err) {
+      reportError.value = errorText(err)
+    }
+  }
+
   return {
     job,
     pollError,
@@ -47,5 +82,14 @@ export function useImportJob(fetchJob: (id: string) => Promise<ImportJob>, onFin
     progressStatus: computed(() => (job.value ? importProgressStatus(job.value) : undefined)),
     rejections: computed(() => importRejections(job.value?.result)),
     duration: computed(() => (job.value ? importDurationSeconds(job.value) : null)),
+    reportError,
+    downloadReport,
+    jobs,
+    jobsLoading,
+    jobsError,
+    loadJobs,
   }
 }
+
+/** Element Plus tag type of a job's status. */
+export const importStatusType = (s: ImportJob['status']) => (s === 'done' ? 'success' : s === 'failed' ? 'danger' : s === 'running' ? 'primary' : 'info')
