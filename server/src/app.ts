@@ -11,6 +11,7 @@ import addFormatsModule from 'ajv-formats'
 import Fastify from 'fastify'
 import type { AppContext, Module } from './context.ts'
 import { installAuth } from './platform/auth.ts'
+import { SessionCache } from './platform/session-cache.ts'
 import { errorBody, installErrorHandling } from './platform/errors.ts'
 import { modules as allModules } from './modules/index.ts'
 
@@ -70,7 +71,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   })
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } })
 
-  installAuth(app, ctx.db, ctx.config.sessionTtlHours)
+  const sessions = new SessionCache(ctx.config.sessionCacheMs)
+  const unfollow = sessions.follow(ctx.bus)
+  app.addHook('onClose', async () => unfollow())
+  installAuth(app, ctx.db, ctx.config.sessionTtlHours, sessions)
 
   for (const mod of opts.modules ?? allModules) {
     await app.register(async (scoped) => mod.register(scoped as any, ctx))

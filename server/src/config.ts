@@ -19,6 +19,8 @@ export interface Config {
   /** 32-byte key for encrypting personal data and signing; from MINQING_SECRET or generated once into dataDir. */
   secret: string
   sessionTtlHours: number
+  /** How long a server process keeps a session it has read (0: read it on every request). */
+  sessionCacheMs: number
   bodyLimitBytes: number
   /** Largest uploaded file (documents, photos, import files). */
   uploadLimitBytes: number
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     secret: resolveSecret(env, dataDir, production),
     sessionTtlHours: intEnv(env, 'SESSION_TTL_HOURS', 12),
+    sessionCacheMs: intEnv(env, 'SESSION_CACHE_MS', 5000),
     bodyLimitBytes: intEnv(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
     uploadLimitBytes: intEnv(env, 'UPLOAD_LIMIT_BYTES', 50 * 1024 * 1024),
     loginMaxFailures: intEnv(env, 'LOGIN_MAX_FAILURES', 5),

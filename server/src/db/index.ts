@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import { type MigrationResultSet, Migrator } from 'kysely/migration'
 import pg from 'pg'
 import { migrations } from './migrations/index.ts'
+import { PreparingClient } from './prepared.ts'
 import type { DB } from './types.ts'
 
 export type DbKind = 'pglite' | 'postgres'
@@ -38,7 +39,8 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 })
+    // PreparingClient: the hot point queries run as prepared statements (db/prepared.ts).
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, Client: PreparingClient })
     // Fail early and clearly if the server is not there.
     const client = await pool.connect()
     client.release()

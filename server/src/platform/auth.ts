@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/types.ts'
 import { unauthenticated, AppError } from './errors.ts'
 import type { Actor } from './policy.ts'
+import { SessionCache } from './session-cache.ts'
 import { deleteSession, findSessionWithUser, touchSession } from './sessions.repository.ts'
 
 export const SESSION_COOKIE = 'mq_session'
@@ -53,9 +54,10 @@ export function actorOf(request: FastifyRequest): Actor {
 /**
  * Resolves `request.actor` from the bearer token or the session cookie on every /api request, and refuses
  * routes that are not marked `config.public` when there is none. Sessions slide: each use (at most once a
- * minute) pushes the expiry `ttlHours` ahead; an idle session dies after that.
+ * minute) pushes the expiry `ttlHours` ahead; an idle session dies after that. `sessions` keeps recently read
+ * sessions for a few seconds (platform/session-cache.ts); ended sessions leave it through the bus.
  */
-export function installAuth(app: FastifyInstance, db: Kysely<DB>, ttlHours: number) {
+export function installAuth(app: FastifyInstance, db: Kysely<DB>, ttlHours: number, sessions = new SessionCache(0)) {
   app.decorateRequest('actor', null)
   app.addHook('onRequest', async (request, reply) => {
     // Only API routes authenticate; the web app's files and unknown paths (answered 404 later) do not.
@@ -68,13 +70,24 @@ export function installAuth(app: FastifyInstance, db: Kysely<DB>, ttlHours: numb
       if (isPublic) return
       throw unauthenticated()
     }
-    const row = await findSessionWithUser(db, hashToken(token))
+    const hash = hashToken(token)
+    let row = sessions.get(hash)
+    // A cached session that looks expired or disabled is read again: another process may have extended it.
+    if (row && (row.expiresAt.getTime() <= Date.now() || !row.active)) {
+      sessions.delete(hash)
+      row = undefined
+    }
+    if (!row) {
+      row = await findSessionWithUser(db, hash)
+      if (row) sessions.set(hash, row)
+    }
     if (!row) {
       if (isPublic) return
       if (request.cookies?.[SESSION_COOKIE]) clearSessionCookie(reply)
       throw unauthenticated('登录已失效,请重新登录', 'SESSION_EXPIRED')
     }
     if (row.expiresAt.getTime() <= Date.now() || !row.active) {
+      sessions.delete(hash)
       await deleteSession(db, row.sessionId)
       if (isPublic) return
       clearSessionCookie(reply)
@@ -82,7 +95,9 @@ export function installAuth(app: FastifyInstance, db: Kysely<DB>, ttlHours: numb
       throw unauthenticated('登录已过期,请重新登录', 'SESSION_EXPIRED')
     }
     if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
-      await touchSession(db, row.sessionId, new Date(Date.now() + ttlHours * 3600_000))
+      const expiresAt = new Date(Date.now() + ttlHours * 3600_000)
+      await touchSession(db, row.sessionId, expiresAt)
+      sessions.set(hash, { ...row, lastSeenAt: new Date(), expiresAt })
     }
     request.actor = {
       userId: row.userId,

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { executePrepared } from '../db/prepared.ts'
 import type { DB } from '../db/types.ts'
 
 export async function insertSession(
@@ -14,7 +15,8 @@ export async function insertSession(
 
 /** The session with its user and the user's region, as the auth hook needs them. */
 export async function findSessionWithUser(db: Kysely<DB>, tokenHash: string) {
-  return db
+  // Every signed-in request runs this: a prepared statement (db/prepared.ts).
+  const query = db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('regions as r', 'r.id', 'u.region_id')
@@ -36,7 +38,8 @@ export async function findSessionWithUser(db: Kysely<DB>, tokenHash: string) {
       'r.path as regionPath',
     ])
     .where('s.token_hash', '=', tokenHash)
-    .executeTakeFirst()
+    .compile()
+  return (await executePrepared(db, query)).rows[0]
 }
 
 export async function touchSession(db: Kysely<DB>, sessionId: string, expiresAt: Date) {

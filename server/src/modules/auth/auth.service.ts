@@ -5,8 +5,10 @@ import type { DB } from '../../db/types.ts'
 import { hashToken, newToken } from '../../platform/auth.ts'
 import { audit } from '../../platform/audit.ts'
 import { AppError, badRequest } from '../../platform/errors.ts'
+import type { EventBus } from '../../platform/events.ts'
 import { burnVerifyTime, hashPassword, verifyPassword } from '../../platform/passwords.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { revokeSessions } from '../../platform/session-cache.ts'
 import { deleteSession, deleteUserSessions, insertSession } from '../../platform/sessions.repository.ts'
 import * as repo from './auth.repository.ts'
 
@@ -31,6 +33,7 @@ export class AuthService {
   constructor(
     private db: Kysely<DB>,
     private config: Config,
+    private bus: EventBus,
   ) {}
 
   private async throttle(phone: string, ip: string) {
@@ -89,7 +92,9 @@ export class AuthService {
   }
 
   async logout(actor: Actor | null) {
-    if (actor) await deleteSession(this.db, actor.sessionId)
+    if (!actor) return
+    await deleteSession(this.db, actor.sessionId)
+    await revokeSessions(this.bus, { sessionId: actor.sessionId })
   }
 
   /** Changing one's password ends every other session of that user. */
@@ -103,5 +108,7 @@ export class AuthService {
       await deleteUserSessions(trx, actor.userId, actor.sessionId)
       await audit(trx, { actor, action: 'auth.password_change', entityType: 'user', entityId: actor.userId, ip })
     })
+    // The ended sessions leave every server process's cache (this one is only read again).
+    await revokeSessions(this.bus, { userId: actor.userId })
   }
 }

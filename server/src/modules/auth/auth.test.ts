@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../../app.ts'
+import { createContext } from '../../bootstrap.ts'
+import { loadConfig } from '../../config.ts'
+import { MemoryBus } from '../../platform/events.ts'
 import { createTestApp } from '../../../test/app.ts'
 import { makeUser, TEST_PASSWORD } from '../../../test/factories.ts'
 
@@ -100,6 +104,7 @@ describe('sessions', () => {
 
   it('logout ends the session', async () => {
     const u = await makeUser(t.db, { regionCode: '330683105' })
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })).statusCode).toBe(200)
     const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: u.auth })
     expect(out.statusCode).toBe(200)
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })).statusCode).toBe(401)
@@ -129,6 +134,8 @@ describe('password change', () => {
   it('changes the password, keeps this session and ends the others', async () => {
     const u = await makeUser(t.db, { regionCode: '330683105' })
     const other = (await login(u.phone, TEST_PASSWORD, '10.0.5.1')).json().token
+    // The other session was in use (so this process holds it in its session cache).
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(200)
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: u.auth, payload: { currentPassword: TEST_PASSWORD, newPassword: 'new-password-2' } })
     expect(res.statusCode).toBe(200)
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })).statusCode).toBe(200)
@@ -137,5 +144,84 @@ describe('password change', () => {
     expect((await login(u.phone, 'new-password-2', '10.0.5.3')).statusCode).toBe(200)
     const trail = await t.db.selectFrom('audit_log').select('action').where('entity_id', '=', u.id).execute()
     expect(trail.map((r) => r.action)).toContain('auth.password_change')
+  })
+})
+
+describe('session cache (SESSION_CACHE_MS)', () => {
+  const me = (app: typeof t.app, auth: Record<string, string>) => app.inject({ method: 'GET', url: '/api/auth/me', headers: auth })
+
+  it('an admin disabling an account, or narrowing its roles, ends its sessions at once even when cached', async () => {
+    const admin = await makeUser(t.db, { roles: ['admin'], regionCode: '330683' })
+    const u = await makeUser(t.db, { roles: ['village_cadre'], regionCode: '330683105212' })
+    expect((await me(t.app, u.auth)).json().roles).toEqual(['village_cadre'])
+    const patch = await t.app.inject({ method: 'PATCH', url: `/api/users/${u.id}`, headers: admin.auth, payload: { active: false } })
+    expect(patch.statusCode, patch.body).toBe(200)
+    expect((await me(t.app, u.auth)).statusCode).toBe(401)
+
+    const v = await makeUser(t.db, { roles: ['village_cadre'], regionCode: '330683105212' })
+    expect((await me(t.app, v.auth)).statusCode).toBe(200)
+    // A change that does not end sessions (the name) still reaches the next request.
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/users/${v.id}`, headers: admin.auth, payload: { name: '改名后' } })).statusCode).toBe(200)
+    expect((await me(t.app, v.auth)).json().name).toBe('改名后')
+  })
+
+  it('a hand edit in the database shows within SESSION_CACHE_MS; with 0 on the very next request', async () => {
+    const short = await createTestApp({ SESSION_CACHE_MS: '300' })
+    const none = await createTestApp({ SESSION_CACHE_MS: '0' })
+    try {
+      for (const [app, db, lag] of [[short.app, short.db, 300], [none.app, none.db, 0]] as const) {
+        const u = await makeUser(db, { regionCode: '330683105' })
+        expect((await me(app, u.auth)).statusCode).toBe(200)
+        await db.updateTable('users').set({ active: false }).where('id', '=', u.id).execute()
+        if (lag) {
+          // Still served from the cache: the documented lag, not a fault.
+          expect((await me(app, u.auth)).statusCode).toBe(200)
+          await new Promise((r) => setTimeout(r, lag + 50))
+        }
+        const after = await me(app, u.auth)
+        expect(after.statusCode).toBe(401)
+        expect(after.json().error.code).toBe('ACCOUNT_DISABLED')
+      }
+    } finally {
+      await short.close()
+      await none.close()
+    }
+  })
+
+  it('a cached session past its expiry is read again, not ended, when another process extended it', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    const soon = new Date(Date.now() + 400)
+    await t.db.updateTable('sessions').set({ expires_at: soon, last_seen_at: new Date() }).where('user_id', '=', u.id).execute()
+    expect((await me(t.app, u.auth)).statusCode).toBe(200)
+    // Another process slid the expiry forward; this one's cached copy still has the old one.
+    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() + 3600_000) }).where('user_id', '=', u.id).execute()
+    await new Promise((r) => setTimeout(r, 450))
+    expect((await me(t.app, u.auth)).statusCode).toBe(200)
+    expect(await t.db.selectFrom('sessions').select('id').where('user_id', '=', u.id).execute()).toHaveLength(1)
+  })
+
+  it('a logout in one server process ends the session in another that has it cached (they share the bus)', async () => {
+    // Two processes over one database and one bus (Redis in production, one MemoryBus here).
+    const bus = new MemoryBus()
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: t.ctx.config.dataDir, MINQING_SECRET: 'test-secret-0123456789abcdef0123456789' })
+    const apps = await Promise.all(
+      [0, 1].map(async () => {
+        const ctx = await createContext(config, { database: t.ctx.database, bus, migrate: false })
+        const app = await buildApp(ctx, { logger: false })
+        await app.ready()
+        return Object.assign(app, { stopJobs: () => ctx.scheduler.stop() })
+      }),
+    )
+    try {
+      const u = await makeUser(t.db, { regionCode: '330683105' })
+      expect((await me(apps[1], u.auth)).statusCode).toBe(200)
+      expect((await apps[0].inject({ method: 'POST', url: '/api/auth/logout', headers: u.auth })).statusCode).toBe(200)
+      expect((await me(apps[1], u.auth)).statusCode).toBe(401)
+    } finally {
+      for (const app of apps) {
+        await app.close()
+        app.stopJobs()
+      }
+    }
   })
 })

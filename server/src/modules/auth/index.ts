@@ -7,7 +7,7 @@ import { pruneAttempts } from './auth.repository.ts'
 export const authModule: Module = {
   name: 'auth',
   register(app, ctx) {
-    authRoutes(app, new AuthService(ctx.db, ctx.config), ctx.config.sessionTtlHours)
+    authRoutes(app, new AuthService(ctx.db, ctx.config, ctx.bus), ctx.config.sessionTtlHours)
     // Housekeeping: expired sessions and day-old login attempts go once an hour.
     ctx.scheduler.register({
       name: 'auth.prune',

@@ -168,9 +168,9 @@ export class CasesService {
   // ---- create ---------------------------------------------------------------------------
   /**
    * A case raised by a signed-in user. Intake is the hottest write path (every diary concern, hotline call and
-   * report), so it costs five round trips: who is asking (auth), where and what (region, category and routing
-   * rule in one lookup), whom to tell (dispatchers), the case itself (case, event, notices and diary concern in
-   * one statement), and the row to answer with.
+   * report), so the common case costs one round trip: who is asking comes from the session cache, and where and
+   * what (region, category, routing rule, dispatchers) is looked up by the same statement that writes the case,
+   * its event, the notices and the diary concern; the answer is built from what that statement returns.
    */
   async create(actor: Actor, body: CreateCase, now = new Date()): Promise<{ detail: CaseDetail; created: boolean }> {
     requirePermission(actor, 'cases.raise')
@@ -178,8 +178,13 @@ export class CasesService {
       const existing = await repo.findCaseByClientId(this.db, actor.userId, body.clientId)
       if (existing) return { detail: await this.get(actor, existing.id), created: false }
     }
-    const where = await this.lookup({ code: body.regionCode }, body.categoryCode ?? null)
-    assertWritableRegion(scopeOf(actor), where.region.path)
+    const r = body.reporter
+    const asked = { code: body.regionCode }
+    const categoryCode = body.categoryCode ?? null
+    // The common intake (no archive person or diary concern to check first) looks up the place and inserts in
+    // one statement; otherwise the place is looked up and checked before the others.
+    const checkedFirst = r?.personId || body.diaryConcernId ? await this.lookup(asked, categoryCode) : undefined
+    if (checkedFirst) assertWritableRegion(scopeOf(actor), checkedFirst.region.path)
 
     let reporter: { kind: 'person' | 'named' | 'anonymous' | 'user'; personId: string | null; name: string | null; phone: ReturnType<FieldCrypto['protect']> | null } = {
       kind: 'user',
@@ -187,7 +192,6 @@ export class CasesService {
       name: null,
       phone: null,
     }
-    const r = body.reporter
     if (r?.personId) {
       const person = await this.db
         .selectFrom('persons as p')
@@ -219,19 +223,18 @@ export class CasesService {
     }
 
     const channel = concern ? 'diary' : (body.channel ?? 'walk_in')
-    const { region, categoryId, suggestion } = where
-    const data = { number: '', channel, suggestedUnitId: suggestion?.unitId ?? null, suggestedLevel: suggestion?.level ?? null }
-    let made: Awaited<ReturnType<typeof repo.insertNewCase>>
+    const data = { number: '', channel }
+    let res: Awaited<ReturnType<typeof repo.insertNewCase>>
     try {
-      made = await repo.insertNewCase(this.db, {
+      res = await repo.insertNewCase(this.db, {
         day: cnDate(now).replaceAll('-', ''),
+        place: checkedFirst
+          ? { resolved: checkedFirst.row }
+          : { lookup: { region: asked, categoryCode, levels: CASE_LEVELS }, scopePath: scopeOf(actor).regionPath },
         row: {
           client_id: body.clientId ?? null,
           channel,
           state: 'new',
-          level: region.level as CaseLevel,
-          region_id: region.id,
-          category_id: categoryId,
           urgency: body.urgency ?? 'normal',
           title: body.title,
           description: body.description,
@@ -246,13 +249,12 @@ export class CasesService {
           lat: body.lat ?? null,
           lng: body.lng ?? null,
           address: body.address?.trim() || null,
-          suggested_unit_id: suggestion?.unitId ?? null,
           diary_entry_id: concern?.entry_id ?? null,
           created_by: actor.userId,
           created_at: now,
         },
         event: { action: 'create', actorId: actor.userId, data, at: now },
-        notify: this.newCaseNotice(where.dispatcherIds, body.title, actor.userId),
+        notify: this.newCaseNotice(body.title, actor.userId),
         concernId: concern?.id ?? null,
       })
     } catch (err) {
@@ -263,10 +265,16 @@ export class CasesService {
       }
       throw err
     }
+    const made = res.made
+    if (!made) {
+      // Nothing was inserted: the lookup says why (the same checks, in the same order, as a case checked first).
+      const place = this.placeOf(res.lookup, asked, categoryCode)
+      assertWritableRegion(scopeOf(actor), place.region.path)
+      throw new Error(`case intake at ${body.regionCode} refused without a reason`)
+    }
     await this.notifier.deliver(made.notices)
-    await this.bus.publish('case.created', { id: made.id, regionPath: region.path, channel })
+    await this.bus.publish('case.created', { id: made.id, regionPath: made.row.region_path, channel })
     // The answer is built from what was just written: the case row and its one event, no photos yet.
-    const c = made.row
     const event: CaseDetail['events'][number] = {
       id: made.eventId,
       action: 'create',
@@ -275,34 +283,32 @@ export class CasesService {
       fromState: null,
       toState: 'new',
       note: null,
-      data: { ...data, number: made.number },
+      data: { ...made.eventData, number: made.number },
     }
-    return { detail: this.detailOf(actor, c, [event], []), created: true }
+    return { detail: this.detailOf(actor, made.row, [event], []), created: true }
   }
 
   /** Region, category and the suggested unit for an intake, in one query; unknown ones are 400s. */
   private async lookup(region: { code: string } | { id: number }, categoryCode: string | null) {
-    const row = await repo.intakeLookup(this.db, region, categoryCode)
-    if (row.region_id === null) throw badRequest('UNKNOWN_REGION', '区域不存在', region)
+    return this.placeOf(await repo.intakeLookup(this.db, region, categoryCode), region, categoryCode)
+  }
+
+  /** What a lookup found, or the 400 for what it did not (unknown region or category, a region above the county). */
+  private placeOf(row: repo.IntakeLookupRow, asked: { code: string } | { id: number }, categoryCode: string | null) {
+    if (row.region_id === null) throw badRequest('UNKNOWN_REGION', '区域不存在', asked)
     if (!(CASE_LEVELS as readonly string[]).includes(row.region_level)) throw badRequest('INVALID_REGION_LEVEL', '事项须落在县(市)以下的区域', { level: row.region_level })
     if (categoryCode && row.category_id === null) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${categoryCode}`)
-    // Routing: the most specific rule (region subtree × category or its parent), else the category's default unit.
-    const suggestion = row.has_rule
-      ? { unitId: row.rule_unit_id, level: row.rule_level as CaseLevel }
-      : row.category_default_unit_id
-        ? { unitId: row.category_default_unit_id, level: null }
-        : undefined
+    // Routing (the lookup's suggested_*): the most specific rule (region subtree × category or its parent), else the category's default unit.
     return {
+      row: row as repo.IntakeLookupRow & { region_id: number },
       region: { id: row.region_id, code: row.region_code, name: row.region_name, level: row.region_level, path: row.region_path },
       categoryId: row.category_id,
-      suggestion,
-      dispatcherIds: row.dispatcher_ids ?? [],
     }
   }
 
   /** Whom a new case concerns: the dispatchers nearest above it (found by the lookup), not the one raising it. */
-  private newCaseNotice(dispatcherIds: string[], title: string, exceptUserId: string | null) {
-    return { userIds: dispatcherIds.filter((id) => id !== exceptUserId), kind: 'case.new', title: `新事项待交办: ${title}` }
+  private newCaseNotice(title: string, exceptUserId: string | null) {
+    return { kind: 'case.new', title: `新事项待交办: ${title}`, exceptUserId }
   }
 
   // ---- outside doors: 民情码, Open311, imports, push --------------------------------------------
@@ -313,7 +319,8 @@ export class CasesService {
    * created:false — re-imports never duplicate. A clientId (a resident's resend) answers the first case unchanged.
    */
   async intakeExternal(input: ExternalIntake, now = new Date()): Promise<IntakeResult> {
-    const { region, categoryId, suggestion, dispatcherIds } = await this.lookup({ id: input.regionId }, input.categoryCode ?? null)
+    const place = await this.lookup({ id: input.regionId }, input.categoryCode ?? null)
+    const { region, categoryId } = place
     const r = input.reporter ?? {}
     const phone = r.phone?.replace(/\s+/g, '') || null
     if (phone && phoneProblem(phone)) throw badRequest('INVALID_PHONE', phoneProblem(phone)!)
@@ -377,19 +384,16 @@ export class CasesService {
 
       const createdAt = input.createdAt ?? now
       const trackingCode = newTrackingCode()
-      const level = region.level as CaseLevel
       // A case the other platform already finished arrives finished: it counts, but nobody is asked to act.
-      const notify = external || input.quiet ? null : this.newCaseNotice(dispatcherIds, input.title, null)
+      const notify = external || input.quiet ? null : this.newCaseNotice(input.title, null)
       const write = async (db: Kysely<DB> | Trx) => {
-        const m = await repo.insertNewCase(db, {
+        const { made: m } = await repo.insertNewCase(db, {
           day: cnDate(now).replaceAll('-', ''),
+          place: { resolved: place.row },
           row: {
             client_id: null,
             channel: input.channel,
             state: 'new',
-            level,
-            region_id: region.id,
-            category_id: categoryId,
             urgency: input.urgency ?? 'normal',
             title: input.title,
             description: input.description,
@@ -403,7 +407,6 @@ export class CasesService {
             source,
             external_id: externalId,
             api_client_id: input.apiClientId ?? null,
-            suggested_unit_id: suggestion?.unitId ?? null,
             created_by: input.operatorId ?? null,
             created_at: createdAt,
           },
@@ -415,12 +418,11 @@ export class CasesService {
               channel: input.channel,
               source: input.source ?? null,
               externalId: input.source ? externalId : null,
-              suggestedUnitId: suggestion?.unitId ?? null,
-              suggestedLevel: suggestion?.level ?? null,
             },
           },
           notify,
         })
+        if (!m) throw new Error(`case intake at region ${region.id} refused although looked up`)
         if (stored.length) await this.attachStored(db as Trx, m.id, m.eventId, stored, photos, types, input.operatorId)
         if (external) {
           await repo.updateCase(db, m.id, { state: external, ...this.externalFinish(external, now) })

@@ -8,6 +8,6 @@ export const usersModule: Module = {
   name: 'users',
   register(app, ctx) {
     const regions = new RegionsService(ctx.db)
-    userRoutes(app, new UsersService(ctx.db, regions, new UnitsService(ctx.db, regions)))
+    userRoutes(app, new UsersService(ctx.db, regions, new UnitsService(ctx.db, regions), ctx.bus))
   },
 }

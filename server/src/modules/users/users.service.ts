@@ -9,6 +9,8 @@ import { audit } from '../../platform/audit.ts'
 import { badRequest, conflict, AppError } from '../../platform/errors.ts'
 import { hashPassword } from '../../platform/passwords.ts'
 import { type Actor, SYSTEM_ACTOR_ID, hasRole, requireRole, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
+import type { EventBus } from '../../platform/events.ts'
+import { revokeSessions } from '../../platform/session-cache.ts'
 import { deleteUserSessions } from '../../platform/sessions.repository.ts'
 import { pathCodes, RegionsService } from '../regions/regions.service.ts'
 import { UnitsService } from '../units/units.service.ts'
@@ -52,6 +54,8 @@ export class UsersService {
     private db: Kysely<DB>,
     private regions: RegionsService,
     private units: UnitsService,
+    /** Where ended sessions are announced (absent for the command line, which serves no requests). */
+    private bus?: EventBus,
   ) {}
 
   async get(actor: Actor, id: string): Promise<User> {
@@ -140,7 +144,7 @@ export class UsersService {
       patch.password_changed_at = sql`now()` as any
     }
 
-    return this.db.transaction().execute(async (trx) => {
+    const updated = await this.db.transaction().execute(async (trx) => {
       if (body.phone && body.phone !== current.phone) {
         const other = await repo.findUserIdByPhone(trx, body.phone)
         if (other && other.id !== id) throw conflict('PHONE_TAKEN', `手机号已被使用: ${body.phone}`)
@@ -160,6 +164,9 @@ export class UsersService {
       })
       return toUser((await repo.findUser(trx, id))!)
     })
+    // Server processes holding the user's sessions read them again: roles, area, unit or the account changed.
+    if (this.bus) await revokeSessions(this.bus, { userId: id })
+    return updated
   }
 }
 
