@@ -34,4 +34,11 @@ describe('configuration of the public doors', () => {
     expect(() => loadConfig({ ...base, PUBLIC_LIMIT_RATINGS_IP: '5/0' })).toThrow(/LIMIT\/SECONDS/)
     expect(() => loadConfig({ ...base, PUBLIC_FORM_MIN_MS: '-1' })).toThrow(/PUBLIC_FORM_MIN_MS/)
   })
+
+  it('a database pool smaller than 4 and a negative session cache are refused; the cache defaults to 5 s', () => {
+    expect(loadConfig(base)).toMatchObject({ databasePoolSize: 20, sessionCacheMs: 5000 })
+    expect(loadConfig({ ...base, DATABASE_POOL_SIZE: '4', SESSION_CACHE_MS: '0' })).toMatchObject({ databasePoolSize: 4, sessionCacheMs: 0 })
+    expect(() => loadConfig({ ...base, DATABASE_POOL_SIZE: '3' })).toThrow(/DATABASE_POOL_SIZE must be at least 4/)
+    expect(() => loadConfig({ ...base, SESSION_CACHE_MS: '-5' })).toThrow(/SESSION_CACHE_MS/)
+  })
 })

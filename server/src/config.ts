@@ -120,6 +120,15 @@ function readVersion(): string {
   }
 }
 
+/**
+ * At least 4: a scheduled job's lock and its work, and an import job's lock and its work, may each hold one
+ * connection at once; fewer could leave nothing for them to go on with.
+ */
+function poolSize(n: number): number {
+  if (n < 4) throw new Error(`DATABASE_POOL_SIZE must be at least 4, got ${n}`)
+  return n
+}
+
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -179,7 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
-    databasePoolSize: intEnv(env, 'DATABASE_POOL_SIZE', 20),
+    databasePoolSize: poolSize(intEnv(env, 'DATABASE_POOL_SIZE', 20)),
     notify: notifyEnv(env),
     redisUrl: env.REDIS_URL || undefined,
     production,

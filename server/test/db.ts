@@ -34,10 +34,10 @@ export async function createTestDatabase(): Promise<Database> {
 }
 
 /** A second connection pool to the same PostgreSQL database (to act as another server process). */
-export async function openSecondPool(database: Database): Promise<Database | undefined> {
+export async function openSecondPool(database: Database, poolSize = 3): Promise<Database | undefined> {
   if (!database.pool) return undefined
   const opts = (database.pool as unknown as { options: { connectionString: string } }).options
-  return openDatabase({ url: opts.connectionString, poolSize: 3 })
+  return openDatabase({ url: opts.connectionString, poolSize })
 }
 
 /**

@@ -87,6 +87,38 @@ describe('scheduler', () => {
     }
   })
 
+  it.runIf(testDbKind() === 'postgres')('many jobs due at once on a small pool all run (one at a time, no pool deadlock)', async () => {
+    // A pool of 4, the least DATABASE_POOL_SIZE allows: five jobs that each query while holding their lock.
+    const small = (await openSecondPool(database, 4))!
+    try {
+      const s = new Scheduler(small)
+      let running = 0
+      let maxConcurrent = 0
+      for (let i = 0; i < 5; i++) {
+        s.register({
+          name: `busy.${i}`,
+          everyMs: hour,
+          runKey: () => `k-${Date.now()}`,
+          async run({ db }) {
+            running++
+            maxConcurrent = Math.max(maxConcurrent, running)
+            await db.selectFrom('job_runs').select('job_name').limit(1).execute()
+            await new Promise((r) => setTimeout(r, 30))
+            running--
+          },
+        })
+      }
+      const outcomes = await Promise.race([
+        Promise.all([0, 1, 2, 3, 4].map((i) => s.runOnce(`busy.${i}`))),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('jobs stuck: the pool deadlocked')), 10_000)),
+      ])
+      expect(outcomes).toEqual(['ran', 'ran', 'ran', 'ran', 'ran'])
+      expect(maxConcurrent).toBe(1)
+    } finally {
+      await small.close()
+    }
+  })
+
   it('refuses duplicate names and nonsense periods', () => {
     const s = new Scheduler(database)
     s.register({ name: 'a', everyMs: 1000, async run() {} })

@@ -38,6 +38,7 @@ export class Scheduler {
   private jobs = new Map<string, JobDefinition>()
   private timers: NodeJS.Timeout[] = []
   private running = new Set<string>()
+  private queue: Promise<unknown> = Promise.resolve()
   readonly owner = `${hostname()}:${process.pid}`
 
   constructor(
@@ -66,7 +67,12 @@ export class Scheduler {
     if (this.running.has(name)) return 'locked'
     this.running.add(name)
     try {
-      return await this.withLock(name, () => this.execute(job, now))
+      // Jobs run one after another: each holds a connection for its lock while its work needs another, so
+      // several at once could take the whole pool and wait on each other for ever (seen with
+      // DATABASE_POOL_SIZE=4 and five jobs starting together).
+      const turn = this.queue.then(() => this.withLock(name, () => this.execute(job, now)))
+      this.queue = turn.catch(() => undefined)
+      return await turn
     } finally {
       this.running.delete(name)
     }
