@@ -26,10 +26,21 @@ function mark(text: string) {
   names.set(text, `mq_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`)
 }
 
-/** Runs a compiled query (a builder's `.compile()` or a raw `sql` template's `.compile(db)`) as a prepared statement. */
-export function executePrepared<R>(db: Executor, query: CompiledQuery<R>): Promise<QueryResult<R>> {
+/**
+ * Runs a compiled query (a builder's `.compile()` or a raw `sql` template's `.compile(db)`) as a prepared
+ * statement. When a migration changed a table under a statement prepared before it (`select *` now returns
+ * other columns: PostgreSQL refuses with 0A000 "cached plan must not change result type"), the text is
+ * prepared again under a new name and run once more.
+ */
+export async function executePrepared<R>(db: Executor, query: CompiledQuery<R>): Promise<QueryResult<R>> {
   mark(query.sql)
-  return db.executeQuery(query)
+  try {
+    return await db.executeQuery(query)
+  } catch (err) {
+    if ((err as { code?: string }).code !== '0A000' || !names.has(query.sql)) throw err
+    names.set(query.sql, `${names.get(query.sql)}_${Date.now().toString(36)}`)
+    return db.executeQuery(query)
+  }
 }
 
 /** The statements marked so far (tests look). */

@@ -380,7 +380,7 @@ export async function countCaseFiles(db: Executor, caseId: string) {
 }
 
 // ---- intake in few round trips ------------------------------------------------------------------
-/** What an intake needs to know about where a case lands (see `lookupSelect`). */
+/** What an intake needs to know about where a case lands (see `lookupColumns`). */
 export interface IntakeLookupRow {
   region_id: number | null
   region_code: string
@@ -395,39 +395,40 @@ export interface IntakeLookupRow {
 }
 
 /**
- * Everything an intake needs to know, as one SELECT: the region (by code or id), the category (by code), the
- * most specific routing rule for them (the category's own before its parent's, the deepest region first)
- * and the dispatchers a new case there concerns (as dispatchersAt finds them). Run alone, or as the first
- * step of `insertNewCase`.
+ * Everything an intake needs to know, as one SELECT per intake row `src` (with columns region_id, region_code
+ * and category_code): the region (by id, else by code), the category (by code), the most specific routing rule
+ * for them (the category's own before its parent's, the deepest region first) and the dispatchers a new case
+ * there concerns (as dispatchersAt finds them). Run alone, or as the first step of `insertNewCases`.
  */
-function lookupSelect(region: { code: string } | { id: number }, categoryCode: string | null) {
-  const regionMatch = 'code' in region ? sql`r.code = ${region.code}` : sql`r.id = ${region.id}`
-  return sql<IntakeLookupRow>`
-    select r.id as region_id, r.code as region_code, r.name as region_name, r.level as region_level, r.path as region_path,
-           cat.id as category_id,
-           case when rule.level is not null then rule.unit_id else cat.default_unit_id end as suggested_unit_id,
-           rule.level as suggested_level,
-           -- whom a new case here concerns: dispatchersAt(region path), in the same round trip
-           (select array_agg(d.id::text) from (
-              select u.id, rg.depth, max(rg.depth) over () as deepest
-              from users u join regions rg on rg.id = u.region_id
-              where rg.code = any(string_to_array(trim(both '/' from r.path), '/')) and u.active and u.roles && ${DISPATCHING_ROLES}
-            ) d where d.depth = d.deepest) as dispatcher_ids
-    from (select 1) one
-    left join regions r on ${regionMatch}
-    left join categories cat on cat.code = ${categoryCode}
-    left join lateral (
-      select rr.level, rr.unit_id
-      from routing_rules rr join regions rg on rg.id = rr.region_id
-      where rr.category_id in (cat.id, cat.parent_id) and r.path like rg.path || '%'
-      order by rg.depth desc, (rr.category_id = cat.id) desc
-      limit 1
-    ) rule on true`
-}
+const lookupColumns = (src: string) => sql`
+    r.id as region_id, r.code as region_code, r.name as region_name, r.level as region_level, r.path as region_path,
+    cat.id as category_id,
+    case when rule.level is not null then rule.unit_id else cat.default_unit_id end as suggested_unit_id,
+    rule.level as suggested_level,
+    -- whom a new case here concerns: dispatchersAt(region path), in the same round trip
+    (select array_agg(d.id::text) from (
+       select u.id, rg.depth, max(rg.depth) over () as deepest
+       from users u join regions rg on rg.id = u.region_id
+       where rg.code = any(string_to_array(trim(both '/' from r.path), '/')) and u.active and u.roles && ${DISPATCHING_ROLES}
+     ) d where d.depth = d.deepest) as dispatcher_ids
+  from ${sql.raw(src)}
+  left join regions r on r.id = coalesce(${sql.raw(src)}.region_id, (select id from regions where code = ${sql.raw(src)}.region_code))
+  left join categories cat on cat.code = ${sql.raw(src)}.category_code
+  left join lateral (
+    select rr.level, rr.unit_id
+    from routing_rules rr join regions rg on rg.id = rr.region_id
+    where rr.category_id in (cat.id, cat.parent_id) and r.path like rg.path || '%'
+    order by rg.depth desc, (rr.category_id = cat.id) desc
+    limit 1
+  ) rule on true`
 
 export async function intakeLookup(db: Executor, region: { code: string } | { id: number }, categoryCode: string | null) {
+  const q = sql<IntakeLookupRow>`
+    with ask as (select ${'id' in region ? region.id : null}::int as region_id, ${'code' in region ? region.code : null}::text as region_code,
+                        ${categoryCode}::text as category_code)
+    select ${lookupColumns('ask')}`
   // Every intake from outside runs it: a prepared statement (db/prepared.ts).
-  return (await executePrepared(db, lookupSelect(region, categoryCode).compile(db))).rows[0]
+  return (await executePrepared(db, q.compile(db))).rows[0]
 }
 
 const knownNumberDays = new Set<string>()
@@ -445,98 +446,119 @@ async function ensureNumberSequence(db: Executor, day: string) {
   knownNumberDays.add(day)
 }
 
-/** Where a new case lands: already looked up and checked by the caller, or looked up (and checked) in the insert. */
-export type NewCasePlace =
-  | { resolved: IntakeLookupRow & { region_id: number } }
-  | {
-      /** The region by code or id and the category by code, as `intakeLookup` takes them. */
-      lookup: { region: { code: string } | { id: number }; categoryCode: string | null; levels: readonly string[] }
-      /** Only a region under this path takes the case (the actor's writable area); null: no limit. */
-      scopePath: string | null
-    }
-
+/** The columns a new case takes from where it lands (the lookup), not from the caller's row. */
 type PlaceColumns = 'number' | 'region_id' | 'level' | 'category_id' | 'suggested_unit_id'
 
+export interface NewCase {
+  /** Where the case lands: the region by code or id, the category by code. */
+  place: { region: { code: string } | { id: number }; categoryCode: string | null }
+  /**
+   * Only a region under this path takes the case (the actor's writable area); null: no limit. A region that is
+   * unknown, outside this path or of a level not in `levels`, or an unknown category, inserts nothing.
+   */
+  scopePath: string | null
+  /** Every other column; `tracking_code` is required (it tells the statement's rows apart). */
+  row: Omit<Insertable<CasesTable>, PlaceColumns> & { tracking_code: string }
+  /** `data` gains suggestedUnitId and suggestedLevel from the place. */
+  event: { action: string; actorId: string | null; data: Record<string, unknown>; at: Date }
+  /** Tells the place's dispatchers, except `exceptUserId` (the one raising the case). */
+  notify: { kind: string; title: string; exceptUserId: string | null } | null
+  concernId?: string | null
+}
+
+export type NewCaseResult = Awaited<ReturnType<typeof insertNewCases>>[number]
+
 /**
- * A new case, its `create` event, the notices about it and (from a diary) the concern it answers, in ONE
- * statement: atomic without a transaction, one round trip instead of eight. The human number comes from
- * the day's sequence inside the same statement (MQ-YYYYMMDD-NNNN; more than 9,999 a day widens the counter).
+ * New cases, each with its `create` event, the notices about it and (from a diary) the concern it answers, in
+ * ONE statement: atomic without a transaction, one round trip for any number of cases. Each row is looked up
+ * (region, category, routing suggestion, dispatchers) and checked by the same statement: one that fails the
+ * check (see `NewCase.scopePath`) inserts nothing and comes back with `made: null` and its `lookup`, which
+ * tells the caller which error to give. The human number comes from the day's sequence (MQ-YYYYMMDD-NNNN; more
+ * than 9,999 a day widens the counter). Results come back in the order of `cases`.
  *
- * With `place.lookup` the statement also resolves the region, category, routing suggestion and dispatchers,
- * and inserts nothing when the region is unknown, of the wrong level or outside `scopePath`, or the category
- * is unknown: then `made` is null and `lookup` tells the caller which error to give. (The case intake over
- * HTTP is then one round trip: on the benchmark, a third more cases a second than a lookup before the insert.)
+ * All rows must set the same columns. A failing row (a unique key taken) fails the statement, and with it all
+ * the others: the caller retries those one by one (see IntakeBatcher).
  */
-export async function insertNewCase(
-  db: Executor,
-  input: {
-    day: string
-    place: NewCasePlace
-    row: Omit<Insertable<CasesTable>, PlaceColumns>
-    /** `data` gains suggestedUnitId and suggestedLevel from the place. */
-    event: { action: string; actorId: string | null; data: Record<string, unknown>; at: Date }
-    /** Tells the place's dispatchers, except `exceptUserId` (the one raising the case). */
-    notify: { kind: string; title: string; exceptUserId: string | null } | null
-    concernId?: string | null
-  },
-) {
-  await ensureNumberSequence(db, input.day)
-  const seq = `case_no_${input.day}`
-  const entries = Object.entries(input.row).filter(([, v]) => v !== undefined)
-  const number = sql`(select 'MQ-' || ${input.day} || '-' || lpad(s::text, greatest(4, length(s::text)), '0') from (select nextval(${seq}::regclass) as s) q)`
-  const placed = ['number', 'region_id', 'level', 'category_id', 'suggested_unit_id'] as const
-  const cols = sql.join([...placed.map((c) => sql.ref(c)), ...entries.map(([k]) => sql.ref(k))])
-  const vals = sql.join([number, sql`l.region_id`, sql`l.region_level`, sql`l.category_id`, sql`l.suggested_unit_id`, ...entries.map(([, v]) => sql`${v}`)])
-  const { place } = input
-  let l, ok
-  if ('resolved' in place) {
-    const p = place.resolved
-    l = sql`select ${p.region_id}::int as region_id, ${p.region_code}::text as region_code, ${p.region_name}::text as region_name,
-                   ${p.region_level}::text as region_level, ${p.region_path}::text as region_path, ${p.category_id}::int as category_id,
-                   ${p.suggested_unit_id}::uuid as suggested_unit_id, ${p.suggested_level}::text as suggested_level,
-                   ${p.dispatcher_ids ?? []}::text[] as dispatcher_ids`
-    ok = sql`true`
-  } else {
-    const { region, categoryCode, levels } = place.lookup
-    l = lookupSelect(region, categoryCode)
-    ok = sql`l.region_id is not null and l.region_level = any(${levels}::text[]) and (${categoryCode}::text is null or l.category_id is not null)
-             and (${place.scopePath}::text is null or starts_with(l.region_path, ${place.scopePath}::text))`
+export async function insertNewCases(db: Executor, day: string, levels: readonly string[], cases: NewCase[]) {
+  if (!cases.length) return []
+  await ensureNumberSequence(db, day)
+  const seq = `case_no_${day}`
+  const keys = Object.keys(cases[0].row)
+    .filter((k) => (cases[0].row as Record<string, unknown>)[k] !== undefined)
+    .sort()
+  for (const c of cases) {
+    const own = Object.keys(c.row).filter((k) => (c.row as Record<string, unknown>)[k] !== undefined)
+    if (own.length !== keys.length || own.some((k) => !keys.includes(k))) throw new Error('insertNewCases: every case must set the same columns')
   }
-  const n = input.notify
+  const input = cases.map((c, i) => ({
+    i,
+    region_id: 'id' in c.place.region ? c.place.region.id : null,
+    region_code: 'code' in c.place.region ? c.place.region.code : null,
+    category_code: c.place.categoryCode,
+    scope_path: c.scopePath,
+    row: c.row,
+    event_action: c.event.action,
+    event_actor: c.event.actorId,
+    event_data: c.event.data,
+    event_at: c.event.at,
+    notify: c.notify !== null,
+    notify_kind: c.notify?.kind ?? '',
+    notify_title: c.notify?.title ?? '',
+    except_user: c.notify?.exceptUserId ?? null,
+    concern_id: c.concernId ?? null,
+  }))
+  // Per inserted row (a subquery would run once for all): at least 4 digits, more past 9,999.
+  const number = sql`'MQ-' || ${day} || '-' || regexp_replace(lpad(nextval(${seq}::regclass)::text, 12, '0'), '^0{1,8}', '')`
+  const placed = ['number', 'region_id', 'level', 'category_id', 'suggested_unit_id'] as const
+  const cols = sql.join([...placed.map((c) => sql.ref(c)), ...keys.map((k) => sql.ref(k))])
+  const vals = sql.join([number, sql`l.region_id`, sql`l.region_level`, sql`l.category_id`, sql`l.suggested_unit_id`, ...keys.map((k) => sql`(rec).${sql.ref(k)}`)])
+  type Notice = { id: string; user_id: string; kind: string; title: string; body: string | null; case_id: string; created_at: string }
   const statement = sql<
-    CaseRow & {
-      lookup: IntakeLookupRow
-      event_id: string | null
-      event_data: Record<string, unknown> | null
-      notices: { id: string; user_id: string; kind: string; title: string; body: string | null; case_id: string; created_at: string }[] | null
-    }
+    CaseRow & { i: number; lookup: IntakeLookupRow; event_id: string | null; event_data: Record<string, unknown> | null; notices: Notice[] | null }
   >`
-      with l as (${l}), c as (
-        insert into cases (${cols}) select ${vals} from l where ${ok} returning *
+      with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+          i int, region_id int, region_code text, category_code text, scope_path text, row jsonb, event_action text, event_actor uuid,
+          event_data jsonb, event_at timestamptz, notify boolean, notify_kind text, notify_title text, except_user text, concern_id uuid)
+      ), l as (
+        select input.i, ${lookupColumns('input')}
+      ), c as (
+        insert into cases (${cols})
+        select ${vals}
+        from input join l using (i) cross join lateral (select jsonb_populate_record(null::cases, input.row) as rec) x
+        where l.region_id is not null and l.region_level = any(${levels}::text[]) and (input.category_code is null or l.category_id is not null)
+          and (input.scope_path is null or starts_with(l.region_path, input.scope_path))
+        order by input.i
+        returning *
+      ), ci as (
+        select c.id, c.title, input.* from c join input on input.row->>'tracking_code' = c.tracking_code
       ), e as (
         insert into case_events (case_id, action, actor_id, from_state, to_state, data, at)
-        select c.id, ${input.event.action}, ${input.event.actorId}::uuid, null, 'new',
-               ${JSON.stringify(input.event.data)}::jsonb || jsonb_build_object('suggestedUnitId', c.suggested_unit_id, 'suggestedLevel', l.suggested_level),
-               ${input.event.at}::timestamptz
-        from c, l
-        returning id, data
+        select ci.id, ci.event_action, ci.event_actor, null, 'new',
+               ci.event_data || jsonb_build_object('suggestedUnitId', l.suggested_unit_id, 'suggestedLevel', l.suggested_level), ci.event_at
+        from ci join l using (i)
+        returning id, case_id, data
       ), n as (
         insert into notifications (user_id, kind, title, body, case_id)
-        select u::uuid, ${n?.kind ?? ''}, ${n?.title ?? ''}, c.title, c.id
-        from c, l, unnest(case when ${n !== null} then l.dispatcher_ids else '{}' end) u
-        where u is distinct from ${n?.exceptUserId ?? null}::text
+        select u::uuid, ci.notify_kind, ci.notify_title, ci.title, ci.id
+        from ci join l using (i), unnest(case when ci.notify then l.dispatcher_ids else '{}' end) u
+        where u is distinct from ci.except_user
         returning id, user_id, kind, title, body, case_id, created_at
       ), dc as (
-        update diary_concerns set case_id = (select id from c) where id = ${input.concernId ?? null}::uuid and exists (select 1 from c) returning id
+        update diary_concerns d set case_id = ci.id from ci where d.id = ci.concern_id returning d.id
       )
-      select c.*, r.code as region_code, r.name as region_name, r.path as region_path, cat.code as category_code, cat.name as category_name,
+      select input.i, c.*, r.code as region_code, r.name as region_name, r.path as region_path, cat.code as category_code, cat.name as category_name,
              null::text as unit_name, null::text as handler_name, null::text as claimed_by_name,
              (select name from units where id = c.suggested_unit_id) as suggested_unit_name,
-             (select to_jsonb(l) from l) as lookup,
-             (select id::text from e) as event_id, (select data from e) as event_data, (select json_agg(n) from n) as notices,
+             (select to_jsonb(l) - 'i' from l where l.i = input.i) as lookup,
+             (select id::text from e where e.case_id = c.id) as event_id, (select data from e where e.case_id = c.id) as event_data,
+             (select json_agg(n) from n where n.case_id = c.id) as notices,
              (select count(*) from dc) as concerns
-      from l left join c on true left join regions r on r.id = c.region_id left join categories cat on cat.id = c.category_id`.compile(db)
-  // Every intake runs it: a prepared statement (db/prepared.ts); its shape varies only with which columns are set.
+      from input
+      left join c on c.tracking_code = input.row->>'tracking_code'
+      left join regions r on r.id = c.region_id left join categories cat on cat.id = c.category_id
+      order by input.i`.compile(db)
+  // Every intake runs it: a prepared statement (db/prepared.ts); its text varies only with the columns set.
   const run = () => executePrepared(db, statement)
   let res
   try {
@@ -544,25 +566,26 @@ export async function insertNewCase(
   } catch (err) {
     // The day's sequence vanished under us (a restored database): make it again, once.
     if ((err as { code?: string }).code !== '42P01') throw err
-    knownNumberDays.delete(input.day)
-    await ensureNumberSequence(db, input.day)
+    knownNumberDays.delete(day)
+    await ensureNumberSequence(db, day)
     res = await run()
   }
-  const { lookup, event_id, event_data, notices, ...row } = res.rows[0]
-  delete (row as { concerns?: unknown }).concerns
-  if (!row.id) return { lookup, made: null }
-  return {
-    lookup,
-    made: {
-      id: row.id,
-      number: row.number,
-      /** The case as findCase would read it, straight from the insert. */
-      row: row as CaseRow,
-      eventId: event_id!,
-      eventData: event_data!,
-      notices: (notices ?? []).map((x) => ({ ...x, read_at: null, created_at: new Date(x.created_at) })),
-    },
-  }
+  return res.rows.map(({ i: _i, lookup, event_id, event_data, notices, ...row }) => {
+    delete (row as { concerns?: unknown }).concerns
+    if (!row.id) return { lookup, made: null }
+    return {
+      lookup,
+      made: {
+        id: row.id,
+        number: row.number,
+        /** The case as findCase would read it, straight from the insert. */
+        row: row as CaseRow,
+        eventId: event_id!,
+        eventData: event_data!,
+        notices: (notices ?? []).map((x) => ({ ...x, read_at: null, created_at: new Date(x.created_at) })),
+      },
+    }
+  })
 }
 
 /** The login phone of an active user (where an SMS about a case goes). */

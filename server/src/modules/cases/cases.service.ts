@@ -33,6 +33,7 @@ import { type Actor, assertVisible, assertWritableRegion, hasPermission, pathInS
 import { addWorkingDays, cnDate, workingDaysBetween } from '../../platform/workdays.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
 import * as repo from './cases.repository.ts'
+import { IntakeBatcher } from './intake-batcher.ts'
 import type { Notifier, OutgoingNotification } from './notifier.ts'
 
 type Trx = Transaction<DB>
@@ -92,6 +93,9 @@ interface ActionDef {
 export class CasesService {
   private actions: Record<CaseAction, ActionDef>
 
+  /** New cases from signed-in users go in together when many arrive at once (group commit). */
+  private intake: IntakeBatcher
+
   constructor(
     private db: Kysely<DB>,
     private crypto: FieldCrypto,
@@ -101,6 +105,7 @@ export class CasesService {
     private timing: CaseTimingConfig = DEFAULT_TIMING,
     private storage?: Storage,
   ) {
+    this.intake = new IntakeBatcher(db, CASE_LEVELS)
     const dispatcher = (a: Actor, c: Row) => this.isDispatcher(a, c)
     const handler = (a: Actor, c: Row) => this.isHandler(a, c)
     const supervisor = (a: Actor) => hasPermission(a, 'cases.supervise')
@@ -181,10 +186,9 @@ export class CasesService {
     const r = body.reporter
     const asked = { code: body.regionCode }
     const categoryCode = body.categoryCode ?? null
-    // The common intake (no archive person or diary concern to check first) looks up the place and inserts in
-    // one statement; otherwise the place is looked up and checked before the others.
-    const checkedFirst = r?.personId || body.diaryConcernId ? await this.lookup(asked, categoryCode) : undefined
-    if (checkedFirst) assertWritableRegion(scopeOf(actor), checkedFirst.region.path)
+    // The insert looks up and checks the place itself; a reporter from the archive or a diary concern is
+    // checked first, and the place before them (its errors come first).
+    if (r?.personId || body.diaryConcernId) assertWritableRegion(scopeOf(actor), (await this.lookup(asked, categoryCode)).region.path)
 
     let reporter: { kind: 'person' | 'named' | 'anonymous' | 'user'; personId: string | null; name: string | null; phone: ReturnType<FieldCrypto['protect']> | null } = {
       kind: 'user',
@@ -224,13 +228,11 @@ export class CasesService {
 
     const channel = concern ? 'diary' : (body.channel ?? 'walk_in')
     const data = { number: '', channel }
-    let res: Awaited<ReturnType<typeof repo.insertNewCase>>
+    let res: repo.NewCaseResult
     try {
-      res = await repo.insertNewCase(this.db, {
-        day: cnDate(now).replaceAll('-', ''),
-        place: checkedFirst
-          ? { resolved: checkedFirst.row }
-          : { lookup: { region: asked, categoryCode, levels: CASE_LEVELS }, scopePath: scopeOf(actor).regionPath },
+      res = await this.intake.submit(cnDate(now).replaceAll('-', ''), {
+        place: { region: asked, categoryCode },
+        scopePath: scopeOf(actor).regionPath,
         row: {
           client_id: body.clientId ?? null,
           channel,
@@ -300,7 +302,6 @@ export class CasesService {
     if (categoryCode && row.category_id === null) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${categoryCode}`)
     // Routing (the lookup's suggested_*): the most specific rule (region subtree × category or its parent), else the category's default unit.
     return {
-      row: row as repo.IntakeLookupRow & { region_id: number },
       region: { id: row.region_id, code: row.region_code, name: row.region_name, level: row.region_level, path: row.region_path },
       categoryId: row.category_id,
     }
@@ -387,9 +388,10 @@ export class CasesService {
       // A case the other platform already finished arrives finished: it counts, but nobody is asked to act.
       const notify = external || input.quiet ? null : this.newCaseNotice(input.title, null)
       const write = async (db: Kysely<DB> | Trx) => {
-        const { made: m } = await repo.insertNewCase(db, {
-          day: cnDate(now).replaceAll('-', ''),
-          place: { resolved: place.row },
+        const [{ made: m }] = await repo.insertNewCases(db, cnDate(now).replaceAll('-', ''), CASE_LEVELS, [
+          {
+          place: { region: { id: region.id }, categoryCode: input.categoryCode ?? null },
+          scopePath: null,
           row: {
             client_id: null,
             channel: input.channel,
@@ -421,7 +423,8 @@ export class CasesService {
             },
           },
           notify,
-        })
+          },
+        ])
         if (!m) throw new Error(`case intake at region ${region.id} refused although looked up`)
         if (stored.length) await this.attachStored(db as Trx, m.id, m.eventId, stored, photos, types, input.operatorId)
         if (external) {
