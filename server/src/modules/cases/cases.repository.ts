@@ -511,7 +511,7 @@ export async function insertNewCases(db: Executor, day: string, levels: readonly
   const number = sql`'MQ-' || ${day} || '-' || regexp_replace(lpad(nextval(${seq}::regclass)::text, 12, '0'), '^0{1,8}', '')`
   const placed = ['number', 'region_id', 'level', 'category_id', 'suggested_unit_id'] as const
   const cols = sql.join([...placed.map((c) => sql.ref(c)), ...keys.map((k) => sql.ref(k))])
-  const vals = sql.join([number, sql`l.region_id`, sql`l.region_level`, sql`l.category_id`, sql`l.suggested_unit_id`, ...keys.map((k) => sql`(rec).${sql.ref(k)}`)])
+  const vals = sql.join([number, sql`l.region_id`, sql`l.region_level`, sql`l.category_id`, sql`l.suggested_unit_id`, ...keys.map((k) => sql`rec.${sql.ref(k)}`)])
   type Notice = { id: string; user_id: string; kind: string; title: string; body: string | null; case_id: string; created_at: string }
   const statement = sql<
     CaseRow & { i: number; lookup: IntakeLookupRow; event_id: string | null; event_data: Record<string, unknown> | null; notices: Notice[] | null }
@@ -520,12 +520,19 @@ export async function insertNewCases(db: Executor, day: string, levels: readonly
         select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
           i int, region_id int, region_code text, category_code text, scope_path text, row jsonb, event_action text, event_actor uuid,
           event_data jsonb, event_at timestamptz, notify boolean, notify_kind text, notify_title text, except_user text, concern_id uuid)
+      ), places as (
+        select distinct region_id, region_code, category_code from input
+      ), lp as materialized (
+        -- looked up once per place (a crowd of reports often shares one)
+        select places.region_id as p_region_id, places.region_code as p_region_code, places.category_code as p_category_code, ${lookupColumns('places')}
       ), l as (
-        select input.i, ${lookupColumns('input')}
+        select input.i, lp.* from input join lp
+          on input.region_id is not distinct from lp.p_region_id and input.region_code is not distinct from lp.p_region_code
+         and input.category_code is not distinct from lp.p_category_code
       ), c as (
         insert into cases (${cols})
         select ${vals}
-        from input join l using (i) cross join lateral (select jsonb_populate_record(null::cases, input.row) as rec) x
+        from input join l using (i) cross join lateral jsonb_populate_record(null::cases, input.row) rec -- once per row, in FROM
         where l.region_id is not null and l.region_level = any(${levels}::text[]) and (input.category_code is null or l.category_id is not null)
           and (input.scope_path is null or starts_with(l.region_path, input.scope_path))
         order by input.i
@@ -550,7 +557,7 @@ export async function insertNewCases(db: Executor, day: string, levels: readonly
       select input.i, c.*, r.code as region_code, r.name as region_name, r.path as region_path, cat.code as category_code, cat.name as category_name,
              null::text as unit_name, null::text as handler_name, null::text as claimed_by_name,
              (select name from units where id = c.suggested_unit_id) as suggested_unit_name,
-             (select to_jsonb(l) - 'i' from l where l.i = input.i) as lookup,
+             (select to_jsonb(l) - array['i', 'p_region_id', 'p_region_code', 'p_category_code'] from l where l.i = input.i) as lookup,
              (select id::text from e where e.case_id = c.id) as event_id, (select data from e where e.case_id = c.id) as event_data,
              (select json_agg(n) from n where n.case_id = c.id) as notices,
              (select count(*) from dc) as concerns
