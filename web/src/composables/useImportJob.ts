@@ -78,10 +78,20 @@ export function useImportJob(api: ImportJobsApi) {
     job,
     pollError,
     follow,
-    percent: computed(() => (job.value ? importPercent(job.value) : 0)),
-    progressStatus: computed(() => (job.value ? importProgressStatus(job.value) : undefined)),
-    rejections: computed(() => importRejections(job.value?.result)),
-    duration: computed(() => (job.value ? importDurationSeconds(job.value) : null)),
+    /** Everything ImportJobCard shows of the followed job (`v-bind="card"`), or null when none is followed. */
+    card: computed(() =>
+      job.value
+        ? {
+            job: job.value,
+            percent: importPercent(job.value),
+            progressStatus: importProgressStatus(job.value),
+            pollError: pollError.value,
+            rejections: importRejections(job.value.result),
+            duration: importDurationSeconds(job.value),
+            reportError: reportError.value,
+          }
+        : null,
+    ),
     reportError,
     downloadReport,
     jobs,

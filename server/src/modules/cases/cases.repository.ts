@@ -468,6 +468,12 @@ export interface NewCase {
 
 export type NewCaseResult = Awaited<ReturnType<typeof insertNewCases>>[number]
 
+/** The columns a new case's row sets, sorted: cases of one statement must set the same ones. */
+export const columnsOf = (c: NewCase) =>
+  Object.keys(c.row)
+    .filter((k) => (c.row as Record<string, unknown>)[k] !== undefined)
+    .sort()
+
 /**
  * New cases, each with its `create` event, the notices about it and (from a diary) the concern it answers, in
  * ONE statement: atomic without a transaction, one round trip for any number of cases. Each row is looked up
@@ -483,13 +489,9 @@ export async function insertNewCases(db: Executor, day: string, levels: readonly
   if (!cases.length) return []
   await ensureNumberSequence(db, day)
   const seq = `case_no_${day}`
-  const keys = Object.keys(cases[0].row)
-    .filter((k) => (cases[0].row as Record<string, unknown>)[k] !== undefined)
-    .sort()
-  for (const c of cases) {
-    const own = Object.keys(c.row).filter((k) => (c.row as Record<string, unknown>)[k] !== undefined)
-    if (own.length !== keys.length || own.some((k) => !keys.includes(k))) throw new Error('insertNewCases: every case must set the same columns')
-  }
+  const keys = columnsOf(cases[0])
+  const shape = keys.join(',')
+  if (cases.some((c) => columnsOf(c).join(',') !== shape)) throw new Error('insertNewCases: every case must set the same columns')
   const input = cases.map((c, i) => ({
     i,
     region_id: 'id' in c.place.region ? c.place.region.id : null,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
-import { insertNewCases, type NewCase, type NewCaseResult } from './cases.repository.ts'
+import { columnsOf, insertNewCases, type NewCase, type NewCaseResult } from './cases.repository.ts'
 
 interface Waiting {
   day: string
@@ -11,11 +11,7 @@ interface Waiting {
   reject: (err: unknown) => void
 }
 
-const shapeOf = (item: NewCase) =>
-  Object.keys(item.row)
-    .filter((k) => (item.row as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .join(',')
+const shapeOf = (item: NewCase) => columnsOf(item).join(',')
 
 /**
  * Group commit for case intake. A case raised while `maxInFlight` intake statements are already running waits
