@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import type { Region, RegionSummary } from '@minqing/common'
-import { buildRegionTree, fitStage } from './cockpit.ts'
+import { buildRegionTree, fitStage, treemapTooltip } from './cockpit.ts'
 
 const village = (code: string, name: string): Region => ({ code, name, level: 'village', parentCode: code.slice(0, 9), path: [code], childCount: 0 })
 
@@ -43,5 +43,16 @@ describe('fitStage', () => {
     expect(s.scale).toBeCloseTo(1280 / 1920)
     expect(s.left).toBe(0)
     expect(s.top).toBeCloseTo((1024 - 1080 * (1280 / 1920)) / 2)
+  })
+})
+
+describe('treemapTooltip', () => {
+  it('shows a region name as text, never as markup (the tooltip is inserted as HTML)', () => {
+    const name = '<img src=x onerror="window.__xss=1">'
+    const out = treemapTooltip({ name, value: 3 })
+    const div = document.createElement('div')
+    div.innerHTML = out
+    expect(div.querySelector('img')).toBeNull()
+    expect(div.textContent).toBe(`${name}: 3`)
   })
 })

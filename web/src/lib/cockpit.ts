@@ -1,4 +1,5 @@
 import type { Region, RegionSummary } from '@minqing/common'
+import { escapeHtml } from './html.ts'
 
 export interface TreeDatum {
   name: string
@@ -33,6 +34,15 @@ export function buildRegionTree(
     }
   }
   return out.sort((a, b) => b.value - a.value)
+}
+
+/**
+ * The treemap's tooltip: `name: value`. ECharts puts a function formatter's result in the page as HTML, and
+ * region names are typed by admins — so the name is escaped (a grid named `<img onerror=…>` shows as text).
+ */
+export function treemapTooltip(params: unknown): string {
+  const d = params as { name?: unknown; value?: unknown }
+  return `${escapeHtml(d.name)}: ${escapeHtml(d.value)}`
 }
 
 /** HH:mm:ss and a long date in the given locale (the cockpit clock). */
