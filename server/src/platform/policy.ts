@@ -103,6 +103,20 @@ export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor.roles, permission)) throw forbidden('没有权限执行此操作', { requiredPermission: permission })
 }
 
+/** Region levels whose admins may change settings that apply to every town (county-wide settings). */
+export const COUNTY_LEVELS: readonly RegionLevel[] = ['city', 'county']
+
+/**
+ * Throws 403 unless the actor holds the permission AND sits at county level or above: settings without a region
+ * (visit rules, the category tree with its time limits and default units, tags) apply to every town, so a town's
+ * admin may read them but not change them.
+ */
+export function requireCountyAdmin(actor: Actor, permission: Permission): void {
+  requirePermission(actor, permission)
+  if (!COUNTY_LEVELS.includes(actor.regionLevel))
+    throw forbidden('全县通用的设置只能由县级(及以上)管理员修改', { requiredPermission: permission, requiredLevel: 'county' })
+}
+
 /**
  * `<regionIdColumn>` lies in the subtree under `path` (and under each of `alsoUnder`: one id list for the
  * intersection of an asked region and the caller's area), written so PostgreSQL resolves the (small) set of

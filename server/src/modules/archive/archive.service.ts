@@ -31,7 +31,7 @@ import type { FieldCrypto } from '../../platform/crypto.ts'
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts'
 import { insertFile } from '../../platform/files.repository.ts'
 import { protectedColumns, protectPhone } from '../../platform/identifiers.ts'
-import { type Actor, requirePermission, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
+import { type Actor, requireCountyAdmin, requirePermission, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
 import type { Storage } from '../../platform/storage.ts'
 import { EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
 import { pathCodes, type RegionsService } from '../regions/regions.service.ts'
@@ -146,7 +146,7 @@ export class ArchiveService {
   }
 
   async createTag(actor: Actor, body: { code: string; name: string; appliesTo: 'person' | 'household' | 'both'; color?: string | null; sort?: number }, ip?: string) {
-    requirePermission(actor, 'tags.manage')
+    requireCountyAdmin(actor, 'tags.manage')
     return this.db.transaction().execute(async (trx) => {
       if (await repo.tagTaken(trx, body.code, body.name)) throw conflict('TAG_TAKEN', `标签已存在: ${body.name}`)
       const row = await repo.insertTag(trx, { code: body.code, name: body.name, applies_to: body.appliesTo, color: body.color ?? null, sort: body.sort ?? 1000 })

@@ -5,7 +5,7 @@ import type { Static } from 'typebox'
 import type { DB } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
 import { badRequest, conflict, notFound } from '../../platform/errors.ts'
-import { type Actor, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { type Actor, pathInScope, requireCountyAdmin, requirePermission, scopeOf } from '../../platform/policy.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
 import * as repo from './cases.repository.ts'
 
@@ -41,7 +41,7 @@ export class CategoriesService {
   }
 
   async create(actor: Actor, body: Static<typeof CreateCategoryBody>, ip?: string): Promise<Category> {
-    requirePermission(actor, 'categories.manage')
+    requireCountyAdmin(actor, 'categories.manage')
     const parent = body.parentCode ? await repo.findCategoryByCode(this.db, body.parentCode) : undefined
     if (body.parentCode && !parent) throw badRequest('UNKNOWN_CATEGORY', `未知上级分类: ${body.parentCode}`)
     await this.checkUnit(actor, body.defaultUnitId)
@@ -65,7 +65,7 @@ export class CategoriesService {
   }
 
   async update(actor: Actor, code: string, body: Static<typeof UpdateCategoryBody>, ip?: string): Promise<Category> {
-    requirePermission(actor, 'categories.manage')
+    requireCountyAdmin(actor, 'categories.manage')
     const current = await repo.findCategoryByCode(this.db, code)
     if (!current) throw notFound('分类')
     const parent = body.parentCode ? await repo.findCategoryByCode(this.db, body.parentCode) : undefined

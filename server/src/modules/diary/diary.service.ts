@@ -17,7 +17,7 @@ import { audit } from '../../platform/audit.ts'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { insertFile } from '../../platform/files.repository.ts'
 import type { EventBus } from '../../platform/events.ts'
-import { type Actor, assertVisible, pathInScope, requirePermission, scopeOf, SYSTEM_ACTOR_ID, visibleRow } from '../../platform/policy.ts'
+import { type Actor, assertVisible, pathInScope, requireCountyAdmin, requirePermission, scopeOf, SYSTEM_ACTOR_ID, visibleRow } from '../../platform/policy.ts'
 import type { Storage } from '../../platform/storage.ts'
 import { assertPhoto, EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
 import { findEnterprise } from '../archive/enterprises.repository.ts'
@@ -243,7 +243,7 @@ export class DiaryService {
   }
 
   async updateRule(actor: Actor, id: number, patch: { target?: number; active?: boolean; description?: string }, ip?: string): Promise<VisitRule> {
-    requirePermission(actor, 'visits.manage')
+    requireCountyAdmin(actor, 'visits.manage')
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.updateVisitRule(trx, id, patch)
       if (!row) throw notFound('走访规则')
