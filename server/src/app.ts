@@ -13,6 +13,7 @@ import type { AppContext, Module } from './context.ts'
 import { installAuth } from './platform/auth.ts'
 import { SessionCache } from './platform/session-cache.ts'
 import { errorBody, installErrorHandling } from './platform/errors.ts'
+import { installSecurityHeaders } from './platform/security-headers.ts'
 import { modules as allModules } from './modules/index.ts'
 
 const Ajv = (AjvModule as any).default ?? AjvModule
@@ -53,6 +54,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
 
   installErrorHandling(app)
+  // CSP, nosniff, frame and referrer policies on every response (pages, assets, API, docs, errors).
+  installSecurityHeaders(app)
   await app.register(fastifyCookie)
   // Uploads are streamed; a file over the limit is cut off and answered 413 (see platform/uploads.ts).
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.uploadLimitBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } })
