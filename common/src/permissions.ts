@@ -21,12 +21,15 @@ export const PERMISSIONS = [
   // Every channel in: API keys, import sources, 民情码 posters (intake.manage); case imports from other platforms.
   'intake.manage',
   'cases.import',
+  // The console's 审计日志 (who revealed, exported, changed what), read-only, scoped to the caller's area.
+  'audit.read',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'categories.manage', 'intake.manage', 'cases.import'],
-  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim'],
+  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'categories.manage', 'intake.manage', 'cases.import', 'audit.read'],
+  // Leaders (纪检 among them) read the audit log; they change nothing in it.
+  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim', 'audit.read'],
   town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.import'],
   dept_handler: ['archive.read', 'diary.write', 'cases.raise'],
   village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch'],

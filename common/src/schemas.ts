@@ -244,3 +244,72 @@ export const ChangePasswordBody = Type.Object(
 export type ChangePassword = Type.Static<typeof ChangePasswordBody>
 
 export const OkSchema = Type.Object({ ok: Type.Literal(true) })
+
+// ---- audit log (console 审计日志) ---------------------------------------------
+/**
+ * Groups of audit actions the console filters by. Each group is a list of SQL LIKE patterns over
+ * `audit_log.action`; a row belongs to the FIRST group whose pattern it matches (so an import report's
+ * download counts as an export, not an import), and to `other` when none matches.
+ */
+export const AUDIT_GROUPS = ['reveal', 'export', 'import', 'user', 'security', 'setting', 'other'] as const
+export type AuditGroup = (typeof AUDIT_GROUPS)[number]
+export const AUDIT_GROUP_PATTERNS: Record<Exclude<AuditGroup, 'other'>, readonly string[]> = {
+  reveal: ['%.reveal', '%.reveal\\_%', '%.lookup', '%.lookup\\_%'],
+  export: ['%export%', '%download%'],
+  import: ['%import%'],
+  user: ['user.%'],
+  security: ['auth.%', 'session.%', 'security.%'],
+  setting: ['category.%', 'routing\\_rule.%', 'region.%', 'unit.%', 'tag.%', 'visits.%', 'intake.%', 'qr.%', 'setting%', 'api\\_key.%'],
+}
+/** The group of an action, as the server's SQL filter decides it (LIKE patterns read as regular expressions). */
+export function auditGroupOf(action: string): AuditGroup {
+  for (const g of AUDIT_GROUPS) {
+    if (g === 'other') return g
+    const hit = AUDIT_GROUP_PATTERNS[g].some((p) =>
+      new RegExp('^' + p.replace(/\\_|[.*+?^${}()|[\]\\%_]/g, (m) => (m === '%' ? '.*' : m === '_' ? '.' : m === '\\_' ? '_' : '\\' + m)) + '$').test(action),
+    )
+    if (hit) return g
+  }
+  return 'other'
+}
+
+export const AuditListQuery = Type.Object(
+  {
+    /** Rows written by this user. */
+    actor: Type.Optional(UuidSchema),
+    /** Rows written by users whose name contains this, or whose phone ends with / equals it. */
+    actorQ: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    /** Rows about this person: reveals and lookups, and the person's archive history (created, changed). */
+    person: Type.Optional(UuidSchema),
+    entityType: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$' })),
+    entityId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 60, pattern: '^[a-z0-9_.]+$' })),
+    group: Type.Optional(Type.Enum(AUDIT_GROUPS)),
+    from: Type.Optional(IsoDateTime),
+    to: Type.Optional(IsoDateTime),
+    ...pagingFields(200, 50),
+  },
+  { additionalProperties: false },
+)
+export type AuditQuery = Type.Static<typeof AuditListQuery>
+
+export const AuditRowSchema = Type.Object({
+  /** `a<id>` for an audit_log row, `h<id>` for a row of a person's archive history. */
+  id: Type.String(),
+  at: IsoDateTime,
+  actor: Nullable(Type.Object({ id: UuidSchema, name: Type.String(), phone: Type.String({ description: 'masked' }) })),
+  action: Type.String(),
+  group: Type.Enum(AUDIT_GROUPS),
+  entityType: Type.String(),
+  entityId: Nullable(Type.String()),
+  /** Person, user, unit, region, category, tag … name when the row still exists. */
+  entityName: Nullable(Type.String()),
+  regionCode: Nullable(Type.String()),
+  regionName: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+  /** As written, with ID numbers, phones and secrets masked. */
+  details: Type.Unknown(),
+})
+export type AuditRow = Type.Static<typeof AuditRowSchema>
+export const AuditListSchema = Type.Object({ items: Type.Array(AuditRowSchema), total: Type.Integer() })
+export type AuditList = Type.Static<typeof AuditListSchema>

@@ -1,5 +1,6 @@
 import type { Module } from '../context.ts'
 import { archiveModule } from './archive/index.ts'
+import { auditModule } from './audit/index.ts'
 import { authModule } from './auth/index.ts'
 import { caseImportsModule } from './case-imports/index.ts'
 import { casesModule } from './cases/index.ts'
@@ -13,4 +14,4 @@ import { unitsModule } from './units/index.ts'
 import { usersModule } from './users/index.ts'
 
 /** Every module, in registration order. A new module adds itself here. */
-export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, intakeModule, open311Module, caseImportsModule]
+export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, intakeModule, open311Module, caseImportsModule, auditModule]

@@ -5,6 +5,8 @@ import * as diary from './20261123000000_diary.ts'
 import * as cases from './20261124000000_cases.ts'
 import * as intake from './20261125000000_intake.ts'
 import * as nameSearch from './20261126000000_name_search.ts'
+import * as auditIndexes from './20261207020000_audit_indexes.ts'
+import * as idMasks from './20261207030000_id_masks.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -17,4 +19,6 @@ export const migrations: Record<string, Migration> = {
   '20261124000000_cases': cases,
   '20261125000000_intake': intake,
   '20261126000000_name_search': nameSearch,
+  '20261207020000_audit_indexes': auditIndexes,
+  '20261207030000_id_masks': idMasks,
 }
