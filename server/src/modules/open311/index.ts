@@ -1,5 +1,6 @@
 import type { Module } from '../../context.ts'
 import { caseEngine } from '../cases/index.ts'
+import { publicLimiterOf } from '../intake/index.ts'
 import { Open311KeysService } from './keys.service.ts'
 import { open311KeyRoutes, open311Routes } from './open311.routes.ts'
 import { Open311Service } from './open311.service.ts'
@@ -9,7 +10,10 @@ export const open311Module: Module = {
   name: 'open311',
   register(app, ctx) {
     const { service: engine, regions } = caseEngine(ctx)
-    open311Routes(app, new Open311Service(ctx.db, engine, ctx.storage, ctx.bus), ctx.config.publicUrl)
+    // The intake module (registered before this one) owns the public doors' limiter; lookups here share its miss count.
+    const limiter = publicLimiterOf(ctx)
+    const misses = limiter && { limiter, rule: ctx.config.publicIntake.trackingMissesPerIp }
+    open311Routes(app, new Open311Service(ctx.db, engine, ctx.storage, ctx.bus, misses), ctx.config.publicUrl)
     open311KeyRoutes(app, new Open311KeysService(ctx.db, regions))
   },
 }

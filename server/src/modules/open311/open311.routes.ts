@@ -110,6 +110,7 @@ export function open311Routes(app: App, service: Open311Service, publicUrl: stri
         if (err instanceof AppError) {
           status = err.status
           description = err.message
+          if (err.headers) reply.headers(err.headers)
         } else if ((err as FastifyError).validation) {
           status = 400
           description = err.message
@@ -222,12 +223,12 @@ export function open311Routes(app: App, service: Open311Service, publicUrl: stri
             summary: 'One service request (a list of one, as the spec has it)',
             params: Type.Object({ id: Type.String({ maxLength: 60 }) }),
             querystring: Open311JurisdictionQuery,
-            response: { 200: Open311RequestsSchema, ...errorsSchemas },
+            response: { 200: Open311RequestsSchema, ...errorsSchemas, 429: Open311ErrorsSchema },
           },
         },
         async (req, reply) => {
           const { name, format } = splitFormat(req.params.id)
-          return send(reply, format, 'service_requests', await service.getRequest(name, baseUrl(req, publicUrl)))
+          return send(reply, format, 'service_requests', await service.getRequest(name, baseUrl(req, publicUrl), req.ip))
         },
       )
       o.get(
@@ -238,12 +239,12 @@ export function open311Routes(app: App, service: Open311Service, publicUrl: stri
             summary: 'The service request of a token (the token a POST answered)',
             params: Type.Object({ token: Type.String({ maxLength: 60 }) }),
             querystring: Open311JurisdictionQuery,
-            response: { 200: Open311TokenSchema, ...errorsSchemas },
+            response: { 200: Open311TokenSchema, ...errorsSchemas, 429: Open311ErrorsSchema },
           },
         },
         async (req, reply) => {
           const { name, format } = splitFormat(req.params.token)
-          return send(reply, format, 'service_requests', await service.token(name))
+          return send(reply, format, 'service_requests', await service.token(name, req.ip))
         },
       )
       o.get(

@@ -4,6 +4,7 @@ import type { DB } from '../../db/types.ts'
 import { type ApiClientRow, verifyApiKey } from '../../platform/api-keys.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { EventBus } from '../../platform/events.ts'
+import { type RateLimiter, type RateRule, tooManyRequests } from '../../platform/ratelimit.ts'
 import type { Storage } from '../../platform/storage.ts'
 import type { CasesService } from '../cases/cases.service.ts'
 import { CLIENT_UPDATE_STATUSES, openOrClosed, parseW3c, STATE_WORDS, UPDATE_ACTIONS, updateOf, w3c } from './format.ts'
@@ -37,7 +38,27 @@ export class Open311Service {
     private engine: CasesService,
     private storage: Storage,
     private bus: EventBus,
+    /**
+     * The public pages' tracking-code miss limit (PUBLIC_LIMIT_TRACKING_MISSES_IP, same counter): a token or request id
+     * that finds nothing counts against the caller's address, and past the limit every lookup is refused, hits too,
+     * so this door guesses no faster than /t/<code>.
+     */
+    private misses?: { limiter: RateLimiter; rule: RateRule },
   ) {}
+
+  private async guardedLookup<T>(ip: string, run: () => Promise<T | undefined>, miss: () => AppError, now = Date.now()): Promise<T> {
+    const m = this.misses
+    if (m) {
+      const d = await m.limiter.peek(`miss:${ip}`, m.rule, now)
+      if (!d.allowed) throw tooManyRequests(d)
+    }
+    const found = await run()
+    if (found === undefined) {
+      if (m) await m.limiter.hit(`miss:${ip}`, m.rule, now)
+      throw miss()
+    }
+    return found
+  }
 
   // ---- discovery and services ------------------------------------------------------------------------
   discovery(baseUrl: string) {
@@ -212,15 +233,24 @@ export class Open311Service {
     return this.toRequests(rows, baseUrl)
   }
 
-  async getRequest(id: string, baseUrl: string) {
-    const rows = await repo.publishedByNumbers(this.db, [id])
-    if (rows.length === 0) throw o311Error(404, `service_request_id not found: ${id}`)
+  async getRequest(id: string, baseUrl: string, ip = '') {
+    const rows = await this.guardedLookup(
+      ip,
+      async () => {
+        const found = await repo.publishedByNumbers(this.db, [id])
+        return found.length ? found : undefined
+      },
+      () => o311Error(404, `service_request_id not found: ${id}`),
+    )
     return this.toRequests(rows, baseUrl)
   }
 
-  async token(token: string) {
-    const row = /^[A-Za-z0-9]{6,16}$/.test(token) ? await repo.publishedByTracking(this.db, token) : undefined
-    if (!row) throw o311Error(404, `token not found: ${token}`)
+  async token(token: string, ip = '') {
+    const row = await this.guardedLookup(
+      ip,
+      async () => (/^[A-Za-z0-9]{6,16}$/.test(token) ? await repo.publishedByTracking(this.db, token) : undefined),
+      () => o311Error(404, `token not found: ${token}`),
+    )
     return [{ service_request_id: row.number, token: row.tracking_code! }]
   }
 
