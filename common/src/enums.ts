@@ -82,6 +82,8 @@ export const ERROR_CODES = {
   UNKNOWN_SOURCE: 'UNKNOWN_SOURCE',
   SOURCE_TAKEN: 'SOURCE_TAKEN',
   INVALID_API_KEY: 'INVALID_API_KEY',
+  /** An import row or pushed item names (source, externalId) of a case outside the caller's area: refused, unchanged. */
+  OUT_OF_AREA: 'OUT_OF_AREA',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = keyof typeof ERROR_CODES

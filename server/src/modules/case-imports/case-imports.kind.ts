@@ -47,7 +47,7 @@ export function caseImportKind(engine: CasesService): ImportKind {
     async open(db, job) {
       const o = job.options as CaseJobOptions
       const rules = await CaseRowRules.load(db, { scopePath: job.region_path, mapping: o.caseMapping, statusMap: o.statusMap, defaultRegionId: o.defaultRegionId })
-      return new CaseRows(engine, rules, o.source, job.created_by)
+      return new CaseRows(engine, rules, o.source, job.created_by, job.region_path)
     },
   }
 }
@@ -64,6 +64,8 @@ class CaseRows implements RowImporter<PreparedCase, CaseChunk> {
     private rules: CaseRowRules,
     private source: string,
     private operatorId: string | null,
+    /** The importer's area: an upsert touches no case outside it. */
+    private scopePath: string,
   ) {
     this.counts = { source, cases: { created: 0, updated: 0, unchanged: 0 } }
   }
@@ -74,8 +76,8 @@ class CaseRows implements RowImporter<PreparedCase, CaseChunk> {
 
   async write(db: Kysely<DB>, rows: PreparedCase[], rejected: Rejection[], save: (exec: Executor, next: Preview, chunkRejections: Rejection[]) => Promise<void>) {
     const outcome: CaseChunk = { rows: rows.length + rejected.length, rejections: [...rejected], cases: { created: 0, updated: 0, unchanged: 0 } }
-    for (const r of await upsertCases(this.engine, db, rows, { channel: 'import', source: this.source, operatorId: this.operatorId, quiet: true })) {
-      if (!r.ok) outcome.rejections.push({ rowNo: r.rowNo, reason: r.error.message })
+    for (const r of await upsertCases(this.engine, db, rows, { channel: 'import', source: this.source, scopePath: this.scopePath, operatorId: this.operatorId, quiet: true })) {
+      if (!r.ok) outcome.rejections.push({ rowNo: r.rowNo, reason: `${r.error.message}(${r.error.code})`, code: r.error.code })
       else outcome.cases[r.created ? 'created' : r.updated ? 'updated' : 'unchanged']++
     }
     outcome.rejections.sort((a, b) => a.rowNo - b.rowNo)

@@ -241,6 +241,29 @@ describe('updates and content', () => {
     expect(events.map((e) => e.action)).toEqual(['create', 'external_update'])
   })
 
+  it('a town handler’s file cannot rewrite or close another town’s case with the same 工单编号 (OUT_OF_AREA in the report)', async () => {
+    // 王院村's work order, imported by the county; 石璜镇's handler cannot read it (404)…
+    const wy = order('WY', 1, { regionCode: `${WANGYUAN}001`, regionName: '', title: '王院村的诉求' })
+    expect((await importFile(csv([wy]), admin)).result.cases).toEqual({ created: 1, updated: 0, unchanged: 0 })
+    const snapshot = async () => {
+      const c = await caseOf('12345', wy.externalId!)
+      const events = await t.db.selectFrom('case_events').select('id').where('case_id', '=', c.id).execute()
+      return { id: c.id, title: c.title, description: c.description, state: c.state, version: c.version, regionId: c.region_id, events: events.length }
+    }
+    const before = await snapshot()
+    expect((await t.app.inject({ method: 'GET', url: `/api/cases/${before.id}`, headers: town.auth })).statusCode).toBe(404)
+    // …and their file naming it in their own village, rewritten and closed, changes nothing.
+    const rewrite = { ...wy, regionCode: `${YAHUANG}001`, title: '被改写', description: '被改写的内容', status: '已办结' }
+    const job = await importFile(csv([rewrite, order('WY', 2)]))
+    expect(job).toMatchObject({ status: 'done', acceptedRows: 1, rejectedRows: 1 })
+    expect(job.result.cases).toEqual({ created: 1, updated: 0, unchanged: 0 })
+    expect(job.result.rejectedSample).toEqual([{ rowNo: 2, code: 'OUT_OF_AREA', reason: expect.stringContaining('OUT_OF_AREA') }])
+    const lines = parseCsv((await t.app.inject({ method: 'GET', url: job.reportUrl, headers: town.auth })).body)
+    expect(lines[1].slice(0, 2)).toEqual(['2', expect.stringContaining('OUT_OF_AREA')])
+    expect(lines[1][1]).not.toMatch(/王院|MQ-/)
+    expect(await snapshot()).toEqual(before)
+  })
+
   it('reads region names as platforms write them: 东王村 for the register’s 东王村委会, a grid by village and grid name', async () => {
     await makeRegion(t.db, '330683105214001', { '330683105214': '东王村委会', '330683105214001': '第一网格' })
     const job = await importFile(

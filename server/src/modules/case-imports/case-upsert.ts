@@ -12,6 +12,11 @@ export type UpsertOutcome =
 export interface Door {
   channel: ExternalIntake['channel']
   source: string
+  /**
+   * The area the door may write in (the importer's region, the push key's region): a case found by
+   * (source, externalId) outside it is a rejected item (OUT_OF_AREA), left unchanged.
+   */
+  scopePath: string
   operatorId?: string | null
   apiClientId?: string | null
   /** No notifications per case (a bulk import: the queues show the new work). */
@@ -38,6 +43,7 @@ export async function upsertCases(engine: CasesService, db: Kysely<DB>, items: P
         channel: door.channel,
         source: door.source,
         externalId: item.externalId,
+        scopePath: door.scopePath,
         operatorId: door.operatorId ?? null,
         apiClientId: door.apiClientId ?? null,
         quiet: door.quiet,

@@ -90,6 +90,7 @@ export class PushService {
     const outcomes = await upsertCases(this.engine, this.db, prepared, {
       channel: 'platform',
       source: source.code,
+      scopePath,
       apiClientId: client.id,
       quiet: items.length > QUIET_ABOVE,
     })

@@ -156,6 +156,49 @@ describe('POST /api/push/cases', () => {
     expect((await t.app.inject({ method: 'DELETE', url: `/api/push/keys/${key.id}`, headers: townAdmin.auth })).statusCode).toBe(404)
   })
 
+  it('a town key cannot rewrite or close another town’s case with the same externalId (OUT_OF_AREA, nothing changed)', async () => {
+    // 王院村's case, pushed by the county's key; then 石璜镇's key of the same source sends the same id.
+    const made = await push(key.apiKey, item('WY-0001', { regionCode: `${WANGYUAN}001`, title: '王院村的事', status: '处理中' }))
+    expect(made.json().results[0]).toMatchObject({ ok: true, created: true })
+    const snapshot = async () => {
+      const c = await t.db.selectFrom('cases').selectAll().where('source', '=', 'zlxczs').where('external_id', '=', 'WY-0001').executeTakeFirstOrThrow()
+      const events = await t.db.selectFrom('case_events').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', c.id).executeTakeFirstOrThrow()
+      return { id: c.id, title: c.title, description: c.description, state: c.state, version: c.version, regionId: c.region_id, events: Number(events.n) }
+    }
+    const before = await snapshot()
+    const townKey = await newKey(townAdmin, { name: '石璜镇对接', source: 'zlxczs' })
+    // Naming a region of its own town (the case would otherwise be "moved in"), or the case's own village.
+    const res = await push(townKey.apiKey, [
+      item('WY-0001', { regionCode: `${YAHUANG}001`, title: '被改写', description: '被改写的内容', status: '已办结' }),
+      item('WY-0002', { regionCode: `${YAHUANG}001` }),
+    ])
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: 1 })
+    const r0 = res.json().results[0]
+    expect(r0).toMatchObject({ index: 0, externalId: 'WY-0001', ok: false, error: { code: 'OUT_OF_AREA' } })
+    // The refusal names neither the case nor where it lies.
+    expect(r0.caseId).toBeUndefined()
+    expect(JSON.stringify(r0)).not.toContain(before.id)
+    expect(JSON.stringify(r0)).not.toContain('王院')
+    const named = await push(townKey.apiKey, item('WY-0001', { regionCode: `${WANGYUAN}001`, title: '被改写', status: '已办结' }))
+    expect(named.json().results[0].ok).toBe(false)
+    expect(await snapshot()).toEqual(before)
+  })
+
+  it('a row’s region cannot move a case into another area: the county key’s update keeps the case where it is', async () => {
+    expect((await push(key.apiKey, item('MV-1', { regionCode: `${WANGYUAN}001` }))).json().results[0].created).toBe(true)
+    const moved = await push(key.apiKey, item('MV-1', { regionCode: `${YAHUANG}001`, description: '换了区域再推一次' }))
+    expect(moved.json().results[0]).toMatchObject({ ok: true, updated: true })
+    const c = await t.db
+      .selectFrom('cases as c')
+      .innerJoin('regions as r', 'r.id', 'c.region_id')
+      .select(['r.code', 'c.description'])
+      .where('c.source', '=', 'zlxczs')
+      .where('c.external_id', '=', 'MV-1')
+      .executeTakeFirstOrThrow()
+    expect(c).toEqual({ code: `${WANGYUAN}001`, description: '换了区域再推一次' })
+  })
+
   it('a revoked key is refused at once with 403', async () => {
     const k = await newKey(admin, { name: '临时', source: 'zlxczs' })
     expect((await push(k.apiKey, item('RV-1'))).statusCode).toBe(200)

@@ -335,6 +335,7 @@ export class CasesService {
     if (!source !== !externalId) throw badRequest('VALIDATION_FAILED', 'source 与 externalId 须同时给出')
     const existing = source && externalId ? await repo.findCaseByExternal(this.db, source, externalId) : undefined
     if (existing && (input.clientId || !input.source)) return resultOf(existing, false)
+    if (existing) this.assertInDoorArea(input, existing)
 
     const reporterKind: 'person' | 'named' | 'anonymous' = r.personId ? 'person' : r.anonymous || (!r.name && !phone && !r.email) ? 'anonymous' : 'named'
     const protectedPhone = phone ? this.crypto.protect(phone, maskPhone) : null
@@ -443,10 +444,22 @@ export class CasesService {
       // Two deliveries of the same external case at once: the loser answers with the winner's case.
       if ((err as { code?: string }).code === '23505' && source && externalId) {
         const again = await repo.findCaseByExternal(this.db, source, externalId)
-        if (again) return resultOf(again, false)
+        if (again) {
+          this.assertInDoorArea(input, again)
+          return resultOf(again, false)
+        }
       }
       throw err
     }
+  }
+
+  /**
+   * An import or push may only touch a case inside its own area (issue 11): another area's case with the same
+   * (source, externalId) is refused, unchanged — not rewritten, not closed, nothing on its timeline, and not named.
+   */
+  private assertInDoorArea(input: ExternalIntake, c: Pick<Row, 'region_path'>) {
+    if (input.scopePath != null && !c.region_path.startsWith(input.scopePath))
+      throw new AppError(403, 'OUT_OF_AREA', '该编号的事项不在您的辖区内,未作更改', { externalId: input.externalId ?? null })
   }
 
   private externalFinish(state: 'closed' | 'replied' | 'rejected', now: Date): Patch {
@@ -1004,6 +1017,11 @@ export interface ExternalIntake {
   /** The case's identity on another platform: a second intake updates the case instead of adding one. */
   source?: string | null
   externalId?: string | null
+  /**
+   * Imports and pushes: the area (region path) of the importer or API key. A case found by (source, externalId)
+   * outside it is refused with 403 OUT_OF_AREA and left as it is.
+   */
+  scopePath?: string | null
   /** Imports only: a case the other platform already finished. */
   externalState?: 'closed' | 'replied' | 'rejected' | null
   apiClientId?: string | null

@@ -15,6 +15,8 @@ export type FieldRow = Partial<Record<ImportField, string>>
 export interface Rejection {
   rowNo: number
   reason: string
+  /** A stable code for programs where the reason has one (e.g. OUT_OF_AREA); the reason is for people. */
+  code?: string
 }
 
 interface Protected {
