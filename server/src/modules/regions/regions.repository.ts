@@ -112,6 +112,11 @@ export async function updateRegionName(db: Executor, id: number, name: string) {
   return db.updateTable('regions').set({ name, updated_at: sql`now()` as any }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }
 
+/** Lock a region's row until the transaction ends (grid creations under one village take turns). */
+export async function lockRegion(db: Executor, id: number): Promise<void> {
+  await db.selectFrom('regions').select('id').where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
 export async function maxChildCode(db: Executor, parentId: number): Promise<string | undefined> {
   const row = await db.selectFrom('regions').select(sql<string>`max(code)`.as('max')).where('parent_id', '=', parentId).executeTakeFirst()
   return row?.max ?? undefined

@@ -85,6 +85,9 @@ export class RegionsService {
     const parent = await this.resolveForWrite(actor, body.parentCode)
     if (parent.level !== 'village') throw badRequest('VALIDATION_FAILED', '网格只能建在村社之下', { parentLevel: parent.level })
     return this.db.transaction().execute(async (trx) => {
+      // Parallel creations under one village read the same max(code) and collide on the next serial (a
+      // unique-key 500 on PostgreSQL, issue 11): the village's row lock makes them take turns.
+      await repo.lockRegion(trx, parent.id)
       let code = body.code
       if (code) {
         if (!code.startsWith(parent.code)) throw badRequest('VALIDATION_FAILED', '网格代码须以所属村社代码开头')
@@ -95,14 +98,13 @@ export class RegionsService {
         if (next > 999) throw new AppError(409, 'CONFLICT', '该村社网格数已达上限')
         code = parent.code + String(next).padStart(3, '0')
       }
-      const row = await repo.insertRegion(trx, {
-        code,
-        name: body.name,
-        level: 'grid',
-        parentId: parent.id,
-        path: `${parent.path}${code}/`,
-        depth: parent.depth + 1,
-      })
+      const taken = () => conflict('REGION_CODE_TAKEN', `区域代码已存在: ${code}`)
+      const row = await repo
+        .insertRegion(trx, { code, name: body.name, level: 'grid', parentId: parent.id, path: `${parent.path}${code}/`, depth: parent.depth + 1 })
+        .catch((err: unknown) => {
+          // Any other writer of this code (an import, another process): the user's conflict, not a 500.
+          throw (err as { code?: string })?.code === '23505' ? taken() : err
+        })
       await audit(trx, { actor, action: 'region.create', entityType: 'region', entityId: code, regionId: row.id, ip, details: { name: body.name } })
       return toRegion(row)
     })

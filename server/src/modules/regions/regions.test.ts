@@ -80,6 +80,29 @@ describe('grids', () => {
     expect(dup.json().error.code).toBe('REGION_CODE_TAKEN')
   })
 
+  it('10 parallel creations under one village: 10 grids with distinct codes, no 500 (issue 11 #9)', async () => {
+    await makeRegion(t.db, '330683105214')
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.app.inject({ method: 'POST', url: '/api/regions', headers: admin.auth, payload: { parentCode: '330683105214', name: `并发网格${i}` } }),
+      ),
+    )
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(201))
+    const codes = answers.map((a) => a.json().code).sort()
+    expect(codes).toEqual(Array.from({ length: 10 }, (_, i) => `330683105214${String(i + 1).padStart(3, '0')}`))
+  })
+
+  it('the same named code given twice at once: one 201, one 409 REGION_CODE_TAKEN', async () => {
+    await makeRegion(t.db, '330683105215')
+    const answers = await Promise.all(
+      ['甲', '乙'].map((name) =>
+        t.app.inject({ method: 'POST', url: '/api/regions', headers: admin.auth, payload: { parentCode: '330683105215', name, code: '330683105215050' } }),
+      ),
+    )
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409])
+    expect(answers.find((a) => a.statusCode === 409)!.json().error.code).toBe('REGION_CODE_TAKEN')
+  })
+
   it('refuses: non-admins (403), a parent that is not a village (400), an unknown parent (400 UNKNOWN_REGION)', async () => {
     const byCadre = await t.app.inject({ method: 'POST', url: '/api/regions', headers: cadre.auth, payload: { parentCode: '330683105212', name: 'x' } })
     expect(byCadre.statusCode).toBe(403)
