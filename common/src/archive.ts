@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { IsoDateTime, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
+import { IsoDateTime, Name, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
 import { DOCUMENT_KINDS, ENTERPRISE_SIZES, GENDERS, TAG_TARGETS } from './archive-enums.ts'
 
@@ -7,7 +7,7 @@ export const GenderSchema = Type.Enum(GENDERS)
 export const EnterpriseSizeSchema = Type.Enum(ENTERPRISE_SIZES)
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
-const DateOnly = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' })
+const DateOnly = Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' })
 const Lat = Type.Number({ minimum: -90, maximum: 90 })
 const Lng = Type.Number({ minimum: -180, maximum: 180 })
 const TagRefs = Type.Array(Text(20), { maxItems: 30, uniqueItems: true, description: 'tag codes or names' })
@@ -34,7 +34,7 @@ export type Tag = Type.Static<typeof TagSchema>
 export const CreateTagBody = Type.Object(
   {
     code: Type.String({ pattern: '^[a-z][a-z0-9_]{1,31}$' }),
-    name: Text(20),
+    name: Name(20),
     appliesTo: Type.Enum(TAG_TARGETS),
     color: Type.Optional(Nullable(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }))),
     sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
@@ -67,7 +67,7 @@ export const PersonSchema = Type.Object({
 export type Person = Type.Static<typeof PersonSchema>
 
 const personFields = {
-  name: Text(40),
+  name: Name(40),
   gender: Type.Optional(Nullable(GenderSchema)),
   birthDate: Type.Optional(Nullable(DateOnly)),
   idNumber: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
@@ -91,7 +91,7 @@ export const CreatePersonBody = Type.Object(
 )
 export type CreatePerson = Type.Static<typeof CreatePersonBody>
 export const UpdatePersonBody = Type.Object(
-  { ...personFields, name: Type.Optional(Text(40)), householdId: Type.Optional(Nullable(UuidSchema)) },
+  { ...personFields, name: Type.Optional(Name(40)), householdId: Type.Optional(Nullable(UuidSchema)) },
   { additionalProperties: false, minProperties: 1 },
 )
 export type UpdatePerson = Type.Static<typeof UpdatePersonBody>
@@ -238,12 +238,12 @@ export const EnterpriseSchema = Type.Object({
 export type Enterprise = Type.Static<typeof EnterpriseSchema>
 const enterpriseFields = {
   regionCode: RegionCodeSchema,
-  name: Text(100),
+  name: Name(100),
   creditCode: Type.String({ minLength: 18, maxLength: 18 }),
   industry: Type.Optional(Nullable(Text(40))),
   size: Type.Optional(Nullable(EnterpriseSizeSchema)),
   address: Type.Optional(Nullable(Text(200))),
-  contactName: Type.Optional(Nullable(Text(40))),
+  contactName: Type.Optional(Nullable(Name(40))),
   contactPhone: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
   cadreUserId: Type.Optional(Nullable(UuidSchema)),
   team: Type.Optional(Type.Array(Type.Object({ userId: UuidSchema, duty: Type.Optional(Nullable(Text(40))) }, { additionalProperties: false }), { maxItems: 20 })),
@@ -271,7 +271,7 @@ export const PlaceSchema = Type.Object({
 export type Place = Type.Static<typeof PlaceSchema>
 const placeFields = {
   regionCode: RegionCodeSchema,
-  name: Text(60),
+  name: Name(60),
   kind: Text(20),
   address: Type.Optional(Nullable(Text(200))),
   lat: Type.Optional(Nullable(Lat)),

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { CASE_IMPORT_FIELDS, CASE_SOURCE_CHANNELS, EXTERNAL_STATES, PUSH_MAX_ITEMS, SIMILAR_MAX } from './case-import-enums.ts'
 import { CASE_STATES, CASE_URGENCIES } from './case-enums.ts'
-import { IsoDateTime, Nullable, RegionCodeSchema, UuidSchema } from './schemas.ts'
+import { IsoDateTime, Name, Nullable, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
 // Cases from other platforms (12345 热线, 浙里兴村治社, 民呼我为…): their sources and column mappings, the push
 // API, similar open cases on the way in, and the caller lookup of the hotline form.
@@ -33,7 +33,7 @@ export const CaseSourceParams = Type.Object({ code: SourceCode })
 export const CreateCaseSourceBody = Type.Object(
   {
     code: SourceCode,
-    name: Type.String({ minLength: 1, maxLength: 60 }),
+    name: Name(60),
     channel: Type.Optional(Type.Enum(CASE_SOURCE_CHANNELS)),
     mapping: Type.Optional(MappingSchema),
     statusMap: Type.Optional(StatusMapSchema),
@@ -44,7 +44,7 @@ export const CreateCaseSourceBody = Type.Object(
 export type CreateCaseSource = Type.Static<typeof CreateCaseSourceBody>
 export const UpdateCaseSourceBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    name: Type.Optional(Name(60)),
     channel: Type.Optional(Type.Enum(CASE_SOURCE_CHANNELS)),
     mapping: Type.Optional(MappingSchema),
     statusMap: Type.Optional(StatusMapSchema),
@@ -72,7 +72,7 @@ export type CaseImportHeaders = Type.Static<typeof CaseImportHeadersSchema>
 export const PushCaseItemSchema = Type.Object(
   {
     externalId: Type.String({ minLength: 1, maxLength: 64 }),
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    title: Type.Optional(Name(100)),
     description: Type.String({ minLength: 1, maxLength: 5000 }),
     regionCode: Type.Optional(RegionCodeSchema),
     categoryCode: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
@@ -129,7 +129,7 @@ export type PushKeyCreated = Type.Static<typeof PushKeyCreatedSchema>
 export const PushKeyListSchema = Type.Array(PushKeySchema)
 export const CreatePushKeyBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: Name(80),
     source: SourceCode,
     /** Pushed cases must lie in this region's subtree; default: the admin's own region. */
     regionCode: Type.Optional(RegionCodeSchema),

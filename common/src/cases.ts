@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { IsoDateTime, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
+import { IsoDateTime, Name, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
 import { CASE_ACTIONS, CASE_CHANNELS, CASE_LEVELS, CASE_QUEUES, CASE_STATES, CASE_URGENCIES, type CaseAction, PUBLIC_STAGES, RATINGS, SUPERVISION_LEVELS } from './case-enums.ts'
 
@@ -21,7 +21,7 @@ export type Category = Type.Static<typeof CategorySchema>
 export const CreateCategoryBody = Type.Object(
   {
     code: Type.String({ pattern: '^[a-z][a-z0-9_.]{1,40}$' }),
-    name: Type.String({ minLength: 1, maxLength: 40 }),
+    name: Name(40),
     parentCode: Type.Optional(Nullable(Type.String())),
     defaultLevel: LevelSchema,
     defaultUnitId: Type.Optional(Nullable(UuidSchema)),
@@ -130,13 +130,13 @@ export const CreateCaseBody = Type.Object(
     regionCode: RegionCodeSchema,
     categoryCode: Type.Optional(Nullable(Type.String())),
     urgency: Type.Optional(Type.Enum(CASE_URGENCIES)),
-    title: Type.String({ minLength: 1, maxLength: 100 }),
+    title: Name(100),
     description: Type.String({ minLength: 1, maxLength: 5000 }),
     reporter: Type.Optional(
       Type.Object(
         {
           personId: Type.Optional(Nullable(UuidSchema)),
-          name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 40 }))),
+          name: Type.Optional(Nullable(Name(40))),
           phone: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
           anonymous: Type.Optional(Type.Boolean()),
         },

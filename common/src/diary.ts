@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { IsoDateTime, Nullable, RegionCodeSchema, UuidSchema } from './schemas.ts'
+import { IsoDateTime, Name, Nullable, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
 import { DIARY_KINDS, MOODS, REVIEW_MARKS, URGENCIES, VISIT_PERIODS, VISIT_RULE_MEASURES } from './diary-enums.ts'
 
@@ -162,6 +162,6 @@ export const VisitDaySchema = Type.Object({
   createdAt: IsoDateTime,
 })
 export const CreateVisitDayBody = Type.Object(
-  { regionCode: RegionCodeSchema, date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), title: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })) },
+  { regionCode: RegionCodeSchema, date: Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), title: Type.Optional(Name(60)) },
   { additionalProperties: false },
 )

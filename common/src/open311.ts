@@ -1,10 +1,10 @@
 import Type from 'typebox'
-import { IsoDateTime, Nullable, RegionCodeSchema, UuidSchema } from './schemas.ts'
+import { IsoDateTime, Name, Nullable, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
 // ---- API keys of Open311 clients (console) ------------------------------------------------
 export const CreateOpen311KeyBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 80, description: 'who the key is for, e.g. 浙里办 or a FixMyStreet instance' }),
+    name: Name(80, { description: 'who the key is for, e.g. 浙里办 or a FixMyStreet instance' }),
     /** Reports through this key land in this region's subtree; default: the admin's own region. */
     regionCode: Type.Optional(RegionCodeSchema),
   },

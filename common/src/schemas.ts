@@ -12,6 +12,21 @@ export const PhoneSchema = Type.String({ pattern: '^1[3-9][0-9]{9}$', descriptio
 /** Region codes: 6 (city/county), 9 (town), 12 (village) or 15 (grid) digits. */
 export const RegionCodeSchema = Type.String({ pattern: '^[0-9]{6,15}$', description: 'administrative division code' })
 export const UuidSchema = Type.String({ format: 'uuid' })
+
+// Characters that show nothing: white space, controls, soft hyphen, joiners and marks, fillers, variation
+// selectors, the BOM. A name needs one character outside them.
+const INVISIBLE = String.raw`\s\u0000-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB`
+// Never in a name: control characters (tabs, line breaks) and the bidi embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069) that make a name read differently from what it is.
+const NEVER_IN_NAME = String.raw`\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069`
+/** A name-like text: at least one visible character, no control or bidi-control characters (issue 11, #17). */
+export const NAME_PATTERN = `^(?![\\s\\S]*[${NEVER_IN_NAME}])[\\s\\S]*?[^${INVISIBLE}]`
+/**
+ * The one schema of every name-like field (people, households, users, units, regions, enterprises, places,
+ * categories, tags, case titles…): 1..maxLength characters, at least one visible, no control or bidi controls.
+ */
+export const Name = (maxLength: number, opts: { description?: string } = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: NAME_PATTERN, description: opts.description ?? 'a name: at least one visible character, no control or bidi-control characters' })
 export const IsoDateTime = Type.String({ format: 'date-time' })
 
 /** The schema, or null. */
@@ -20,7 +35,8 @@ export const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Nu
 /** `limit` and `offset` of a paged list query (spread into its properties). */
 export const pagingFields = (maxLimit: number, defaultLimit: number) => ({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  // Bounded: past PostgreSQL's bigint an offset is a 500 (issue 11); no list is anywhere near this long.
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
 })
 
 // ---- errors ---------------------------------------------------------------
@@ -69,7 +85,7 @@ export const RegionCodeParams = Type.Object({ code: RegionCodeSchema })
 export const CreateGridBody = Type.Object(
   {
     parentCode: RegionCodeSchema,
-    name: Type.String({ minLength: 1, maxLength: 60 }),
+    name: Name(60),
     /** Optional explicit 15-digit code; generated from the village code when absent. */
     code: Type.Optional(Type.String({ pattern: '^[0-9]{15}$' })),
   },
@@ -78,7 +94,7 @@ export const CreateGridBody = Type.Object(
 export type CreateGrid = Type.Static<typeof CreateGridBody>
 
 export const UpdateRegionBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 60 }) },
+  { name: Name(60) },
   { additionalProperties: false },
 )
 
@@ -128,12 +144,12 @@ export const UnitListQuery = Type.Object(
   { additionalProperties: false },
 )
 export const CreateUnitBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 80 }), kind: UnitKindSchema, regionCode: RegionCodeSchema },
+  { name: Name(80), kind: UnitKindSchema, regionCode: RegionCodeSchema },
   { additionalProperties: false },
 )
 export const UpdateUnitBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    name: Type.Optional(Name(80)),
     kind: Type.Optional(UnitKindSchema),
     regionCode: Type.Optional(RegionCodeSchema),
   },
@@ -173,7 +189,7 @@ export const UserListSchema = Type.Object({ items: Type.Array(UserSchema), total
 export type UserList = Type.Static<typeof UserListSchema>
 
 const PasswordSchema = Type.String({ minLength: 8, maxLength: 128 })
-const NameSchema = Type.String({ minLength: 1, maxLength: 40 })
+const NameSchema = Name(40)
 
 export const CreateUserBody = Type.Object(
   {

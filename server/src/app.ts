@@ -12,7 +12,8 @@ import Fastify from 'fastify'
 import type { AppContext, Module } from './context.ts'
 import { installAuth } from './platform/auth.ts'
 import { SessionCache } from './platform/session-cache.ts'
-import { errorBody, installErrorHandling } from './platform/errors.ts'
+import { errorBody, installErrorHandling, routerErrorHandler } from './platform/errors.ts'
+import { boundIntegers, installTextGuard } from './platform/validation.ts'
 import { installSecurityHeaders } from './platform/security-headers.ts'
 import { modules as allModules } from './modules/index.ts'
 
@@ -28,8 +29,10 @@ function makeAjv(coerce: boolean) {
     useDefaults: true,
     removeAdditional: false,
     strict: false,
+    // strict: false would also let Infinity and NaN through as numbers (JSON's 1e400 parses to Infinity).
+    strictNumbers: true,
   })
-  addFormats(ajv)
+  addFormats(ajv, { mode: 'full' })
   return ajv
 }
 
@@ -46,14 +49,19 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: ctx.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    // Bad URL encoding and over-long path parameters: answered in the JSON error shape, not Fastify's own.
+    frameworkErrors: routerErrorHandler,
     ajv: undefined,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const bodyAjv = makeAjv(false)
   const textAjv = makeAjv(true)
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
+  // Integers without bounds get ±2^53 (platform/validation.ts): 1e308 in an id or offset is a 400.
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(boundIntegers(schema)))
 
   installErrorHandling(app)
+  // NUL and unpaired surrogates in any query, path parameter or body: 400 before any schema or handler.
+  installTextGuard(app)
   // CSP, nosniff, frame and referrer policies on every response (pages, assets, API, docs, errors).
   installSecurityHeaders(app)
   await app.register(fastifyCookie)

@@ -1,5 +1,5 @@
 import { ERROR_CODES, ErrorBodySchema, type ErrorCode } from '@minqing/common'
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 /** An error the client caused or may handle: always answered as `{ error: { code, message, details } }`. */
 export class AppError extends Error {
@@ -62,6 +62,37 @@ function describeValidation(errors: AjvLikeError[], context: string) {
   })
 }
 
+/**
+ * Database errors that only bad input causes (a value the column's type cannot hold, text PostgreSQL cannot
+ * store, a unique key a user named twice). The last line of defence: validation should refuse these first,
+ * so each is logged as a warning to be fixed at the schema.
+ */
+const DB_INPUT_ERRORS: Record<string, { status: number; code: ErrorCode; message: string }> = {
+  '22P02': { status: 400, code: 'VALIDATION_FAILED', message: '参数格式不正确' },
+  '22003': { status: 400, code: 'VALIDATION_FAILED', message: '数值超出范围' },
+  '22007': { status: 400, code: 'VALIDATION_FAILED', message: '日期时间格式不正确' },
+  '22008': { status: 400, code: 'VALIDATION_FAILED', message: '日期时间超出范围' },
+  '22021': { status: 400, code: 'VALIDATION_FAILED', message: '文字含有不允许的字符' },
+  '22P05': { status: 400, code: 'VALIDATION_FAILED', message: '文字含有不允许的字符' },
+  '22001': { status: 400, code: 'VALIDATION_FAILED', message: '文字过长' },
+  '23505': { status: 409, code: 'CONFLICT', message: '与已有记录冲突' },
+}
+
+/** The 4xx a database error stands for, when it is one of those. */
+export function dbInputError(err: unknown): AppError | undefined {
+  const code = (err as { code?: unknown })?.code
+  const mapped = typeof code === 'string' ? DB_INPUT_ERRORS[code] : undefined
+  return mapped && new AppError(mapped.status, mapped.code, mapped.message, { sqlState: code })
+}
+
+/** Fastify's router errors (bad percent-encoding, a path parameter over maxParamLength): a 400 in our shape. */
+export function routerErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+  return reply
+    .status(tooLong ? 414 : 400)
+    .send(errorBody(ERROR_CODES.VALIDATION_FAILED, tooLong ? '路径参数过长' : '网址编码不正确', { in: 'url', rule: err.code }))
+}
+
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
     if (err instanceof AppError) {
@@ -81,6 +112,11 @@ export function installErrorHandling(app: FastifyInstance) {
     if (status >= 400 && status < 500) {
       // Any other client error Fastify raises (bad URL encoding, bad headers…): keep its status, name it.
       return reply.status(status).send(errorBody(fe.code ?? 'BAD_REQUEST', fe.message))
+    }
+    const fromDb = dbInputError(err)
+    if (fromDb) {
+      request.log.warn({ err }, 'bad input reached the database (validate it at the schema)')
+      return reply.status(fromDb.status).send(errorBody(ERROR_CODES[fromDb.code], fromDb.message, fromDb.details))
     }
     request.log.error({ err }, 'unhandled error')
     return reply.status(500).send(errorBody(ERROR_CODES.INTERNAL, '服务器内部错误'))
