@@ -17,8 +17,24 @@ const vendorGroups: Array<{ name: string; test: RegExp; priority: number }> = [
   { name: 'vendor-vue', test: /node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 40 },
 ]
 
+/**
+ * Vant's icon font is inlined (woff2 as data:) with a fallback on Alibaba's CDN (//at.alicdn.com/…woff). The app
+ * runs on closed government networks under a CSP of font-src 'self' data:, and a county's users should not call
+ * a third party from every page: drop the remote fallback from the built CSS.
+ */
+const noRemoteFonts = {
+  name: 'minqing-no-remote-fonts',
+  enforce: 'post' as const,
+  generateBundle(_options: unknown, bundle: Record<string, { type: string; fileName: string; source?: string | Uint8Array }>) {
+    for (const file of Object.values(bundle)) {
+      if (file.type !== 'asset' || !file.fileName.endsWith('.css') || typeof file.source !== 'string') continue
+      file.source = file.source.replace(/,\s*url\((["']?)(?:https?:)?\/\/[^)]*\1\)\s*format\(["']?woff["']?\)/g, '')
+    }
+  },
+}
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), noRemoteFonts],
   define: {
     __VUE_OPTIONS_API__: 'true',
     __VUE_PROD_DEVTOOLS__: 'false',
@@ -43,6 +59,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     chunkSizeWarningLimit: 1200,
+    // The server's CSP allows no inline script (script-src 'self'); the built index.html must carry none.
+    // The modulepreload polyfill is only for browsers older than the es2020 target's; leave it out.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       // @minqing/common's schema module calls TypeBox at top level; the web only uses its enums/labels
       // (and types), so declare it side-effect free and let the schemas (and TypeBox) be tree-shaken away.
