@@ -5,7 +5,7 @@ import { ApiError } from '../api/client.ts'
 import { useFormSubmit, type FormSubmitOptions } from './useFormSubmit.ts'
 import { withSetup } from './testing.ts'
 
-type Field = 'phone' | 'regionCode' | 'name'
+type Field = 'phone' | 'regionCode' | 'name' | 'newPassword'
 
 describe('useFormSubmit', () => {
   let unmount: (() => void) | undefined
@@ -67,6 +67,15 @@ describe('useFormSubmit', () => {
     await s.run(async () => Promise.reject(new ApiError(400, 'UNKNOWN_REGION', 'bad', details)))
     expect(s.fieldError.value).toEqual({ regionCode: '不在管辖范围', name: '太长' })
     expect(s.saving.value).toBe(false)
+  })
+
+  it('a reason code puts the server’s own message at its field (a weak password says why)', async () => {
+    const s = setup({ codeFields: { WEAK_PASSWORD: 'newPassword' }, reasonCodes: ['WEAK_PASSWORD'] })
+    await s.run(async () => Promise.reject(new ApiError(400, 'WEAK_PASSWORD', '密码中不能包含本人手机号', { reason: 'contains_phone' })))
+    expect(s.fieldError.value.newPassword).toBe('密码中不能包含本人手机号')
+    const plain = setup({ codeFields: { WEAK_PASSWORD: 'newPassword' } })
+    await plain.run(async () => Promise.reject(new ApiError(400, 'WEAK_PASSWORD', '密码中不能包含本人手机号', { reason: 'contains_phone' })))
+    expect(plain.fieldError.value.newPassword).not.toBe('密码中不能包含本人手机号')
   })
 
   it('shows any other error at the top only', async () => {

@@ -16,6 +16,11 @@ export interface FormSubmitOptions<F extends string> {
    * details already name a problem for it.
    */
   codeFields?: Partial<Record<string, F>>
+  /**
+   * Of those, the codes whose server message is the reason the user needs next to the field (a weak password:
+   * "contains your phone", "too easy to guess…"): the field shows that message instead of the generic title.
+   */
+  reasonCodes?: readonly string[]
 }
 
 /**
@@ -40,7 +45,7 @@ export function useFormSubmit<F extends string = string>(options: FormSubmitOpti
     if (err instanceof ApiError) {
       const fe: Record<string, string> = fieldErrors(err.details)
       const field = options.codeFields?.[err.code]
-      if (field && !fe[field]) fe[field] = d.title
+      if (field && !fe[field]) fe[field] = options.reasonCodes?.includes(err.code) && d.detail ? d.detail : d.title
       fieldError.value = fe as Partial<Record<F, string>>
     }
   }

@@ -6,7 +6,7 @@ import { hashToken, newToken } from '../../platform/auth.ts'
 import { audit } from '../../platform/audit.ts'
 import { AppError, badRequest } from '../../platform/errors.ts'
 import type { EventBus } from '../../platform/events.ts'
-import { burnVerifyTime, hashPassword, verifyPassword } from '../../platform/passwords.ts'
+import { assertStrongPassword, burnVerifyTime, hashPassword, verifyPassword } from '../../platform/passwords.ts'
 import type { Actor } from '../../platform/policy.ts'
 import { revokeSessions } from '../../platform/session-cache.ts'
 import { deleteSession, deleteUserSessions, insertSession } from '../../platform/sessions.repository.ts'
@@ -101,7 +101,8 @@ export class AuthService {
   async changePassword(actor: Actor, currentPassword: string, newPassword: string, ip?: string) {
     const row = await repo.findPasswordHash(this.db, actor.userId)
     if (!row || !(await verifyPassword(row.password_hash, currentPassword))) throw badRequest('WRONG_PASSWORD', '当前密码不正确')
-    if (currentPassword === newPassword) throw badRequest('WEAK_PASSWORD', '新密码不能与当前密码相同')
+    if (currentPassword === newPassword) throw badRequest('WEAK_PASSWORD', '新密码不能与当前密码相同', { reason: 'unchanged' })
+    await assertStrongPassword(newPassword, { phone: actor.phone, name: actor.name })
     const hash = await hashPassword(newPassword)
     await this.db.transaction().execute(async (trx) => {
       await repo.setPassword(trx, actor.userId, hash)

@@ -7,7 +7,7 @@ import type { DB, UsersTable } from '../../db/types.ts'
 import type { Insertable } from 'kysely'
 import { audit } from '../../platform/audit.ts'
 import { badRequest, conflict, AppError } from '../../platform/errors.ts'
-import { hashPassword } from '../../platform/passwords.ts'
+import { assertStrongPassword, hashPassword } from '../../platform/passwords.ts'
 import { type Actor, SYSTEM_ACTOR_ID, hasRole, requireRole, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
 import type { EventBus } from '../../platform/events.ts'
 import { revokeSessions } from '../../platform/session-cache.ts'
@@ -83,6 +83,7 @@ export class UsersService {
     checkRoleSetup(body.roles, body.station, { party: body.isPartyMember, youth: body.isYouthLeague, residence: body.residenceRegionCode })
     const unit = body.unitId ? await this.units.resolveForWrite(actor, body.unitId) : undefined
     const residence = body.residenceRegionCode ? await this.regions.resolveForWrite(actor, body.residenceRegionCode) : undefined
+    await assertStrongPassword(body.password, { phone: body.phone, name: body.name })
     const passwordHash = await hashPassword(body.password)
     return this.db.transaction().execute(async (trx) => {
       if (await repo.findUserIdByPhone(trx, body.phone)) throw conflict('PHONE_TAKEN', `手机号已被使用: ${body.phone}`)
@@ -140,6 +141,7 @@ export class UsersService {
     patch.residence_region_id = residence?.id ?? (volunteer ? (region?.id ?? current.region_id) : null)
     if (body.active !== undefined) patch.active = body.active
     if (body.password !== undefined) {
+      await assertStrongPassword(body.password, { phone: body.phone ?? current.phone, name: body.name ?? current.name })
       patch.password_hash = await hashPassword(body.password)
       patch.password_changed_at = sql`now()` as any
     }

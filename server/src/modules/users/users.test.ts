@@ -22,33 +22,33 @@ describe('POST /api/users', () => {
   it('creates a stationed cadre who can then log in', async () => {
     const unit = await makeUnit(t.db, '330683105', { kind: 'town_office' })
     const phone = randomPhone()
-    const res = await post({ phone, name: '王小明', password: 'secret-123', roles: ['stationed_cadre'], station: 'village', regionCode: '330683105212', unitId: unit.id })
+    const res = await post({ phone, name: '王小明', password: 'quiet-lantern-42', roles: ['stationed_cadre'], station: 'village', regionCode: '330683105212', unitId: unit.id })
     expect(res.statusCode).toBe(201)
     expect(res.json()).toMatchObject({ phone, name: '王小明', roles: ['stationed_cadre'], station: 'village', regionCode: '330683105212', unitId: unit.id, unitName: unit.name, active: true })
     expect(res.json()).not.toHaveProperty('password')
     expect(res.json()).not.toHaveProperty('passwordHash')
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone, password: 'secret-123' } })
+    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone, password: 'quiet-lantern-42' } })
     expect(login.statusCode).toBe(200)
     const trail = await t.db.selectFrom('audit_log').selectAll().where('entity_id', '=', res.json().id).execute()
     expect(trail[0].action).toBe('user.create')
-    expect(JSON.stringify(trail[0].details)).not.toContain('secret-123')
+    expect(JSON.stringify(trail[0].details)).not.toContain('quiet-lantern-42')
   })
 
   it('creates a volunteer with party/youth flags and a residence region (defaulting to the region)', async () => {
-    const res = await post({ phone: randomPhone(), name: '青年', password: 'secret-123', roles: ['volunteer'], isPartyMember: true, isYouthLeague: true, regionCode: '330683003006' })
+    const res = await post({ phone: randomPhone(), name: '青年', password: 'quiet-lantern-42', roles: ['volunteer'], isPartyMember: true, isYouthLeague: true, regionCode: '330683003006' })
     expect(res.statusCode).toBe(201)
     expect(res.json()).toMatchObject({ isPartyMember: true, isYouthLeague: true, residenceRegionCode: '330683003006' })
   })
 
   it('refuses a phone already taken → 409 PHONE_TAKEN', async () => {
     const u = await makeUser(t.db, { regionCode: '330683105' })
-    const res = await post({ phone: u.phone, name: 'x', password: 'secret-123', roles: ['grid_worker'], regionCode: '330683105' })
+    const res = await post({ phone: u.phone, name: 'x', password: 'quiet-lantern-42', roles: ['grid_worker'], regionCode: '330683105' })
     expect(res.statusCode).toBe(409)
     expect(res.json().error.code).toBe('PHONE_TAKEN')
   })
 
   it('refuses bad input: phone format, unknown role, short password, unknown region, inconsistent role setup', async () => {
-    const base = { phone: randomPhone(), name: 'x', password: 'secret-123', roles: ['grid_worker'], regionCode: '330683105' }
+    const base = { phone: randomPhone(), name: 'x', password: 'quiet-lantern-42', roles: ['grid_worker'], regionCode: '330683105' }
     expect((await post({ ...base, phone: '12345' })).json().error.code).toBe('VALIDATION_FAILED')
     expect((await post({ ...base, roles: ['emperor'] })).json().error.code).toBe('VALIDATION_FAILED')
     expect((await post({ ...base, roles: [] })).json().error.code).toBe('VALIDATION_FAILED')
@@ -70,7 +70,7 @@ describe('POST /api/users', () => {
 
   it('only admins create users (403), and only inside their own area (403)', async () => {
     const leader = await makeUser(t.db, { roles: ['leader'], regionCode: '330683' })
-    const base = { phone: randomPhone(), name: 'x', password: 'secret-123', roles: ['grid_worker'], regionCode: '330683105' }
+    const base = { phone: randomPhone(), name: 'x', password: 'quiet-lantern-42', roles: ['grid_worker'], regionCode: '330683105' }
     expect((await post(base, leader.auth)).statusCode).toBe(403)
     const townAdmin = await makeUser(t.db, { roles: ['admin'], regionCode: '330683106' })
     const res = await post(base, townAdmin.auth)
@@ -158,5 +158,58 @@ describe('users add (command line)', () => {
     expect(trail).toMatchObject({ action: 'user.create', actor_id: null })
     await expect(createUserAsSystem(t.db, { phone, name: 'x', password: 'first-admin-1', roles: ['admin'], regionCode: '330683' })).rejects.toMatchObject({ code: 'PHONE_TAKEN' })
     await expect(createUserAsSystem(t.db, { phone: randomPhone(), name: 'x', password: 'first-admin-1', roles: ['admin'], regionCode: '999999' })).rejects.toMatchObject({ code: 'UNKNOWN_REGION' })
+  })
+})
+
+// Issue 11 defect 11: weak passwords were accepted on every way a password is set.
+describe('weak passwords are refused (400 WEAK_PASSWORD with the reason)', () => {
+  const phone = '13957462810'
+  const weak: [string, string][] = [
+    ['aaaaaaaa', 'too_guessable'],
+    ['password', 'too_guessable'],
+    ['12345678', 'too_guessable'],
+    [phone, 'contains_phone'],
+    [`pw${phone}!`, 'contains_phone'],
+    ['minqing-demo', 'demo_password'],
+    ['Minqing2026!', 'product_name'],
+    ['zhangweiming-1990', 'contains_name'],
+  ]
+
+  it('an admin creating a user', async () => {
+    for (const [password, reason] of weak) {
+      const res = await post({ phone, name: 'zhangweiming', password, roles: ['grid_worker'], regionCode: '330683105' })
+      expect(res.statusCode, password).toBe(400)
+      expect(res.json().error, password).toMatchObject({ code: 'WEAK_PASSWORD', message: expect.stringMatching(/密码/), details: { reason } })
+    }
+    expect(await t.db.selectFrom('users').select('id').where('phone', '=', phone).executeTakeFirst()).toBeUndefined()
+    expect((await post({ phone, name: 'zhangweiming', password: 'quiet-lantern-42', roles: ['grid_worker'], regionCode: '330683105' })).statusCode).toBe(201)
+  })
+
+  it('an admin resetting a password checks it against the user’s own phone and name', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105212', name: '王建国' })
+    for (const password of ['aaaaaaaa', 'password', u.phone, 'minqing-demo', '王建国王建国123']) {
+      const res = await patch(u.id, { password })
+      expect(res.statusCode, password).toBe(400)
+      expect(res.json().error.code).toBe('WEAK_PASSWORD')
+    }
+    // the session survived the refused resets
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })).statusCode).toBe(200)
+  })
+
+  it('a user changing their own password', async () => {
+    const u = await makeUser(t.db, { regionCode: '330683105212' })
+    for (const password of ['aaaaaaaa', 'password', u.phone, 'minqing-demo']) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: u.auth, payload: { currentPassword: u.password, newPassword: password } })
+      expect(res.statusCode, password).toBe(400)
+      expect(res.json().error.code).toBe('WEAK_PASSWORD')
+    }
+    const ok = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: u.auth, payload: { currentPassword: u.password, newPassword: 'quiet-lantern-42' } })
+    expect(ok.statusCode, ok.body).toBe(200)
+  })
+
+  it('users add (command line)', async () => {
+    const p = randomPhone()
+    for (const password of ['aaaaaaaa', 'password', p, 'minqing-demo'])
+      await expect(createUserAsSystem(t.db, { phone: p, name: '管理员', password, roles: ['admin'], regionCode: '330683' }), password).rejects.toMatchObject({ code: 'WEAK_PASSWORD' })
   })
 })
