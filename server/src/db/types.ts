@@ -140,6 +140,11 @@ export interface PersonsTable {
   id_enc: string | null
   id_hash: string | null
   id_masked: string | null
+  /**
+   * Keyed hash of an ID number held by a person outside the writer's area, set on this record while a county
+   * admin sorts the two records out (id_hash stays null; see ArchiveService.idColumns).
+   */
+  id_pending_hash: Generated<string | null>
   phone_enc: string | null
   phone_hash: string | null
   phone_masked: string | null

@@ -96,7 +96,7 @@ export async function personsByHouseholdName(db: Executor, pairs: { householdId:
 }
 
 /** One person as written by the import; on update a null means "keep what is there". */
-export type PersonWrite = Omit<Selectable<PersonsTable>, 'household_id' | 'created_by' | 'created_at' | 'updated_at' | 'name_grams'> & { household_id: string }
+export type PersonWrite = Omit<Selectable<PersonsTable>, 'household_id' | 'created_by' | 'created_at' | 'updated_at' | 'name_grams' | 'id_pending_hash'> & { household_id: string }
 
 const PERSON_COLUMNS = `id, household_id, region_id, name, gender, birth_date, id_enc, id_hash, id_masked, phone_enc, phone_hash, phone_masked,
   relation, political_status, health, children_in_city, workplace, notes`
