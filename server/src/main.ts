@@ -19,7 +19,9 @@ const USAGE = `minqing <command>
   regions grids <file.csv>      import grids: lines of villageCode,name[,gridCode]
   users add --phone P --name N --roles admin[,leader…] --region CODE
                                 create a user (the first admin of a production install); the password
-                                comes from MINQING_PASSWORD or is read from standard input`
+                                comes from MINQING_PASSWORD or is read from standard input
+  backup [--out FILE]           write one .tar.gz: every table, uploads, the generated secret key, a manifest
+  restore FILE [--force]        restore a backup into an EMPTY database and data folder (--force wipes them)`
 
 async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<T>) {
   const config = loadConfig()
@@ -160,6 +162,10 @@ async function main(argv: string[]) {
     case 'users':
       if (sub === 'add') return addUser(argv.slice(2))
       break
+    case 'backup':
+      return (await import('./backup/backup.ts')).backupCommand(argv.slice(1))
+    case 'restore':
+      return (await import('./backup/backup.ts')).restoreCommand(argv.slice(1))
     case 'help':
     case '--help':
       console.log(USAGE)
