@@ -330,6 +330,7 @@ const documentBase = (db: Executor) =>
       'd.id',
       'd.owner_type',
       'd.owner_id',
+      'd.region_id',
       'd.kind',
       'd.title',
       'd.created_at',

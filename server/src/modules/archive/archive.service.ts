@@ -211,14 +211,14 @@ export class ArchiveService {
   async exportHouseholds(actor: Actor, query: Static<typeof HouseholdListQuery>) {
     const { items, total } = await this.listHouseholds(actor, { ...query, limit: EXPORT_MAX, offset: 0 })
     if (total > EXPORT_MAX) throw badRequest('TOO_MANY_ROWS', `导出上限 ${EXPORT_MAX} 条,请缩小筛选范围`, { total, max: EXPORT_MAX })
-    await audit(this.db, { actor, action: 'archive.export', entityType: 'household', details: { ...query, rows: items.length } })
+    await audit(this.db, { actor, action: 'archive.export', entityType: 'household', regionId: actor.regionId, details: { ...query, rows: items.length } })
     return householdsXlsx(items, await this.tags(actor))
   }
 
   async exportPersons(actor: Actor, query: Static<typeof PersonListQuery>) {
     const { items, total } = await this.listPersons(actor, { ...query, limit: EXPORT_MAX, offset: 0 })
     if (total > EXPORT_MAX) throw badRequest('TOO_MANY_ROWS', `导出上限 ${EXPORT_MAX} 条,请缩小筛选范围`, { total, max: EXPORT_MAX })
-    await audit(this.db, { actor, action: 'archive.export', entityType: 'person', details: { ...query, rows: items.length } })
+    await audit(this.db, { actor, action: 'archive.export', entityType: 'person', regionId: actor.regionId, details: { ...query, rows: items.length } })
     return personsXlsx(items, await this.tags(actor))
   }
 
@@ -553,6 +553,7 @@ export class ArchiveService {
   async documentForDownload(actor: Actor, id: string) {
     requirePermission(actor, 'archive.read')
     const d = visibleRow(actor, await repo.findDocument(this.db, id), '资料')
+    await audit(this.db, { actor, action: 'archive.document_download', entityType: d.owner_type, entityId: d.owner_id, regionId: d.region_id, details: { documentId: d.id, kind: d.kind, title: d.title } })
     return { doc: d, stream: await this.storage.get(d.storage_key) }
   }
 }

@@ -4,6 +4,7 @@ import { createTestApp } from '../../../test/app.ts'
 import { actorFor, makeRegion, makeUser, type MadeUser } from '../../../test/factories.ts'
 import { audit } from '../../platform/audit.ts'
 import { maskDetails } from './audit.service.ts'
+import { multipart, TINY_PNG } from '../../../test/multipart.ts'
 
 const YAHUANG = '330683105212' // 石璜镇 雅璜村
 const WANGYUAN = '330683106220' // another town's village
@@ -72,7 +73,8 @@ describe('GET /api/audit', () => {
     expect(items.map((r: any) => r.action)).toContain('archive.person_create')
     expect(total).toBe(items.length)
     // Newest first: the reveal came after the person was created.
-    expect(items[0].action).toBe('archive.reveal')
+    const actions = items.map((r: any) => r.action)
+    expect(actions.indexOf('archive.reveal')).toBeLessThan(actions.indexOf('archive.person_create'))
     // Nothing about anyone else.
     expect(items.every((r: any) => r.entityId === personId)).toBe(true)
   })
@@ -158,6 +160,27 @@ describe('GET /api/audit', () => {
     // And the user created above: its phone sits in user.create's details.
     const users = (await get('/api/audit?action=user.create', county)).body
     expect(users).not.toContain('13700001111')
+  })
+})
+
+describe('what is audited', () => {
+  it('a town admin’s person export is a row of their town (they and the county see it, the other town does not)', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/persons/export', headers: shihuang.auth })
+    expect(res.statusCode, res.body).toBe(200)
+    const own = (await get(`/api/audit?actor=${shihuang.id}&action=archive.export`, shihuang)).json()
+    expect(own.items.filter((r: any) => r.entityType === 'person' && r.regionCode === '330683105')).toHaveLength(1)
+    expect((await get(`/api/audit?actor=${shihuang.id}&group=export`, county)).json().items.some((r: any) => r.regionCode === '330683105')).toBe(true)
+    expect((await get(`/api/audit?actor=${shihuang.id}&group=export`, otherTown)).json().total).toBe(0)
+  })
+
+  it('downloading a person’s document (an ID card copy) is audited and shows under the person', async () => {
+    const up = multipart({ kind: '身份证复印件', title: '身份证正面' }, { filename: '身份证.png', contentType: 'image/png', data: TINY_PNG })
+    const doc = await t.app.inject({ method: 'POST', url: `/api/persons/${personId}/documents`, headers: { ...shihuang.auth, ...up.headers }, payload: up.payload })
+    expect(doc.statusCode, doc.body).toBe(201)
+    expect((await get(doc.json().downloadUrl, leader)).statusCode).toBe(200)
+    const rows = (await get(`/api/audit?person=${personId}&action=archive.document_download`, shihuang)).json().items
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ group: 'export', actor: { id: leader.id, name: '纪检领导' }, entityName: '俞审计', regionCode: YAHUANG, details: { kind: '身份证复印件', title: '身份证正面' } })
   })
 })
 
