@@ -99,8 +99,6 @@ export type UpdatePerson = Type.Static<typeof UpdatePersonBody>
 export const PersonListQuery = Type.Object(
   {
     ...taggedListFilters,
-    /** Exact ID number: found through the keyed hash, the table is never decrypted. */
-    idNumber: Type.Optional(Type.String({ maxLength: 20 })),
     householdId: Type.Optional(UuidSchema),
     childrenInCity: Type.Optional(Type.Boolean()),
     ageMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
@@ -109,6 +107,21 @@ export const PersonListQuery = Type.Object(
   },
   { additionalProperties: false },
 )
+export type PersonListParams = Type.Static<typeof PersonListQuery>
+/**
+ * POST /api/persons/search: the list's filters in a body, plus an exact ID number. ID numbers never travel in a
+ * URL (it lands in access logs, proxies and browser history); `GET /api/persons?idNumber=` answers 400
+ * ID_NUMBER_IN_URL.
+ */
+export const PersonSearchBody = Type.Object(
+  {
+    ...PersonListQuery.properties,
+    /** Exact ID number: found through the keyed hash, the table is never decrypted. */
+    idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  },
+  { additionalProperties: false },
+)
+export type PersonSearch = Type.Static<typeof PersonSearchBody>
 export const PersonListSchema = Type.Object({ items: Type.Array(PersonSchema), total: Type.Integer() })
 
 export const RevealBody = Type.Object({ field: Type.Enum(['idNumber', 'phone'] as const) }, { additionalProperties: false })

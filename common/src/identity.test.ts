@@ -17,8 +17,8 @@ describe('ID card numbers (GB 11643)', () => {
   it('reads birth date and gender', () => {
     expect(idNumberFacts('11010519491231002X')).toEqual({ birthDate: '1949-12-31', gender: 'female' })
   })
-  it('masks as 330683********1234', () => {
-    expect(maskIdNumber('330683198506151234')).toBe('330683********1234')
+  it('masks as 3****************4 (first and last character only) and phones as 138****5678', () => {
+    expect(maskIdNumber('330683198506151234')).toBe('3****************4')
     expect(maskPhone('13812345678')).toBe('138****5678')
   })
 })

@@ -66,7 +66,12 @@ export const isValidCreditCode = (v: string) => creditCodeProblem(v) === null
 export const phoneProblem = (v: string): string | null =>
   /^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/.test(v.replace(/\s+/g, '')) ? null : '电话号码格式不正确'
 
-/** `330683********1234` */
-export const maskIdNumber = (v: string) => (v.length >= 10 ? v.slice(0, 6) + '*'.repeat(v.length - 10) + v.slice(-4) : '*'.repeat(v.length))
+/**
+ * `3****************4`: only the first and the last character. The old `330683********1234` hid exactly the
+ * birth date, which the archive shows beside it: prefix + birth date + sequence + check rebuilt the whole number.
+ * With one digit of the area code and the check character left, a reader who also knows the age and gender still
+ * faces thousands of candidates (issue 11). Server code takes this through platform/identifiers.ts.
+ */
+export const maskIdNumber = (v: string) => (v.length >= 10 ? v.slice(0, 1) + '*'.repeat(v.length - 2) + v.slice(-1) : '*'.repeat(v.length))
 /** `138****5678` */
 export const maskPhone = (v: string) => (v.length >= 7 ? v.slice(0, 3) + '*'.repeat(v.length - 7) + v.slice(-4) : '*'.repeat(v.length))

@@ -15,6 +15,7 @@ import { SessionCache } from './platform/session-cache.ts'
 import { errorBody, installErrorHandling, routerErrorHandler } from './platform/errors.ts'
 import { boundIntegers, installTextGuard } from './platform/validation.ts'
 import { installSecurityHeaders } from './platform/security-headers.ts'
+import { redactingLogger } from './platform/log-redaction.ts'
 import { modules as allModules } from './modules/index.ts'
 
 const Ajv = (AjvModule as any).default ?? AjvModule
@@ -45,7 +46,8 @@ export interface BuildOptions {
 
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   const app = Fastify({
-    logger: opts.logger ?? { level: ctx.config.logLevel },
+    // Request URLs are logged with ID numbers, phones and API keys masked (platform/log-redaction.ts).
+    logger: redactingLogger((opts.logger ?? { level: ctx.config.logLevel }) as boolean | Record<string, unknown>),
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: ctx.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },

@@ -37,6 +37,12 @@ export interface Config {
   /** Base of links printed on 民情码 posters and sent to residents (`<publicUrl>/r/<code>`); else derived from the request. */
   publicUrl: string | undefined
   publicIntake: PublicIntakeConfig
+  /**
+   * The hotline's caller lookup by phone (GET /api/persons/lookup): a masked phone leaves 10^4 candidates, so
+   * lookups are counted per user (a window and a day) and per address. LOOKUP_LIMIT_USER, LOOKUP_LIMIT_USER_DAY,
+   * LOOKUP_LIMIT_IP as LIMIT/SECONDS.
+   */
+  lookupLimits: { perUser: RateRule; perUserDay: RateRule; perIp: RateRule }
 }
 
 export type WebhookKind = 'dingtalk' | 'wecom' | 'generic'
@@ -212,6 +218,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratingsPerIp: rateEnv(env, 'PUBLIC_LIMIT_RATINGS_IP', '10/600'),
       readsPerIp: rateEnv(env, 'PUBLIC_LIMIT_READS_IP', '120/600'),
       trackingMissesPerIp: rateEnv(env, 'PUBLIC_LIMIT_TRACKING_MISSES_IP', '20/600'),
+    },
+    lookupLimits: {
+      perUser: rateEnv(env, 'LOOKUP_LIMIT_USER', '20/300'),
+      perUserDay: rateEnv(env, 'LOOKUP_LIMIT_USER_DAY', '300/86400'),
+      perIp: rateEnv(env, 'LOOKUP_LIMIT_IP', '120/300'),
     },
   }
 }

@@ -1,6 +1,37 @@
-import { maskPhone, phoneProblem } from '@minqing/common'
+import { maskIdNumber, maskPhone, phoneProblem } from '@minqing/common'
 import type { FieldCrypto } from './crypto.ts'
 import { badRequest } from './errors.ts'
+
+/**
+ * THE masks of personal identifiers for the whole server (issue 11): every place that shows, exports, reports or
+ * logs an ID number or phone to someone without archive.reveal goes through these. `maskIdNumber` keeps only the
+ * first and last character (`3****************4`), `maskPhone` the first 3 and last 4 (`138****5678`, 10^4
+ * candidates; the phone lookup is rate-limited and audited so they cannot be tried one by one).
+ */
+export { maskIdNumber, maskPhone }
+
+/** A stored mask of any age (the old `330683********1234` too) brought to today's form; null stays null. */
+export function remaskIdNumber(masked: string | null): string | null {
+  if (masked === null || masked.length < 10) return masked
+  return maskIdNumber(masked)
+}
+
+// An 18-character ID number (17 digits + digit or X), a mobile number (optionally +86), a landline with area code,
+// inside any text. Lookarounds keep longer digit runs (bank cards, case numbers) from being cut in the middle.
+const ID_IN_TEXT = /(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])/g
+const MOBILE_IN_TEXT = /(?<![0-9])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![0-9])/g
+const LANDLINE_IN_TEXT = /(?<![0-9])0\d{2,3}-?\d{7,8}(?![0-9])/g
+
+/**
+ * Free text with every ID number and phone in it masked as above: for reports, rejection reasons and logs that
+ * quote what a user typed.
+ */
+export function redactIdentifiers(text: string): string {
+  return text
+    .replace(ID_IN_TEXT, (m) => maskIdNumber(m.toUpperCase()))
+    .replace(MOBILE_IN_TEXT, (m) => maskPhone(m.replace(/[\s-]/g, '').replace(/^\+?86/, '')))
+    .replace(LANDLINE_IN_TEXT, (m) => maskPhone(m))
+}
 
 /** The stored forms of one personal identifier (FieldCrypto.protect); all null for none. */
 export interface ProtectedValue {

@@ -221,7 +221,8 @@ export async function listPersons(db: Executor, scope: Scope, f: PersonFilter) {
   }
   for (const tagId of f.tagIds ?? []) q = q.where(sql<SqlBool>`exists (select 1 from person_tags pt where pt.person_id = p.id and pt.tag_id = ${tagId})`)
   if (f.q) q = q.where(nameContains('p', f.q))
-  if (f.idHash) q = q.where('p.id_hash', '=', f.idHash)
+  // A number waiting for a county admin (id_pending_hash) is found like any other: search must not tell them apart.
+  if (f.idHash) q = q.where((eb) => eb.or([eb('p.id_hash', '=', f.idHash!), eb('p.id_pending_hash', '=', f.idHash!)]))
   if (f.householdId) q = q.where('p.household_id', '=', f.householdId)
   if (f.childrenInCity !== undefined) q = q.where('p.children_in_city', '=', f.childrenInCity)
   // Age bounds as birth-date bounds, so an index on birth_date could serve them.

@@ -13,6 +13,7 @@ import {
   PersonLookupSchema,
   PersonListSchema,
   PersonSchema,
+  PersonSearchBody,
   RevealBody,
   RevealSchema,
   TagSchema,
@@ -21,10 +22,10 @@ import {
   UpdatePersonBody,
 } from '@minqing/common'
 import Type from 'typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
-import { errorResponses, uploadErrorResponses } from '../../platform/errors.ts'
+import { badRequest, errorResponses, uploadErrorResponses } from '../../platform/errors.ts'
 import { readUpload } from '../../platform/uploads.ts'
 import { DOCUMENT_MAX_BYTES } from '@minqing/common'
 import type { ArchiveService } from './archive.service.ts'
@@ -42,6 +43,16 @@ function sendXlsx(reply: FastifyReply, file: Buffer, name: string) {
     .header('content-disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`)
     .header('cache-control', 'private, no-store')
     .send(file)
+}
+
+/**
+ * ID numbers never travel in a URL (access logs, proxies and browser history keep URLs): the person list's old
+ * `?idNumber=` answers 400 ID_NUMBER_IN_URL before validation, pointing to POST /api/persons/search.
+ */
+async function refuseIdNumberInUrl(req: FastifyRequest) {
+  const query = req.query as Record<string, unknown> | undefined
+  if (query && Object.keys(query).some((k) => k.toLowerCase().replace(/[-_]/g, '') === 'idnumber'))
+    throw badRequest('ID_NUMBER_IN_URL', '身份证号不能放在网址中,请用 POST /api/persons/search 查询')
 }
 
 export function archiveRoutes(app: App, service: ArchiveService) {
@@ -72,7 +83,10 @@ export function archiveRoutes(app: App, service: ArchiveService) {
   )
   app.get(
     '/api/persons/export',
-    { schema: { tags, summary: 'The filtered person list as XLSX (identifiers masked)', querystring: Type.Omit(PersonListQuery, ['limit', 'offset']) } },
+    {
+      preValidation: refuseIdNumberInUrl,
+      schema: { tags, summary: 'The filtered person list as XLSX (identifiers masked; birth dates only with archive.reveal)', querystring: Type.Omit(PersonListQuery, ['limit', 'offset']) },
+    },
     async (req, reply) => {
       const file = await service.exportPersons(actorOf(req), req.query)
       return sendXlsx(reply, file, '人员')
@@ -109,8 +123,23 @@ export function archiveRoutes(app: App, service: ArchiveService) {
 
   app.get(
     '/api/persons',
-    { schema: { tags, summary: 'Persons in the caller’s area, filtered', querystring: PersonListQuery, response: { 200: PersonListSchema, ...errorResponses } } },
+    {
+      preValidation: refuseIdNumberInUrl,
+      schema: { tags, summary: 'Persons in the caller’s area, filtered (an ID number: POST /api/persons/search)', querystring: PersonListQuery, response: { 200: PersonListSchema, ...errorResponses } },
+    },
     async (req) => service.listPersons(actorOf(req), req.query),
+  )
+  app.post(
+    '/api/persons/search',
+    {
+      schema: {
+        tags,
+        summary: 'The person list with its filters in the body, and an exact ID number (never in a URL)',
+        body: PersonSearchBody,
+        response: { 200: PersonListSchema, ...errorResponses },
+      },
+    },
+    async (req) => service.searchPersons(actorOf(req), req.body),
   )
   app.post(
     '/api/persons',
@@ -122,12 +151,12 @@ export function archiveRoutes(app: App, service: ArchiveService) {
     {
       schema: {
         tags,
-        summary: 'Persons of the caller’s area with this phone (own or household contact), masked — the hotline form’s caller lookup',
+        summary: 'Persons of the caller’s area with this phone (own or household contact), masked — the hotline form’s caller lookup; rate-limited per user and address (429 TOO_MANY_ATTEMPTS), audited',
         querystring: PersonLookupQuery,
         response: { 200: PersonLookupSchema, ...errorResponses },
       },
     },
-    async (req) => service.lookupByPhone(actorOf(req), req.query.phone),
+    async (req) => service.lookupByPhone(actorOf(req), req.query.phone, req.ip),
   )
   app.get('/api/persons/:id', { schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonSchema, ...errorResponses } } }, async (req) =>
     service.getPerson(actorOf(req), req.params.id),

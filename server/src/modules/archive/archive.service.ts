@@ -11,11 +11,11 @@ import {
   type HouseholdListQuery,
   idNumberFacts,
   idNumberProblem,
-  maskIdNumber,
   normaliseIdNumber,
   type Person,
   type PersonListQuery,
   type PersonLookupItem,
+  type PersonSearch,
   phoneProblem,
   RELATIONS,
   type Tag,
@@ -30,8 +30,9 @@ import { audit } from '../../platform/audit.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts'
 import { insertFile } from '../../platform/files.repository.ts'
-import { protectedColumns, protectPhone } from '../../platform/identifiers.ts'
-import { type Actor, requireCountyAdmin, requirePermission, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
+import { maskIdNumber, maskPhone, protectedColumns, protectPhone, remaskIdNumber } from '../../platform/identifiers.ts'
+import { type Actor, hasPermission, requireCountyAdmin, requirePermission, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
+import { type RateLimiter, type RateRule } from '../../platform/ratelimit.ts'
 import type { Storage } from '../../platform/storage.ts'
 import { EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
 import { pathCodes, type RegionsService } from '../regions/regions.service.ts'
@@ -47,7 +48,13 @@ export function toTag(t: Awaited<ReturnType<typeof repo.listTags>>[number]): Tag
   return { id: t.id, code: t.code, name: t.name, appliesTo: t.applies_to, color: t.color, sort: t.sort, builtin: t.builtin }
 }
 
-export function toPerson(p: repo.PersonView): Person {
+/**
+ * Whether the actor may see what rebuilds a full ID number: the birth date (with gender, the region and the mask's
+ * ends it narrows an ID number to a few dozen candidates). Everyone else gets the age (issue 11).
+ */
+const seesBirthDate = (actor: Actor) => hasPermission(actor, 'archive.reveal')
+
+export function toPerson(p: repo.PersonView, birthDateShown: boolean): Person {
   return {
     id: p.id,
     householdId: p.household_id,
@@ -55,9 +62,9 @@ export function toPerson(p: repo.PersonView): Person {
     regionName: p.region_name,
     name: p.name,
     gender: p.gender,
-    birthDate: p.birth_date,
+    birthDate: birthDateShown ? p.birth_date : null,
     age: p.age,
-    idNumber: p.id_masked,
+    idNumber: remaskIdNumber(p.id_masked),
     phone: p.phone_masked,
     relation: p.relation,
     politicalStatus: p.political_status,
@@ -135,6 +142,8 @@ export class ArchiveService {
     private crypto: FieldCrypto,
     private regions: RegionsService,
     private storage: Storage,
+    private limiter: RateLimiter,
+    private lookupLimits: { perUser: RateRule; perUserDay: RateRule; perIp: RateRule },
   ) {
     addTimelineSource(archiveTimeline)
   }
@@ -234,7 +243,7 @@ export class ArchiveService {
       house: (h.house ?? {}) as HouseholdDetail['house'],
       notes: h.notes,
       regionPath: codes.map((code) => ({ code, name: names.get(code) ?? code })),
-      members: members.map(toPerson),
+      members: members.map((m) => toPerson(m, seesBirthDate(actor))),
       documents: documents.map(toDocument),
     }
   }
@@ -310,7 +319,7 @@ export class ArchiveService {
     requirePermission(actor, 'archive.read')
     await this.visibleHousehold(actor, id)
     const memberIds = (await repo.householdMembers(this.db, id)).map((m) => m.id)
-    return (await repo.historyOf(this.db, [{ type: 'household', ids: [id] }, { type: 'person', ids: memberIds }])).map(toHistory)
+    return (await repo.historyOf(this.db, [{ type: 'household', ids: [id] }, { type: 'person', ids: memberIds }])).map((h) => toHistory(h, seesBirthDate(actor)))
   }
 
   async householdTimeline(actor: Actor, id: string): Promise<TimelineItem[]> {
@@ -338,14 +347,35 @@ export class ArchiveService {
     return { ...this.crypto.protect(v, maskIdNumber), facts: idNumberFacts(v) }
   }
 
-  /** The ID number is unique across the archive; tell who holds it only if the caller may see them. */
-  private async assertIdFree(actor: Actor, hash: string | null, exceptId?: string) {
-    if (!hash) return
-    const holder = await repo.findPersonIdByIdHash(this.db, hash)
-    if (holder && holder.id !== exceptId) {
-      const visible = holder.path.startsWith(actor.regionPath)
-      throw conflict('DUPLICATE_ID_NUMBER', '该身份证号已在档案中', visible ? { personId: holder.id } : undefined)
-    }
+  /**
+   * The columns that store an ID number on a person. One person is one record county-wide, so a number already on
+   * a record the caller can see is a 409 naming that record. A number on a record OUTSIDE the caller's area must
+   * not tell the caller it exists (issue 11: 1,000 candidate numbers for one birth date in 15 s found 5 persons in
+   * other towns): it is kept on this record all the same, its hash in `id_pending_hash` instead of the unique
+   * `id_hash`, so the answer is exactly a fresh number's; `heldBy` names the other record for an audit row that
+   * asks a county admin (who sees both) to merge the two or move the person.
+   */
+  private async idColumns(actor: Actor, id_: NonNullable<ReturnType<ArchiveService['protectIdNumber']>>, exceptId?: string) {
+    const columns = { ...protectedColumns('id', id_), id_pending_hash: null as string | null }
+    if (!id_.hash) return { columns, heldBy: null }
+    const holder = await repo.findPersonIdByIdHash(this.db, id_.hash)
+    if (!holder || holder.id === exceptId) return { columns, heldBy: null }
+    if (holder.path.startsWith(actor.regionPath)) throw conflict('DUPLICATE_ID_NUMBER', '该身份证号已在档案中', { personId: holder.id })
+    return { columns: { ...columns, id_hash: null, id_pending_hash: id_.hash }, heldBy: holder }
+  }
+
+  /** The audit row of an ID number kept pending because another area's record holds it (county admins see it). */
+  private async auditHeldElsewhere(trx: Transaction<DB>, actor: Actor, personId: string, heldBy: { id: string; path: string } | null, masked: string | null) {
+    if (!heldBy) return
+    await audit(trx, {
+      actor,
+      action: 'archive.id_duplicate',
+      entityType: 'person',
+      entityId: personId,
+      // No region: only county-level callers see region-less rows, and the row names a record of another area.
+      regionId: null,
+      details: { heldBy: heldBy.id, heldByRegion: pathCodes(heldBy.path).at(-1) ?? null, idNumber: masked },
+    })
   }
 
   private checkRelation(relation: string | null | undefined) {
@@ -353,14 +383,22 @@ export class ArchiveService {
       throw badRequest('VALIDATION_FAILED', `与户主关系应为: ${RELATIONS.join('、')}`, [{ path: 'relation', message: 'unknown relation' }])
   }
 
-  async listPersons(actor: Actor, query: Static<typeof PersonListQuery>) {
+  /** The person list by POST (an exact ID number may be among the filters: it never travels in a URL). */
+  async searchPersons(actor: Actor, body: PersonSearch) {
     requirePermission(actor, 'archive.read')
+    const { idNumber, ...query } = body
     let idHash: string | undefined
-    if (query.idNumber) {
-      const v = normaliseIdNumber(query.idNumber)
-      if (idNumberProblem(v)) throw badRequest('INVALID_ID_NUMBER', idNumberProblem(v)!)
+    if (idNumber !== undefined) {
+      const v = normaliseIdNumber(idNumber)
+      const problem = idNumberProblem(v)
+      if (problem) throw badRequest('INVALID_ID_NUMBER', problem)
       idHash = this.crypto.hash(v)
     }
+    return this.listPersons(actor, query, idHash)
+  }
+
+  async listPersons(actor: Actor, query: Static<typeof PersonListQuery>, idHash?: string) {
+    requirePermission(actor, 'archive.read')
     const { items, total } = await repo.listPersons(this.db, scopeOf(actor), {
       regionPath: await this.regions.filterPath(actor, query.regionCode),
       tagIds: await this.tagFilter(query.tag),
@@ -373,15 +411,16 @@ export class ArchiveService {
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     })
-    return { items: items.map(toPerson), total }
+    return { items: items.map((p) => toPerson(p, seesBirthDate(actor))), total }
   }
 
   /**
    * Who is calling (the hotline / walk-in form): persons of the caller's area with this phone, or whose
    * household has it as contact phone — found by the keyed hash, shown masked. Nobody outside the area.
    */
-  async lookupByPhone(actor: Actor, rawPhone: string): Promise<{ items: PersonLookupItem[] }> {
+  async lookupByPhone(actor: Actor, rawPhone: string, ip?: string): Promise<{ items: PersonLookupItem[] }> {
     requirePermission(actor, 'archive.read')
+    await this.limitLookups(actor, rawPhone, ip)
     let phone = rawPhone.replace(/[\s\u3000]+/g, '')
     if (/^\+?861[3-9]\d{9}$/.test(phone)) phone = phone.replace(/^\+?86/, '')
     const problem = phoneProblem(phone)
@@ -395,6 +434,7 @@ export class ArchiveService {
       forms.add(`${digits.slice(0, 4)}-${digits.slice(4)}`)
     }
     const rows = await repo.personsByPhoneHash(this.db, scopeOf(actor), [...forms].map((f) => this.crypto.hash(f)), 20)
+    await audit(this.db, { actor, action: 'archive.lookup', entityType: 'person', entityId: rows.length === 1 ? rows[0].id : null, regionId: actor.regionId, ip, details: { phone: maskPhone(phone), found: rows.length } })
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -412,9 +452,33 @@ export class ArchiveService {
     }
   }
 
+  /**
+   * A masked phone leaves 10^4 candidates and the lookup answers exact numbers only (issue 11: 10,000 tries in
+   * 68 s recovered one): lookups are counted per user (a short window and a day) and per address, and every
+   * one, refused or not, is audited. A refused lookup is not counted, so the user is back once the window moves.
+   */
+  private async limitLookups(actor: Actor, rawPhone: string, ip?: string) {
+    const { perUser, perUserDay, perIp } = this.lookupLimits
+    const checks: [string, RateRule][] = [
+      [`lookup:user:${actor.userId}`, perUser],
+      [`lookup:user-day:${actor.userId}`, perUserDay],
+      ...(ip ? ([[`lookup:ip:${ip}`, perIp]] as [string, RateRule][]) : []),
+    ]
+    for (const [key, rule] of checks) {
+      const d = await this.limiter.peek(key, rule)
+      if (!d.allowed) {
+        const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000))
+        const shown = rawPhone.replace(/[\s\u3000]+/g, '')
+        await audit(this.db, { actor, action: 'archive.lookup_refused', entityType: 'person', regionId: actor.regionId, ip, details: { phone: shown.length >= 7 ? maskPhone(shown) : '***', limit: key.split(':')[1] } })
+        throw new AppError(429, 'TOO_MANY_ATTEMPTS', `查询过于频繁,请 ${seconds} 秒后再试`, { retryAfterSeconds: seconds }, { 'retry-after': String(seconds) })
+      }
+    }
+    for (const [key, rule] of checks) await this.limiter.hit(key, rule)
+  }
+
   async getPerson(actor: Actor, id: string): Promise<Person> {
     requirePermission(actor, 'archive.read')
-    return toPerson(await this.visiblePerson(actor, id))
+    return toPerson(await this.visiblePerson(actor, id), seesBirthDate(actor))
   }
 
   async createPerson(actor: Actor, body: CreatePerson): Promise<Person> {
@@ -435,7 +499,7 @@ export class ArchiveService {
     const id_ = this.protectIdNumber(body.idNumber)
     const phone = protectPhone(this.crypto, body.phone)
     const tagIds = await this.resolveTags(body.tags, 'person')
-    await this.assertIdFree(actor, id_?.hash ?? null)
+    const idStore = id_ ? await this.idColumns(actor, id_) : undefined
     const birthDate = body.birthDate ?? id_?.facts?.birthDate ?? null
     const gender = body.gender ?? id_?.facts?.gender ?? null
     if (id_?.facts && body.birthDate && body.birthDate !== id_.facts.birthDate)
@@ -447,7 +511,7 @@ export class ArchiveService {
         name: body.name.trim(),
         gender,
         birth_date: birthDate,
-        ...protectedColumns('id', id_),
+        ...(idStore?.columns ?? protectedColumns('id', null)),
         ...protectedColumns('phone', phone),
         relation: body.relation ?? null,
         political_status: body.politicalStatus ?? null,
@@ -458,6 +522,7 @@ export class ArchiveService {
         created_by: actor.userId,
       })
       await repo.setPersonTags(trx, id, tagIds)
+      await this.auditHeldElsewhere(trx, actor, id, idStore?.heldBy ?? null, id_?.masked ?? null)
       if (householdId && body.relation === '户主') await repo.updateHousehold(trx, householdId, { head_person_id: id })
       const created = await repo.findPerson(trx, id)
       await repo.insertHistory(trx, { entityType: 'person', entityId: id, action: 'create', actorId: actor.userId, changes: diff({}, personFacts(created!)) })
@@ -481,13 +546,13 @@ export class ArchiveService {
     const id_ = this.protectIdNumber(body.idNumber)
     const phone = protectPhone(this.crypto, body.phone)
     const tagIds = body.tags ? await this.resolveTags(body.tags, 'person') : undefined
-    if (id_) await this.assertIdFree(actor, id_.hash, id)
+    const idStore = id_ ? await this.idColumns(actor, id_, id) : undefined
     await this.db.transaction().execute(async (trx) => {
       await repo.updatePerson(trx, id, {
         ...(body.name !== undefined ? { name: body.name.trim() } : {}),
         ...(body.gender !== undefined ? { gender: body.gender } : {}),
         ...(body.birthDate !== undefined ? { birth_date: body.birthDate } : {}),
-        ...(id_ ? protectedColumns('id', id_) : {}),
+        ...(idStore ? idStore.columns : {}),
         ...(id_?.facts && body.birthDate === undefined ? { birth_date: id_.facts.birthDate } : {}),
         ...(id_?.facts && body.gender === undefined ? { gender: id_.facts.gender } : {}),
         ...(phone ? protectedColumns('phone', phone) : {}),
@@ -500,6 +565,7 @@ export class ArchiveService {
         ...(move ? { household_id: move.householdId, region_id: move.regionId } : {}),
       })
       if (tagIds) await repo.setPersonTags(trx, id, tagIds)
+      await this.auditHeldElsewhere(trx, actor, id, idStore?.heldBy ?? null, id_?.masked ?? null)
       const after = await repo.findPerson(trx, id)
       await recordUpdate(trx, actor, 'person', id, personFacts(current), personFacts(after!))
     })
@@ -509,7 +575,7 @@ export class ArchiveService {
   async personHistory(actor: Actor, id: string): Promise<HistoryEntry[]> {
     requirePermission(actor, 'archive.read')
     await this.visiblePerson(actor, id)
-    return (await repo.historyOf(this.db, [{ type: 'person', ids: [id] }])).map(toHistory)
+    return (await repo.historyOf(this.db, [{ type: 'person', ids: [id] }])).map((h) => toHistory(h, seesBirthDate(actor)))
   }
 
   /** The full ID number or phone: needs archive.reveal, and every reveal is written to the audit log. */
@@ -595,7 +661,20 @@ type HistoryRow = Awaited<ReturnType<typeof repo.historyOf>>[number]
 /** A history row's changes (jsonb; a driver may hand it over as text). */
 const changesOf = (h: HistoryRow) => (typeof h.changes === 'string' ? JSON.parse(h.changes) : h.changes) as repo.Change[]
 
-function toHistory(h: HistoryRow): HistoryEntry {
+/**
+ * What a history row may show: ID numbers in today's mask whatever mask they were written with, and birth dates
+ * only to those who see them on the person (a birth date in a change would rebuild the number like the field did).
+ */
+function safeChanges(changes: repo.Change[], birthDateShown: boolean): repo.Change[] {
+  const hidden = (v: unknown) => (v === null || v === undefined ? v : '****-**-**')
+  return changes.map((c) => {
+    if (c.field === 'idNumber') return { ...c, from: typeof c.from === 'string' ? remaskIdNumber(c.from) : c.from, to: typeof c.to === 'string' ? remaskIdNumber(c.to) : c.to }
+    if (c.field === 'birthDate' && !birthDateShown) return { ...c, from: hidden(c.from), to: hidden(c.to) }
+    return c
+  })
+}
+
+function toHistory(h: HistoryRow, birthDateShown: boolean): HistoryEntry {
   return {
     id: String(h.id),
     entityType: h.entity_type,
@@ -603,7 +682,7 @@ function toHistory(h: HistoryRow): HistoryEntry {
     action: h.action,
     actorName: h.actor_name,
     at: iso(h.at),
-    changes: changesOf(h),
+    changes: safeChanges(changesOf(h), birthDateShown),
   }
 }
 

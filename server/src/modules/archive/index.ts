@@ -1,5 +1,6 @@
 import type { Module } from '../../context.ts'
 import { FieldCrypto } from '../../platform/crypto.ts'
+import { createRateLimiter } from '../../platform/ratelimit.ts'
 import { RegionsService } from '../regions/regions.service.ts'
 import { archiveRoutes } from './archive.routes.ts'
 import { ArchiveService } from './archive.service.ts'
@@ -11,7 +12,12 @@ export const archiveModule: Module = {
   register(app, ctx) {
     const crypto = new FieldCrypto(ctx.config.secret)
     const regions = new RegionsService(ctx.db)
-    archiveRoutes(app, new ArchiveService(ctx.db, crypto, regions, ctx.storage))
+    // Counts the hotline's phone lookups (shared through Redis when REDIS_URL is set).
+    const limiter = createRateLimiter(ctx.config.redisUrl)
+    app.addHook('onClose', async () => {
+      await limiter.close()
+    })
+    archiveRoutes(app, new ArchiveService(ctx.db, crypto, regions, ctx.storage, limiter, ctx.config.lookupLimits))
     enterpriseRoutes(app, new EnterprisesService(ctx.db, crypto, regions))
   },
 }
