@@ -26,6 +26,15 @@ describe('archive api', () => {
     expect(fetchMock.mock.calls[0][0]).toBe('/api/persons?tag=alone_elderly&childrenInCity=false&ageMin=60')
   })
 
+  it('searches an ID number by POST, never in the URL (the server refuses ?idNumber=), and exports without it', async () => {
+    fetchMock.mockResolvedValue(json(200, { items: [], total: 0 }))
+    await personsApi.list(personParams({ ...emptyPersonFilters(), idNumber: ' 33068319900101123x ', ageMin: 60 }, { limit: 20, offset: 0 }))
+    const [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('/api/persons/search')
+    expect(init.method).toBe('POST')
+    expect(JSON.parse(init.body)).toEqual({ idNumber: '33068319900101123X', ageMin: 60, limit: 20, offset: 0 })
+  })
+
   it('reveals a field with a POST', async () => {
     fetchMock.mockResolvedValue(json(200, { field: 'phone', value: '13812345678' }))
     expect(await personsApi.reveal('p1', 'phone')).toEqual({ field: 'phone', value: '13812345678' })

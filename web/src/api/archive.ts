@@ -63,13 +63,19 @@ export const householdsApi = {
 }
 
 export const personsApi = {
-  list: (params: Params) => api.get<Paged<Person>>(withQuery('/persons', params)),
+  /** An ID number is searched by POST, never in a URL (the server refuses `?idNumber=` with ID_NUMBER_IN_URL). */
+  list: (params: Params) =>
+    params.idNumber ? api.post<Paged<Person>>('/persons/search', params) : api.get<Paged<Person>>(withQuery('/persons', params)),
   get: (id: string) => api.get<Person>(`/persons/${enc(id)}`),
   create: (body: CreatePerson) => api.post<Person>('/persons', body),
   update: (id: string, body: UpdatePerson) => api.patch<Person>(`/persons/${enc(id)}`, body),
   /** The full ID number or phone (needs archive.reveal; the server audits every call). */
   /** The list as XLSX, with the list's filters (not its paging). */
-  export: (params: Params) => downloadFile(withQuery('/persons/export', params), 'persons.xlsx'),
+  export: (params: Params) => {
+    // The export is a download link: without the ID number (the page offers no export while searching by one).
+    const { idNumber: _idNumber, ...rest } = params
+    return downloadFile(withQuery('/persons/export', rest), 'persons.xlsx')
+  },
   reveal: (id: string, field: RevealField) => api.post<{ field: string; value: string | null }>(`/persons/${enc(id)}/reveal`, { field }),
   uploadDocument: (id: string, file: Blob & { name?: string }, kind: string, title: string) =>
     postForm<ArchiveDocument>(`/persons/${enc(id)}/documents`, documentForm(file, kind, title)),
