@@ -40,6 +40,7 @@ export function caseImportKind(engine: CasesService): ImportKind {
     permission: 'cases.import',
     auditAction: 'cases.import',
     chunkRows: CASE_CHUNK_ROWS,
+    identifiers: { reporterPhone: 'phone' },
     columns(headerCells, options) {
       const o = options as CaseJobOptions
       return resolveCaseColumns(headerCells, o.caseMapping, { regionOptional: o.defaultRegionId !== null, sourceName: o.sourceName })

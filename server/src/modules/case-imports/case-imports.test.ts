@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
 import { makeRegion, makeUser, type MadeUser } from '../../../test/factories.ts'
 import { multipart, TINY_PNG } from '../../../test/multipart.ts'
+import { maskIdNumber } from '../../platform/identifiers.ts'
 import { BOM, csvLine } from '../imports/sheet.ts'
 import { parseDateTime } from './case-rows.ts'
 import { BUILTIN_SOURCES } from './sources.defaults.ts'
@@ -262,6 +263,20 @@ describe('updates and content', () => {
     expect(lines[1].slice(0, 2)).toEqual(['2', expect.stringContaining('OUT_OF_AREA')])
     expect(lines[1][1]).not.toMatch(/王院|MQ-/)
     expect(await snapshot()).toEqual(before)
+  })
+
+  it('the report shows the reporter’s phone, and phones or ID numbers in any text, masked; its download is audited', async () => {
+    const id = '330683195803120019'
+    const bad = order('PM', 1, { description: '', reporterPhone: '13966667777', title: `来电人另留电话 13988889999,身份证 ${id}` })
+    const job = await importFile(csv([bad, order('PM', 2)]))
+    expect(job).toMatchObject({ status: 'done', rejectedRows: 1 })
+    const res = await t.app.inject({ method: 'GET', url: job.reportUrl, headers: town.auth })
+    for (const clear of ['13966667777', '13988889999', id]) expect(res.body).not.toContain(clear)
+    const line = parseCsv(res.body)[1]
+    expect(line[2 + COLS.indexOf('reporterPhone')]).toBe('139****7777')
+    expect(line[2 + COLS.indexOf('title')]).toBe(`来电人另留电话 139****9999,身份证 ${maskIdNumber(id)}`)
+    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'import.report.download').where('entity_id', '=', job.id).execute()
+    expect(audit.map((a) => a.actor_id)).toEqual([town.id])
   })
 
   it('reads region names as platforms write them: 东王村 for the register’s 东王村委会, a grid by village and grid name', async () => {

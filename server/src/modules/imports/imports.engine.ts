@@ -220,7 +220,7 @@ export class HouseholdImporter {
       } else {
         idNumber = v
         const facts = idNumberFacts(v)
-        if (birthDate && birthDate !== facts.birthDate) problems.push(`出生日期与身份证号不一致(身份证号为 ${facts.birthDate})`)
+        if (birthDate && birthDate !== facts.birthDate) problems.push('出生日期与身份证号不一致')
         if (gender && gender !== facts.gender) problems.push('性别与身份证号不一致')
         if (!birthRaw) birthDate = facts.birthDate
         if (!genderRaw) gender = facts.gender

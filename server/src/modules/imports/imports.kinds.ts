@@ -4,6 +4,7 @@ import type { DB, Executor } from '../../db/types.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
 import { type ChunkOutcome, HouseholdImporter, type ImportCounts, type PreparedRow, type Rejection } from './imports.engine.ts'
 import * as repo from './imports.repository.ts'
+import type { IdentifierKind } from './report-mask.ts'
 import { type ColumnMap, type ImportField, resolveColumns, type SheetSource } from './sheet.ts'
 
 // What the runner needs of one kind of import (households and persons, cases from other platforms…): how to
@@ -64,6 +65,8 @@ export interface ImportKind {
   auditAction: string
   /** Rows per chunk (a chunk's progress is saved when it is written). */
   chunkRows: number
+  /** Fields holding personal identifiers: the rejected-rows report shows them masked. */
+  identifiers?: Record<string, IdentifierKind>
   /** Which cell holds which field; throws 400 UNKNOWN_COLUMNS when the file cannot be this kind's. */
   columns(headerCells: string[], options: JobOptions): ColumnMap<string>
   open(db: Kysely<DB>, job: repo.ImportJobRow): Promise<RowImporter<any, any>>
@@ -79,6 +82,7 @@ export function householdKind(crypto: FieldCrypto): ImportKind {
     permission: 'archive.import',
     auditAction: 'archive.import',
     chunkRows: CHUNK_ROWS,
+    identifiers: { idNumber: 'idNumber', phone: 'phone' },
     columns: (headerCells, options) => resolveColumns(headerCells, (options.mapping ?? {}) as Record<string, ImportField>),
     async open(db, job) {
       const importer = await HouseholdImporter.open(db, { crypto, scopePath: job.region_path, actorId: job.created_by })

@@ -6,10 +6,12 @@ import { audit } from '../../platform/audit.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
 import { AppError } from '../../platform/errors.ts'
 import { fileById, insertFile } from '../../platform/files.repository.ts'
+import { redactIdentifiers } from '../../platform/identifiers.ts'
 import type { Storage } from '../../platform/storage.ts'
 import type { Rejection } from './imports.engine.ts'
 import { CHUNK_ROWS, type FieldCells, householdKind, type ImportKind, type JobOptions, type Preview } from './imports.kinds.ts'
 import * as repo from './imports.repository.ts'
+import { reportMasker } from './report-mask.ts'
 import { BOM, type ColumnMap, csvLine, isBlankRow, MAX_DATA_ROWS, readSheetRows, scanSheet, type SheetSource } from './sheet.ts'
 
 export { CHUNK_ROWS, type JobOptions }
@@ -208,7 +210,10 @@ export class ImportRunner {
     const resultOf = (counts: object, rejections: Rejection[]): JobResult => ({
       ...counts,
       ...base,
-      rejectedSample: [...rejections].sort((a, b) => a.rowNo - b.rowNo).slice(0, 20),
+      rejectedSample: [...rejections]
+        .sort((a, b) => a.rowNo - b.rowNo)
+        .slice(0, 20)
+        .map((r) => ({ ...r, reason: redactIdentifiers(r.reason) })),
     })
     if (checkpoint === 0) await repo.saveProgress(this.db, job.id, { totalRows: dataRows, processedRows: 0, acceptedRows: 0, rejectedRows: 0, result: resultOf(importer.counts, []) })
 
@@ -268,12 +273,14 @@ export class ImportRunner {
     if (importer.rejections.length) {
       const reasons = new Map(importer.rejections.map((r) => [r.rowNo, r.reason]))
       const width = base.headers.length
+      // Identifiers masked before the report is stored: it is read by others than the uploader, later.
+      const mask = reportMasker(base.headers, base.columns, kind.identifiers ?? {})
       const lines: string[] = [BOM + csvLine(['行号', '原因', ...base.headers])]
       for await (const row of readSheetRows(data, source)) {
         const reason = reasons.get(row.rowNo)
         if (reason === undefined || row.rowNo <= header!.rowNo) continue
         const cells = row.cells.length >= width ? row.cells : [...row.cells, ...Array(width - row.cells.length).fill('')]
-        lines.push(csvLine([String(row.rowNo), reason, ...cells.map(inertCell)]))
+        lines.push(csvLine([String(row.rowNo), mask.reason(reason), ...mask.cells(cells).map(inertCell)]))
       }
       const report = Buffer.from(lines.join(''), 'utf8')
       const stored = await this.storage.put(report, { prefix: 'imports', extension: 'csv' })

@@ -1,7 +1,9 @@
 import type { ImportJob } from '@minqing/common'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
+import { parse as parseCsv } from 'csv-parse'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
+import { audit } from '../../platform/audit.ts'
 import { AppError, badRequest, conflict } from '../../platform/errors.ts'
 import { fileById, insertFile } from '../../platform/files.repository.ts'
 import { type Actor, hasPermission, requirePermission, visibleRow } from '../../platform/policy.ts'
@@ -9,6 +11,7 @@ import type { Storage } from '../../platform/storage.ts'
 import type { Upload } from '../../platform/uploads.ts'
 import * as repo from './imports.repository.ts'
 import type { ImportRunner, JobOptions } from './imports.runner.ts'
+import { reportMasker } from './report-mask.ts'
 import {
   type SheetSource,
   BOM,
@@ -168,16 +171,42 @@ export class ImportsService {
     return { items: rows.map(toImportJob) }
   }
 
-  /** The rejected rows (行号, 原因, then the file's own columns) as CSV with a BOM, so Excel reads it. */
-  async report(actor: Actor, id: string): Promise<{ filename: string; body: Readable | Buffer }> {
+  /**
+   * The rejected rows (行号, 原因, then the file's own columns) as CSV with a BOM, so Excel reads it. ID numbers
+   * and phones in it are masked as the archive shows them (a report stored before they were masked at writing is
+   * masked on the way out), and each download is an `import.report.download` audit row.
+   */
+  async report(actor: Actor, id: string, ip?: string): Promise<{ filename: string; body: Readable | Buffer }> {
     const job = await this.visibleJob(actor, id)
     if (job.status !== 'done') throw conflict('CONFLICT', job.status === 'failed' ? '导入失败,没有问题行清单' : '导入尚未完成', { status: job.status })
     const name = `${job.filename.replace(/\.[^.]*$/, '')}-问题行.csv`
-    if (!job.report_file_id) {
-      const headers = ((job.result as { headers?: string[] }).headers ?? []) as string[]
-      return { filename: name, body: Buffer.from(BOM + csvLine(['行号', '原因', ...headers]), 'utf8') }
-    }
+    const result = job.result as { headers?: string[]; columns?: Record<string, string> }
+    const headers = result.headers ?? []
+    await audit(this.db, {
+      actor,
+      action: 'import.report.download',
+      entityType: 'import_job',
+      entityId: job.id,
+      regionId: job.region_id,
+      ip,
+      details: { kind: job.kind, filename: job.filename, rejectedRows: job.rejected_rows },
+    })
+    if (!job.report_file_id) return { filename: name, body: Buffer.from(BOM + csvLine(['行号', '原因', ...headers]), 'utf8') }
     const file = await fileById(this.db, job.report_file_id)
-    return { filename: name, body: await this.storage.get(file!.storage_key) }
+    const mask = reportMasker(headers, result.columns ?? {}, this.runner.kindOf(job.kind)?.identifiers ?? {})
+    const records = (await this.storage.get(file!.storage_key)).pipe(parseCsv({ bom: true, relax_column_count: true, relax_quotes: true })) as AsyncIterable<string[]>
+    return {
+      filename: name,
+      body: Readable.from(
+        (async function* () {
+          let first = true
+          for await (const r of records) {
+            if (first) yield BOM + csvLine(r)
+            else yield csvLine([r[0] ?? '', mask.reason(r[1] ?? ''), ...mask.cells(r.slice(2))])
+            first = false
+          }
+        })(),
+      ),
+    }
   }
 }
