@@ -60,6 +60,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_FILE: 'UNSUPPORTED_FILE',
   UNKNOWN_COLUMNS: 'UNKNOWN_COLUMNS',
   TOO_MANY_ROWS: 'TOO_MANY_ROWS',
+  /** A spreadsheet too big or too slow to read (413): too many columns, shared strings or uncompressed bytes. */
+  SHEET_TOO_LARGE: 'SHEET_TOO_LARGE',
   CLIENT_ID_REUSED: 'CLIENT_ID_REUSED',
   FUTURE_DATE: 'FUTURE_DATE',
   TOO_MANY_PHOTOS: 'TOO_MANY_PHOTOS',

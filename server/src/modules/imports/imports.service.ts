@@ -18,6 +18,7 @@ import {
   csvLine,
   csvLineCount,
   detectSheet,
+  HEAD_READ_MS,
   MAX_DATA_ROWS,
   parseMapping,
   resolveColumns,
@@ -28,6 +29,9 @@ import {
 
 /** The largest import file; the server-wide UPLOAD_LIMIT_BYTES applies too (whichever is smaller). */
 export const IMPORT_MAX_BYTES = 100 * 1024 * 1024
+
+/** Rows after the header shown on the mapping screen. */
+const SAMPLE_ROWS = 5
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 
@@ -91,7 +95,8 @@ export class ImportsService {
    */
   async readSheet(upload: Upload): Promise<{ source: SheetSource; header: string[]; sample: string[][] }> {
     const source = detectSheet(upload.data, upload.sniffedType)
-    const head = await scanSheet(upload.data, source, { stopAfterRows: 1000, sampleRows: 5 })
+    // Only the header and the sample are needed here: the rows are counted and read by the job.
+    const head = await scanSheet(upload.data, source, { stopAfterRows: SAMPLE_ROWS, sampleRows: SAMPLE_ROWS, budgetMs: HEAD_READ_MS })
     if (!head.header) throw new AppError(400, 'UNKNOWN_COLUMNS', '文件中没有表头行', { found: [], expected: [] })
     // Line breaks bound a CSV's records from above; only a file near the limit is parsed to count exactly.
     if (source.format === 'csv' && csvLineCount(upload.data) > MAX_DATA_ROWS + 1) {

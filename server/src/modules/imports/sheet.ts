@@ -63,6 +63,86 @@ const FIELD_HELP: Record<ImportField, [required: boolean, help: string, example:
 
 export const MAX_DATA_ROWS = 1_000_000
 
+// Bounds of reading a sheet (issue 11): a crafted workbook of a few MB must not cost minutes and gigabytes. An
+// XLSX is judged by its ZIP directory before anything is inflated; every row, of XLSX or CSV, is judged as read.
+/** Columns of any row: more non-blank cells than this is no export of a register or a platform. */
+export const MAX_COLUMNS = 500
+/** Text kept of a header cell (headers are names; a longer one matches no field anyway). */
+export const MAX_HEADER_CHARS = 200
+/** Uncompressed size of an XLSX's shared strings (all of them are held in memory while the sheet is read). */
+export const MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+/** Uncompressed size of all of an XLSX's parts together (ZIP bombs). */
+export const MAX_XLSX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+/** Reading the header and first rows for an answer (the headers screen, a new job) gives up after this. */
+export const HEAD_READ_MS = 10_000
+
+export const sheetTooLarge = (why: string, details: Record<string, unknown> = {}) => new AppError(413, 'SHEET_TOO_LARGE', `表格过大,无法读取: ${why}`, details)
+
+interface ZipEntry {
+  name: string
+  compressedSize: number
+  uncompressedSize: number
+}
+
+/**
+ * The entries of a ZIP as its central directory lists them (no inflating): enough to refuse an XLSX whose shared
+ * strings or total size are out of bounds before ExcelJS holds them in memory. Null when there is no directory
+ * (ExcelJS then says the file cannot be read).
+ */
+export function zipEntries(data: Buffer): ZipEntry[] | null {
+  // End of central directory: 22 bytes plus a comment of up to 64 KB, at the end of the file.
+  const from = Math.max(0, data.length - 22 - 0xffff)
+  let eocd = -1
+  for (let i = data.length - 22; i >= from; i--)
+    if (data.readUInt32LE(i) === 0x06054b50) {
+      eocd = i
+      break
+    }
+  if (eocd < 0) return null
+  const count = data.readUInt16LE(eocd + 10)
+  let at = data.readUInt32LE(eocd + 16)
+  const entries: ZipEntry[] = []
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > data.length || data.readUInt32LE(at) !== 0x02014b50) return null
+    const nameLen = data.readUInt16LE(at + 28)
+    const extraLen = data.readUInt16LE(at + 30)
+    const commentLen = data.readUInt16LE(at + 32)
+    entries.push({
+      name: data.toString('utf8', at + 46, at + 46 + nameLen),
+      compressedSize: data.readUInt32LE(at + 20),
+      uncompressedSize: data.readUInt32LE(at + 24),
+    })
+    at += 46 + nameLen + extraLen + commentLen
+  }
+  return entries
+}
+
+/** 413 SHEET_TOO_LARGE for an XLSX whose parts are too big to read (judged from its ZIP directory). */
+export function checkXlsxSize(data: Buffer) {
+  const entries = zipEntries(data)
+  if (!entries) return
+  // ZIP64 marks sizes it cannot hold in 32 bits with 0xFFFFFFFF: a sheet of more than 4 GB.
+  const total = entries.reduce((s, e) => s + e.uncompressedSize, 0)
+  const shared = entries.filter((e) => /(^|\/)sharedStrings\.xml$/i.test(e.name)).reduce((s, e) => s + e.uncompressedSize, 0)
+  const mb = (n: number) => Math.ceil(n / 1024 / 1024)
+  if (shared > MAX_SHARED_STRINGS_BYTES)
+    throw sheetTooLarge(`文本内容(共享字符串)解压后 ${mb(shared)} MB,超过上限 ${mb(MAX_SHARED_STRINGS_BYTES)} MB,请拆分后导入或另存为 CSV`, {
+      sharedStringsBytes: shared,
+      max: MAX_SHARED_STRINGS_BYTES,
+    })
+  if (total > MAX_XLSX_UNCOMPRESSED_BYTES || entries.some((e) => e.uncompressedSize === 0xffffffff))
+    throw sheetTooLarge(`解压后超过 ${mb(MAX_XLSX_UNCOMPRESSED_BYTES)} MB,请拆分后导入`, { uncompressedBytes: total, max: MAX_XLSX_UNCOMPRESSED_BYTES })
+}
+
+/** A row's cells within MAX_COLUMNS (trailing blank cells beyond it dropped); 413 when a cell beyond it has text. */
+function boundedCells(row: SheetRow): SheetRow {
+  if (row.cells.length <= MAX_COLUMNS) return row
+  for (let i = MAX_COLUMNS; i < row.cells.length; i++)
+    if (row.cells[i].trim() !== '')
+      throw sheetTooLarge(`第 ${row.rowNo} 行超过 ${MAX_COLUMNS} 列`, { row: row.rowNo, columns: row.cells.length, max: MAX_COLUMNS })
+  return { rowNo: row.rowNo, cells: row.cells.slice(0, MAX_COLUMNS) }
+}
+
 export type SheetFormat = 'csv' | 'xlsx'
 export type TextEncoding = 'utf8' | 'gb18030'
 export interface SheetSource {
@@ -183,9 +263,13 @@ async function* xlsxRows(data: Buffer): AsyncGenerator<SheetRow> {
   if (sheets === 0) throw new AppError(400, 'UNSUPPORTED_FILE', 'Excel 文件中没有工作表')
 }
 
-/** Every row of the sheet's first worksheet, blank rows included (callers skip them). */
-export function readSheetRows(data: Buffer, source: SheetSource): AsyncGenerator<SheetRow> {
-  return source.format === 'xlsx' ? xlsxRows(data) : csvRows(data, source.encoding)
+/**
+ * Every row of the sheet's first worksheet, blank rows included (callers skip them). Bounded: an XLSX out of
+ * `checkXlsxSize`'s bounds, or a row wider than MAX_COLUMNS, is 413 SHEET_TOO_LARGE.
+ */
+export async function* readSheetRows(data: Buffer, source: SheetSource): AsyncGenerator<SheetRow> {
+  if (source.format === 'xlsx') checkXlsxSize(data)
+  for await (const row of source.format === 'xlsx' ? xlsxRows(data) : csvRows(data, source.encoding)) yield boundedCells(row)
 }
 
 export const isBlankRow = (cells: string[]) => cells.every((c) => c.trim() === '')
@@ -286,15 +370,21 @@ export function resolveColumns(headerCells: string[], mapping: Record<string, Im
   return { index, headers, ignored }
 }
 
-/** The header row (first non-blank row) and how many data rows follow it (and the first few), reading the whole sheet once. */
-export async function scanSheet(data: Buffer, source: SheetSource, opts: { stopAfterRows?: number; sampleRows?: number } = {}) {
+/**
+ * The header row (first non-blank row) and how many data rows follow it (and the first few), reading the whole
+ * sheet once — or only up to `stopAfterRows`, within `budgetMs` (past it: 413 SHEET_TOO_LARGE).
+ */
+export async function scanSheet(data: Buffer, source: SheetSource, opts: { stopAfterRows?: number; sampleRows?: number; budgetMs?: number } = {}) {
   let header: SheetRow | undefined
   let dataRows = 0
   const sample: string[][] = []
+  const deadline = opts.budgetMs === undefined ? Infinity : Date.now() + opts.budgetMs
   for await (const row of readSheetRows(data, source)) {
+    if (Date.now() > deadline) throw sheetTooLarge(`读取前 ${dataRows + 1} 行已超过 ${Math.round(opts.budgetMs! / 1000)} 秒`, { budgetMs: opts.budgetMs })
     if (isBlankRow(row.cells)) continue
     if (!header) {
-      header = row
+      // A header is a name: a longer cell matches no field, and is not sent back whole.
+      header = { rowNo: row.rowNo, cells: row.cells.map((c) => (c.length > MAX_HEADER_CHARS ? c.slice(0, MAX_HEADER_CHARS) : c)) }
       continue
     }
     dataRows++
