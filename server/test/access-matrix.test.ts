@@ -775,8 +775,13 @@ const RULES: Record<string, Rule> = {
         url: '/api/imports/cases',
         form: csvForm(`工单编号,诉求标题,诉求内容,区划代码,办理状态\nZQ-IMP-NEW,pwned,pwned,${G},处理中\n${x.importedExternalId},pwned,pwned,${a.user ? regionOfUser(a.name) : OTV},已办结\n`, { source: '12345' }),
       },
+      // A mapping sent with an import is saved as the source's: here the home village's source.
+      {
+        url: '/api/imports/cases',
+        form: csvForm(`编号X,内容X,代码X\nZQ-MAP-1,pwned,${a.user ? regionOfUser(a.name) : OTV}\n`, { source: x.source, mapping: JSON.stringify({ externalId: '编号X', description: '内容X', regionCode: '代码X' }) }),
+      },
     ],
-    rows: (x) => [homeCount('cases'), ...caseRows(x.importedCase)],
+    rows: (x) => [homeCount('cases'), ...caseRows(x.importedCase), `select * from case_sources where code = ${q(x.source)}`],
     accept: async (ans, a) => ans.status === 202 && (await jobSettled(JSON.parse(ans.text).id, a)),
   },
   'POST /api/case-sources': {
@@ -788,6 +793,7 @@ const RULES: Record<string, Rule> = {
   'PATCH /api/case-sources/:code': {
     kind: 'write',
     why: 'a source made for the home village (its mapping and status map decide how home cases import)',
+    allow: ['region'],
     probes: (x) => [{ url: `/api/case-sources/${x.source}`, body: { name: 'pwned' } }, { url: `/api/case-sources/${x.source}`, body: { statusMap: { 处理中: 'closed' } } }],
     rows: (x) => [`select * from case_sources where code = ${q(x.source)}`],
   },
