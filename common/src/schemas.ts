@@ -246,10 +246,20 @@ export const SessionUserSchema = Type.Object({
 })
 export type SessionUser = Type.Static<typeof SessionUserSchema>
 
+/** Failed logins on this phone since its previous successful login (present only when there were some). */
+export const FailedAttemptsSchema = Type.Object({
+  count: Type.Integer(),
+  /** Distinct client addresses they came from. */
+  addresses: Type.Integer(),
+  lastAt: IsoDateTime,
+})
+export type FailedAttempts = Type.Static<typeof FailedAttemptsSchema>
+
 export const LoginResponseSchema = Type.Object({
   token: Type.String(),
   expiresAt: IsoDateTime,
   user: SessionUserSchema,
+  failedAttemptsSinceLastLogin: Type.Optional(FailedAttemptsSchema),
 })
 export type LoginResponse = Type.Static<typeof LoginResponseSchema>
 

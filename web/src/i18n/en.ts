@@ -75,6 +75,8 @@ const en: Shape<Messages> = {
     phoneRequired: 'Enter your mobile number',
     passwordRequired: 'Enter your password',
     sessionExpired: 'Your session ended, please sign in again',
+    failedAttemptsTitle: 'Failed sign-ins',
+    failedAttemptsNotice: 'Since your last sign-in there were {count} failed sign-ins on this account (from {addresses} address(es), the latest at {lastAt}). If that was not you, change your password now.',
   },
   errors: {
     INVALID_CREDENTIALS: 'Wrong phone number or password',

@@ -73,6 +73,8 @@ const zhCN = {
     phoneRequired: '请输入手机号',
     passwordRequired: '请输入密码',
     sessionExpired: '登录已失效，请重新登录',
+    failedAttemptsTitle: '登录失败提醒',
+    failedAttemptsNotice: '自您上次登录以来，本账号有 {count} 次登录失败（来自 {addresses} 个地址，最近一次 {lastAt}）。如不是您本人操作，请立即修改密码。',
   },
   errors: {
     INVALID_CREDENTIALS: '手机号或密码错误',

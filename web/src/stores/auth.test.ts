@@ -84,6 +84,18 @@ describe('auth store', () => {
     expect(JSON.parse(init.body)).toEqual({ phone: '13800000000', password: 'minqing-demo' })
   })
 
+  it('login keeps the failed-attempts notice for the page to show once', async () => {
+    const failed = { count: 5, addresses: 1, lastAt: '2026-12-07T01:00:00.000Z' }
+    fetchMock.mockResolvedValue(json(200, { token: 't', expiresAt: '2030-01-01T00:00:00Z', user: admin, failedAttemptsSinceLastLogin: failed }))
+    const auth = useAuthStore()
+    await auth.login('13800000000', 'minqing-demo')
+    expect(auth.takeFailedAttempts()).toEqual(failed)
+    expect(auth.takeFailedAttempts()).toBeNull()
+    fetchMock.mockResolvedValue(json(200, { token: 't', expiresAt: '2030-01-01T00:00:00Z', user: admin }))
+    await auth.login('13800000000', 'minqing-demo')
+    expect(auth.takeFailedAttempts()).toBeNull()
+  })
+
   it('login failure throws the ApiError and leaves the user signed out', async () => {
     fetchMock.mockResolvedValue(json(401, { error: { code: 'INVALID_CREDENTIALS', message: 'bad' } }))
     const auth = useAuthStore()

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { Role, SessionUser } from '@minqing/common'
+import type { FailedAttempts, Role, SessionUser } from '@minqing/common'
 import { authApi } from '../api/auth.ts'
 import { ApiError } from '../api/client.ts'
 import { useScopeStore } from './scope.ts'
@@ -16,6 +16,8 @@ export const useAuthStore = defineStore('auth', () => {
   /** Set when `fetchMe()` failed for a reason other than "not signed in" (server down...). */
   const loadError = ref<ApiError | null>(null)
   let pending: Promise<SessionUser | null> | null = null
+  /** Failed logins on this account since its previous login, as the last login answered (shown once, then cleared). */
+  const failedAttempts = ref<FailedAttempts | null>(null)
 
   const isAuthenticated = computed(() => user.value !== null)
   const roles = computed<Role[]>(() => user.value?.roles ?? [])
@@ -51,6 +53,7 @@ export const useAuthStore = defineStore('auth', () => {
     const res = await authApi.login(phone.trim(), password)
     if (user.value?.id !== res.user.id) useScopeStore().reset()
     user.value = res.user
+    failedAttempts.value = res.failedAttemptsSinceLastLogin ?? null
     loaded.value = true
     loadError.value = null
     return res.user
@@ -73,6 +76,13 @@ export const useAuthStore = defineStore('auth', () => {
     useScopeStore().reset()
   }
 
+  /** The failed-attempts notice of the last login, once (the login page shows it right after signing in). */
+  function takeFailedAttempts(): FailedAttempts | null {
+    const f = failedAttempts.value
+    failedAttempts.value = null
+    return f
+  }
+
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
     await authApi.changePassword(currentPassword, newPassword)
   }
@@ -92,5 +102,6 @@ export const useAuthStore = defineStore('auth', () => {
     logout,
     clear,
     changePassword,
+    takeFailedAttempts,
   }
 })

@@ -14,6 +14,14 @@ import * as repo from './auth.repository.ts'
 
 /** Per client address the limit is higher: several cadres may share one office connection. */
 const IP_FACTOR = 4
+/**
+ * The phone as a whole is never locked (anyone could lock a cadre out by failing on purpose), only slowed down:
+ * past PHONE_SLOWDOWN_FACTOR × LOGIN_MAX_FAILURES failures since its last login, from any addresses, each next
+ * attempt waits 1, 2, 4 … up to PHONE_MAX_DELAY_S seconds after the previous failure. A distributed guesser gets
+ * about one guess a minute per phone; the owner waits at most that long.
+ */
+const PHONE_SLOWDOWN_FACTOR = 2
+const PHONE_MAX_DELAY_S = 60
 
 export function actorToSessionUser(actor: Actor): SessionUser {
   return {
@@ -38,16 +46,24 @@ export class AuthService {
 
   private async throttle(phone: string, ip: string) {
     const windowMs = this.config.loginLockMinutes * 60_000
-    const since = new Date(Date.now() - windowMs)
-    const f = await repo.recentFailures(this.db, phone, ip, since)
+    const now = Date.now()
+    const f = await repo.recentFailures(this.db, phone, ip, new Date(now - windowMs))
     const max = this.config.loginMaxFailures
-    const blockedBy = f.byPhone >= max ? f.oldestByPhone : f.byIp >= max * IP_FACTOR ? f.oldestByIp : null
-    if (blockedBy) {
-      const retryAfter = Math.max(1, Math.ceil((new Date(blockedBy).getTime() + windowMs - Date.now()) / 1000))
+    const untilWindowEnds = (oldest: Date | null) => Math.ceil((new Date(oldest ?? now).getTime() + windowMs - now) / 1000)
+    let retryAfter = 0
+    // This phone from this address, and this address on any phone: refused until the window has passed.
+    if (f.byPair >= max) retryAfter = untilWindowEnds(f.oldestByPair)
+    else if (f.byIp >= max * IP_FACTOR) retryAfter = untilWindowEnds(f.oldestByIp)
+    // This phone from anywhere: slowed down, never locked.
+    else if (f.byPhone >= max * PHONE_SLOWDOWN_FACTOR && f.lastByPhone) {
+      const delayS = Math.min(PHONE_MAX_DELAY_S, 2 ** Math.min(10, f.byPhone - max * PHONE_SLOWDOWN_FACTOR))
+      retryAfter = Math.ceil((new Date(f.lastByPhone).getTime() + delayS * 1000 - now) / 1000)
+    }
+    if (retryAfter > 0) {
       throw new AppError(
         429,
         'TOO_MANY_ATTEMPTS',
-        `登录失败次数过多,请 ${Math.ceil(retryAfter / 60)} 分钟后再试`,
+        retryAfter >= 60 ? `登录失败次数过多,请 ${Math.ceil(retryAfter / 60)} 分钟后再试` : `登录失败次数过多,请 ${retryAfter} 秒后再试`,
         { retryAfterSeconds: retryAfter },
         { 'retry-after': String(retryAfter) },
       )
@@ -68,15 +84,21 @@ export class AuthService {
     }
     const token = newToken()
     const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3600_000)
-    await this.db.transaction().execute(async (trx) => {
+    const failed = await this.db.transaction().execute(async (trx) => {
+      // What the user is told: failures on their phone since their previous login (someone may be guessing).
+      const failed = await repo.failuresSinceLastSuccess(trx, phone)
       await insertSession(trx, { tokenHash: hashToken(token), userId: user.id, expiresAt, ip, userAgent })
-      await repo.clearFailures(trx, phone)
+      await repo.clearFailures(trx, phone, ip)
       await repo.recordAttempt(trx, phone, ip, true)
       await audit(trx, { actor: { userId: user.id }, action: 'auth.login', entityType: 'user', entityId: user.id, ip })
+      return failed
     })
     return {
       token,
       expiresAt: expiresAt.toISOString(),
+      ...(failed.count > 0 && failed.lastAt
+        ? { failedAttemptsSinceLastLogin: { count: failed.count, addresses: failed.addresses, lastAt: new Date(failed.lastAt).toISOString() } }
+        : {}),
       user: {
         id: user.id,
         name: user.name,

@@ -52,17 +52,46 @@ describe('login', () => {
     expect(unknown.json().error).toEqual(wrong.json().error)
   })
 
-  it('throttles: after too many failures the phone gets 429 for a while, even with the right password', async () => {
+  // Issue 11 defect 12: failures used to lock the phone for everyone, so anyone could lock a cadre out.
+  it('throttles per (phone, address): the guesser’s address gets 429, the owner elsewhere logs in and is told', async () => {
+    const max = t.ctx.config.loginMaxFailures
     const u = await makeUser(t.db, { regionCode: '330683105' })
-    for (let i = 0; i < 3; i++) expect((await login(u.phone, 'bad-password', `10.0.2.${i}`)).statusCode).toBe(401)
-    const blocked = await login(u.phone, TEST_PASSWORD, '10.0.2.9')
+    for (let i = 0; i < max; i++) expect((await login(u.phone, 'bad-password', '10.0.2.1')).statusCode).toBe(401)
+    // The owner, at another address, with the right password.
+    const owner = await login(u.phone, TEST_PASSWORD, '10.0.2.2')
+    expect(owner.statusCode, owner.body).toBe(200)
+    expect(owner.json().failedAttemptsSinceLastLogin).toEqual({ count: max, addresses: 1, lastAt: expect.any(String) })
+    // Told once: the next login has nothing new to report.
+    const again = await login(u.phone, TEST_PASSWORD, '10.0.2.2')
+    expect(again.statusCode).toBe(200)
+    expect(again.json().failedAttemptsSinceLastLogin).toBeUndefined()
+    // The guesser's address stays refused, even with the right password, until the window has passed.
+    const blocked = await login(u.phone, TEST_PASSWORD, '10.0.2.1')
     expect(blocked.statusCode).toBe(429)
     expect(blocked.json().error.code).toBe('TOO_MANY_ATTEMPTS')
-    expect(blocked.json().error.details.retryAfterSeconds).toBeGreaterThan(0)
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
-    // once the window has passed, the right password works again
+    expect(blocked.json().error.details.retryAfterSeconds).toBeGreaterThan(60)
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(60)
     await t.db.updateTable('login_attempts').set({ at: new Date(Date.now() - 16 * 60_000) }).where('phone', '=', u.phone).execute()
-    expect((await login(u.phone, TEST_PASSWORD)).statusCode).toBe(200)
+    expect((await login(u.phone, TEST_PASSWORD, '10.0.2.1')).statusCode).toBe(200)
+  })
+
+  it('a guesser spread over many addresses is slowed down on the phone, not locked out', async () => {
+    const max = t.ctx.config.loginMaxFailures
+    const u = await makeUser(t.db, { regionCode: '330683105' })
+    // Twice the per-address limit, one failure from each address.
+    for (let i = 0; i < 2 * max; i++) expect((await login(u.phone, 'bad-password', `10.0.6.${i}`)).statusCode).toBe(401)
+    // Even the right password from a fresh address waits a moment (the server cannot tell the owner from a guesser).
+    const slowed = await login(u.phone, TEST_PASSWORD, '10.0.6.100')
+    expect(slowed.statusCode).toBe(429)
+    expect(slowed.json().error.code).toBe('TOO_MANY_ATTEMPTS')
+    const wait = slowed.json().error.details.retryAfterSeconds
+    expect(wait).toBeGreaterThan(0)
+    expect(wait).toBeLessThanOrEqual(60)
+    // Once the short delay has passed, the owner (from anywhere) gets in and is told of every failure.
+    await t.db.updateTable('login_attempts').set({ at: new Date(Date.now() - 61_000) }).where('phone', '=', u.phone).execute()
+    const owner = await login(u.phone, TEST_PASSWORD, '10.0.6.200')
+    expect(owner.statusCode, owner.body).toBe(200)
+    expect(owner.json().failedAttemptsSinceLastLogin).toMatchObject({ count: 2 * max, addresses: 2 * max })
   })
 
   it('throttles per client address across phones', async () => {

@@ -8,13 +8,14 @@ export const authModule: Module = {
   name: 'auth',
   register(app, ctx) {
     authRoutes(app, new AuthService(ctx.db, ctx.config, ctx.bus), ctx.config.sessionTtlHours)
-    // Housekeeping: expired sessions and day-old login attempts go once an hour.
+    // Housekeeping: expired sessions and week-old login attempts go once an hour (a week: the failed attempts a
+    // user is told about at their next login reach back that far).
     ctx.scheduler.register({
       name: 'auth.prune',
       everyMs: 3600_000,
       async run({ db, now }) {
         await deleteExpiredSessions(db)
-        await pruneAttempts(db, new Date(now.getTime() - 24 * 3600_000))
+        await pruneAttempts(db, new Date(now.getTime() - 7 * 24 * 3600_000))
       },
     })
   },
