@@ -8,6 +8,7 @@ import { diaryConsoleRoutes, diaryMobileRoutes } from './lib/diary/routes.ts'
 import { casesConsoleRoutes, casesMobileRoutes } from './lib/cases/routes.ts'
 import { caseIntakeConsoleRoutes } from './lib/caseImports/routes.ts'
 import { open311ConsoleRoutes } from './lib/open311/routes.ts'
+import { auditConsoleRoutes } from './lib/audit/routes.ts'
 import { publicReportRoutes } from './lib/public/routes.ts'
 import { qrConsoleRoutes } from './lib/qr/routes.ts'
 
@@ -159,6 +160,7 @@ export const routes: RouteRecordRaw[] = [
       ...caseIntakeConsoleRoutes,
       ...qrConsoleRoutes,
       ...open311ConsoleRoutes,
+      ...auditConsoleRoutes,
       {
         path: '403',
         name: 'c-forbidden',

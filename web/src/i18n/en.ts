@@ -3,6 +3,7 @@ import diaryEn from './diary.en.ts'
 import { caseErrorsEn, casesEn } from './cases.en.ts'
 import { caseImportErrorsEn, caseImportsEn } from './caseImports.en.ts'
 import { open311En } from './open311.en.ts'
+import { auditEn } from './audit.en.ts'
 import { publicReportErrorsEn, publicReportEn } from './publicReport.en.ts'
 
 /** A deep "same keys, string values" version of the Chinese messages, so a missing key fails typecheck. */
@@ -13,6 +14,7 @@ const en: Shape<Messages> = {
   ...casesEn,
   ...caseImportsEn,
   ...open311En,
+  ...auditEn,
   ...publicReportEn,
   app: {
     name: 'Minqing',

@@ -3,6 +3,7 @@ import diaryZhCN from './diary.zh-CN.ts'
 import { caseErrorsZhCN, casesZhCN } from './cases.zh-CN.ts'
 import { caseImportErrorsZhCN, caseImportsZhCN } from './caseImports.zh-CN.ts'
 import { open311ZhCN } from './open311.zh-CN.ts'
+import { auditZhCN } from './audit.zh-CN.ts'
 import { publicReportErrorsZhCN, publicReportZhCN } from './publicReport.zh-CN.ts'
 
 /** Simplified Chinese (default). The English file must have the same keys (checked by its type). */
@@ -11,6 +12,7 @@ const zhCN = {
   ...casesZhCN,
   ...caseImportsZhCN,
   ...open311ZhCN,
+  ...auditZhCN,
   ...publicReportZhCN,
   app: {
     name: '民情',
