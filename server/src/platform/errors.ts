@@ -1,4 +1,4 @@
-import { ERROR_CODES, ErrorBodySchema, type ErrorCode } from '@minqing/common'
+import { ERROR_CODES, ErrorBodySchema, type ErrorCode, NAME_PATTERN } from '@minqing/common'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 /** An error the client caused or may handle: always answered as `{ error: { code, message, details } }`. */
@@ -58,6 +58,8 @@ function describeValidation(errors: AjvLikeError[], context: string) {
     if (e.keyword === 'required' && e.params?.missingProperty) path = [path, e.params.missingProperty].filter(Boolean).join('.')
     if (e.keyword === 'additionalProperties' && e.params?.additionalProperty)
       path = [path, e.params.additionalProperty].filter(Boolean).join('.')
+    // Name() fields: say what a name needs, not the regular expression.
+    if (e.keyword === 'pattern' && e.params?.pattern === NAME_PATTERN) return { in: context, path, rule: 'name', message: '须含可见字符,不能含控制字符或双向控制字符' }
     return { in: context, path, rule: e.keyword, message: e.message ?? 'invalid' }
   })
 }

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { AppError, badRequest } from './errors.ts'
+import { badTextError, findBadText } from './validation.ts'
 
 export interface Upload {
   filename: string
@@ -64,6 +65,9 @@ export async function readUpload(request: FastifyRequest, opts: { maxBytes?: num
     if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件')
     throw badRequest('VALIDATION_FAILED', `上传的数据无法读取: ${(err as Error).message}`)
   }
+  // The JSON guard (platform/validation.ts) never sees multipart parts: the same rule for their text here.
+  const bad = findBadText({ ...fields, filename: file?.filename ?? '' })
+  if (bad !== undefined) throw badTextError('multipart', bad)
   if (!file) throw badRequest('VALIDATION_FAILED', '没有收到文件 (字段 file)')
   if (file.data.length === 0) throw badRequest('VALIDATION_FAILED', '文件是空的')
   return { filename: file.filename, sniffedType: sniffContentType(file.data), data: file.data, fields }

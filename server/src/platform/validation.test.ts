@@ -4,6 +4,7 @@ import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../test/app.ts'
 import { makeRegion, makeUser } from '../../test/factories.ts'
+import { multipart, TINY_PNG } from '../../test/multipart.ts'
 import { dbInputError, installErrorHandling } from './errors.ts'
 import { boundIntegers, findBadText } from './validation.ts'
 
@@ -58,6 +59,26 @@ describe('NUL and unpaired surrogates: 400, never 500 (defect 7)', () => {
     expect(findBadText({ a: '\ud800' })).toBe('a')
     expect(findBadText({ a: 'x\udc00' })).toBe('a')
     expect(findBadText({ a: '😀 王', b: ['\ud83d\ude00'] })).toBeUndefined()
+  })
+})
+
+describe('NUL and unpaired surrogates in multipart uploads: 400, never 500 (defect 7)', () => {
+  it('in a photo\'s file name and in a form field', async () => {
+    const cadre = await makeUser(t.db, { roles: ['grid_worker'], regionCode: `${VILLAGE}001` })
+    const made = await t.app.inject({ method: 'POST', url: '/api/cases', headers: cadre.auth, payload: { regionCode: `${VILLAGE}001`, title: '路灯不亮', description: '村口路灯坏了' } })
+    expect(made.statusCode).toBe(201)
+    const url = `/api/cases/${made.json().id}/files`
+    for (const [fields, filename] of [
+      [{ note: 'x\u0000' }, 'ok.png'],
+      [{}, 'a\u0000b.png'],
+    ] as const) {
+      const body = multipart(fields, { filename, contentType: 'image/png', data: TINY_PNG })
+      const res = await t.app.inject({ method: 'POST', url, headers: { ...cadre.auth, ...body.headers }, payload: body.payload })
+      expect(res.statusCode, `${JSON.stringify({ fields, filename })}: ${res.body}`).toBe(400)
+      expect(res.json().error.code).toBe('VALIDATION_FAILED')
+    }
+    const fine = multipart({}, { filename: '路灯.png', contentType: 'image/png', data: TINY_PNG })
+    expect((await t.app.inject({ method: 'POST', url, headers: { ...cadre.auth, ...fine.headers }, payload: fine.payload })).statusCode).toBe(201)
   })
 })
 
@@ -127,7 +148,7 @@ describe('errors before routing and from the database: 4xx in the error shape (d
 
 describe('names need a visible character and no bidi controls (defect 17)', () => {
   const BAD_NAMES = ['\u202e\u200b\ufeff', '   ', '\u200b', '\u3000\u00a0', 'abc\u202edef', '\u2066王\u2069', '王\t明']
-  const namePathsOf = (res: { json(): any }) => (res.json().error?.details ?? []).filter((d: any) => d.rule === 'pattern').map((d: any) => d.path)
+  const namePathsOf = (res: { json(): any }) => (res.json().error?.details ?? []).filter((d: any) => d.rule === 'name').map((d: any) => d.path)
 
   it('units, regions, users, tags, persons, enterprises, places, categories and case titles refuse each bad form', async () => {
     const routes: { method: 'POST' | 'PATCH'; url: string; body: (name: string) => Record<string, unknown>; field: string }[] = [
