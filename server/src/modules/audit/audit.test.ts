@@ -104,6 +104,12 @@ describe('GET /api/audit', () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.json().error.code).toBe('VALIDATION_FAILED')
     expect((await get('/api/audit?group=everything', county)).statusCode).toBe(400)
+    // Bad input is a 400 with the JSON error shape, never a 500.
+    for (const q of ['actorQ=a%00b', 'entityId=%00', 'entityType=person%00', 'offset=99999999999999999999', 'offset=1e308', 'limit=0', 'person=not-a-uuid', 'from=2026-13-45T00:00:00Z']) {
+      const r = await get(`/api/audit?${q}`, county)
+      expect(r.statusCode, q).toBe(400)
+      expect(r.json().error.code, q).toBeTypeOf('string')
+    }
   })
 
   it('pages with capped totals', async () => {
