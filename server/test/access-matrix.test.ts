@@ -884,6 +884,7 @@ function actionBody(action: (typeof CASE_ACTIONS)[number], x: Home): Record<stri
 function updateForm(number: string) {
   return `api_key={KEY}&service_request_id=${number}&update_id=zq-${randomUUID().slice(0, 8)}&updated_datetime=2026-11-20T09:00:00%2B08:00&status=CLOSED&description=pwned`
 }
+/** A village inside the actor's own area (their village, their grid's village, or a village of their town). */
 const regionOfUser = (n: ActorName) => (STAFF[n as StaffName].region.length === 9 ? STAFF[n as StaffName].region + '220' : STAFF[n as StaffName].region).slice(0, 12)
 
 /** Waits for an import job the actor started; true once it is done or failed. */
