@@ -128,7 +128,8 @@ export const CreateCaseBody = Type.Object(
   {
     channel: Type.Optional(Type.Enum(CASE_CHANNELS)),
     regionCode: RegionCodeSchema,
-    categoryCode: Type.Optional(Nullable(Type.String())),
+    // Not empty: '' slipped past the service's unknown-category check and failed as a 500 (found by the fuzz).
+    categoryCode: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
     urgency: Type.Optional(Type.Enum(CASE_URGENCIES)),
     title: Name(100),
     description: Type.String({ minLength: 1, maxLength: 5000 }),

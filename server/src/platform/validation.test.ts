@@ -82,6 +82,13 @@ describe('NUL and unpaired surrogates in multipart uploads: 400, never 500 (defe
   })
 })
 
+describe('found by the OpenAPI fuzz', () => {
+  it('POST /api/cases with an empty categoryCode → 400, not 500', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/cases', headers: admin.auth, payload: { regionCode: VILLAGE, categoryCode: '', title: '路灯', description: '坏了' } })
+    expectValidation400(res)
+  })
+})
+
 describe('numbers beyond what the database holds: 400 (defect 7)', () => {
   it('offset of 99999999999999999999 or 1e308 on every paged list', async () => {
     for (const list of ['users', 'units', 'households', 'persons', 'enterprises', 'places', 'cases']) {
