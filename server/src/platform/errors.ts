@@ -1,5 +1,6 @@
 import { ERROR_CODES, ErrorBodySchema, type ErrorCode, NAME_PATTERN } from '@minqing/common'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { securityHeaders } from './security-headers.ts'
 
 /** An error the client caused or may handle: always answered as `{ error: { code, message, details } }`. */
 export class AppError extends Error {
@@ -88,8 +89,10 @@ export function dbInputError(err: unknown): AppError | undefined {
 }
 
 /** Fastify's router errors (bad percent-encoding, a path parameter over maxParamLength): a 400 in our shape. */
-export function routerErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+export function routerErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+  // These answers skip every hook, the security headers' too: set them here.
+  reply.headers(securityHeaders(request.url))
   return reply
     .status(tooLong ? 414 : 400)
     .send(errorBody(ERROR_CODES.VALIDATION_FAILED, tooLong ? '路径参数过长' : '网址编码不正确', { in: 'url', rule: err.code }))

@@ -46,13 +46,15 @@ function expectSecurityHeaders(headers: Record<string, unknown>, label: string) 
 }
 
 describe('security headers', () => {
-  it('are on API answers: success, 401, 400, JSON 404', async () => {
+  it('are on API answers: success, 401, 400, JSON 404, a bad URL', async () => {
     const cases: Array<[string, string, number, unknown?]> = [
       ['GET', '/api/health', 200],
       ['GET', '/api/users', 401],
       ['POST', '/api/auth/login', 400, { phone: 12 }],
       ['GET', '/api/nothing-here', 404],
       ['POST', '/api/nothing-here', 404, {}],
+      // a URL the router cannot decode is answered before any request hook runs
+      ['GET', '/api/regions/%E0%A4%A', 400],
     ]
     for (const [method, url, status, payload] of cases) {
       const res = await t.app.inject({ method: method as 'GET', url, payload: payload as object })

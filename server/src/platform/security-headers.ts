@@ -57,18 +57,19 @@ export function securityHeaders(url: string, opts: SecurityHeaderOptions = {}): 
 }
 
 /**
- * Set the headers as the request arrives, so that every way a reply leaves (route, static file, error handler,
- * not-found handler) carries them; a route may still override one for itself.
+ * Added as each reply is sent (onSend runs for routes, static files, the error and not-found handlers, and the
+ * router's bad-URL answers, which skip the request hooks); a header a route set for itself is kept.
  */
 export function installSecurityHeaders(app: FastifyInstance, opts: SecurityHeaderOptions = {}) {
-  const byReferrer = new Map<string, Record<string, string>>()
-  app.addHook('onRequest', async (request, reply) => {
+  const byReferrer = new Map<string, Array<[string, string]>>()
+  app.addHook('onSend', async (request, reply, payload) => {
     const policy = referrerPolicyFor(request.url)
     let headers = byReferrer.get(policy)
     if (!headers) {
-      headers = securityHeaders(request.url, opts)
+      headers = Object.entries(securityHeaders(request.url, opts))
       byReferrer.set(policy, headers)
     }
-    reply.headers(headers)
+    for (const [name, value] of headers) if (!reply.hasHeader(name)) reply.header(name, value)
+    return payload
   })
 }
