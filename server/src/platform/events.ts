@@ -71,6 +71,21 @@ export class MemoryBus implements EventBus {
   async close() {}
 }
 
+/**
+ * Where a lost Redis connection is reported: one line on stderr per `everyMs` at most (ioredis keeps reconnecting
+ * on its own, and would otherwise print every attempt, or crash the process on a rejection nobody awaited).
+ */
+export function redisTrouble(what: string, everyMs = 30_000, write: (line: string) => void = (l) => console.error(l)) {
+  let last = 0
+  return (err: unknown) => {
+    const now = Date.now()
+    if (now - last < everyMs) return
+    last = now
+    const e = err as { message?: string; code?: string }
+    write(`${new Date(now).toISOString()} ${what}: Redis unavailable (${e?.message || e?.code || String(err)}); reconnecting`)
+  }
+}
+
 export class RedisBus implements EventBus {
   readonly kind = 'redis' as const
   readonly origin = randomUUID()
@@ -83,10 +98,14 @@ export class RedisBus implements EventBus {
     url: string,
     private channel = 'minqing:events',
     onError: (err: unknown, event: BusEvent) => void = () => {},
+    private trouble: (err: unknown) => void = redisTrouble('event bus'),
   ) {
     this.local = new LocalDispatch(onError)
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 })
     this.sub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 })
+    // Connection errors are reported and ioredis reconnects (and re-subscribes) by itself.
+    this.pub.on('error', this.trouble)
+    this.sub.on('error', this.trouble)
     this.sub.on('message', (ch: string, raw: string) => {
       if (ch !== this.channel) return
       let event: BusEvent
@@ -97,7 +116,9 @@ export class RedisBus implements EventBus {
       }
       void this.local.deliver(event)
     })
-    this.ready = this.sub.subscribe(this.channel)
+    // A subscription that fails (Redis down at that moment) must not become an unhandled rejection that ends the
+    // process: it is reported, and ioredis subscribes again when it reconnects.
+    this.ready = this.sub.subscribe(this.channel).catch(this.trouble)
   }
 
   /** Resolves once the subscription is live (events published before it are not seen). */
@@ -108,8 +129,13 @@ export class RedisBus implements EventBus {
   async publish<T>(topic: string, payload: T) {
     await this.ready
     const event: BusEvent<T> = { topic, payload, origin: this.origin, at: new Date().toISOString() }
-    // Delivered back to this process through Redis too, so every process sees events in one order.
-    await this.pub.publish(this.channel, JSON.stringify(event))
+    // Delivered back to this process through Redis too, so every process sees events in one order. Without Redis
+    // the event is lost (reported), never an error for the write that already committed.
+    try {
+      await this.pub.publish(this.channel, JSON.stringify(event))
+    } catch (err) {
+      this.trouble(err)
+    }
   }
 
   subscribe(topic: string, handler: Handler) {
@@ -117,7 +143,11 @@ export class RedisBus implements EventBus {
   }
 
   async close() {
-    await Promise.allSettled([this.sub.quit(), this.pub.quit()])
+    for (const r of [this.sub, this.pub]) {
+      // quit() waits for a reply that a Redis that has gone away never sends.
+      if (r.status === 'ready') await r.quit().catch(() => r.disconnect())
+      else r.disconnect()
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { RateRule } from '../config.ts'
 import { AppError } from './errors.ts'
+import { redisTrouble } from './events.ts'
 
 export type { RateRule }
 
@@ -116,6 +117,8 @@ export class RedisRateLimiter implements RateLimiter {
     private prefix = 'minqing:rl:',
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 3 })
+    // Reported, not fatal: ioredis reconnects; a hit while Redis is away fails that request only.
+    this.redis.on('error', redisTrouble('rate limiter'))
   }
 
   async hit(key: string, rule: RateRule, now = Date.now()): Promise<RateDecision> {
