@@ -254,6 +254,15 @@ describe('npm run backup / npm run restore', () => {
       await check.close()
     }
 
+    // Under another MINQING_SECRET the restored ID numbers would be unreadable: refused before anything happens.
+    await expect(restore(archive, { dataDir: tmp('minqing-bk-dst-'), databaseUrl: dstUrl, secret: 'another-key-0123456789abcdef0123456789' })).rejects.toThrow(/another key/)
+    // A PGlite folder open in a server (its postmaster.pid is there) is not read behind the server's back.
+    const busy = tmp('minqing-bk-busy-')
+    const { mkdirSync } = await import('node:fs')
+    mkdirSync(pgliteDirFor(busy), { recursive: true })
+    writeFileSync(join(pgliteDirFor(busy), 'postmaster.pid'), '42\n')
+    await expect(backup(loadConfig({ NODE_ENV: 'test', DATA_DIR: busy }), join(busy, 'x.tar.gz'))).rejects.toThrow(/stop the server first/)
+
     // An archive from a newer version (a migration this code does not know) is refused before anything happens.
     writeFileSync(join(unpacked, 'manifest.json'), JSON.stringify({ ...manifest, migration: { level: '29991231000000_future', count: 99 } }))
     const future = join(tmp('minqing-bk-out-'), 'f.tar.gz')
