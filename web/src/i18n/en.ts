@@ -78,6 +78,7 @@ const en: Shape<Messages> = {
     passwordRequired: 'Enter your password',
     sessionExpired: 'Your session ended, please sign in again',
     failedAttemptsTitle: 'Failed sign-ins',
+    countySettingsOnly: 'These settings apply to the whole county: only a county-level admin can change them.',
     failedAttemptsNotice: 'Since your last sign-in there were {count} failed sign-ins on this account (from {addresses} address(es), the latest at {lastAt}). If that was not you, change your password now.',
   },
   errors: {

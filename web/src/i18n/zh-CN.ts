@@ -76,6 +76,7 @@ const zhCN = {
     passwordRequired: '请输入密码',
     sessionExpired: '登录已失效，请重新登录',
     failedAttemptsTitle: '登录失败提醒',
+    countySettingsOnly: '这是全县通用的设置，只有县级管理员可以修改。',
     failedAttemptsNotice: '自您上次登录以来，本账号有 {count} 次登录失败（来自 {addresses} 个地址，最近一次 {lastAt}）。如不是您本人操作，请立即修改密码。',
   },
   errors: {

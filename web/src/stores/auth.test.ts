@@ -84,6 +84,16 @@ describe('auth store', () => {
     expect(JSON.parse(init.body)).toEqual({ phone: '13800000000', password: 'minqing-demo' })
   })
 
+  it('offers county-wide settings only to county-level (or higher) users', async () => {
+    fetchMock.mockResolvedValue(json(200, { token: 't', expiresAt: '2030-01-01T00:00:00Z', user: admin }))
+    const auth = useAuthStore()
+    await auth.login('13800000000', 'minqing-demo')
+    expect(auth.canEditCountySettings).toBe(true)
+    fetchMock.mockResolvedValue(json(200, { token: 't', expiresAt: '2030-01-01T00:00:00Z', user: { ...admin, regionCode: '330683105', regionLevel: 'town' } }))
+    await auth.login('13800000000', 'minqing-demo')
+    expect(auth.canEditCountySettings).toBe(false)
+  })
+
   it('login keeps the failed-attempts notice for the page to show once', async () => {
     const failed = { count: 5, addresses: 1, lastAt: '2026-12-07T01:00:00.000Z' }
     fetchMock.mockResolvedValue(json(200, { token: 't', expiresAt: '2030-01-01T00:00:00Z', user: admin, failedAttemptsSinceLastLogin: failed }))

@@ -23,6 +23,11 @@ export const useAuthStore = defineStore('auth', () => {
   const roles = computed<Role[]>(() => user.value?.roles ?? [])
   const isAdmin = computed(() => roles.value.includes('admin'))
   const canSeeCockpit = computed(() => roles.value.includes('admin') || roles.value.includes('leader'))
+  /**
+   * Settings without a region (visit rules, the category tree with its limits and default units, tags) apply to every
+   * town: the server lets only county-level (or higher) users change them, so the console offers the edit only to them.
+   */
+  const canEditCountySettings = computed(() => user.value?.regionLevel === 'county' || user.value?.regionLevel === 'city')
 
   function hasRole(...wanted: Role[]): boolean {
     return wanted.some((r) => roles.value.includes(r))
@@ -95,6 +100,7 @@ export const useAuthStore = defineStore('auth', () => {
     roles,
     isAdmin,
     canSeeCockpit,
+    canEditCountySettings,
     hasRole,
     fetchMe,
     ensureLoaded,
