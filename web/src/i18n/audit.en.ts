@@ -45,6 +45,13 @@ export const auditEn: typeof auditZhCN = {
         person_update: 'Person changed',
         person_import: 'Person imported',
         document_download: 'Downloaded document',
+        lookup_refused: 'Lookup refused (limit)',
+        id_duplicate: 'ID number held elsewhere',
+      },
+      import: {
+        report: {
+          download: 'Downloaded import report',
+        },
       },
       cases: {
         import: 'Imported cases',

@@ -43,6 +43,13 @@ export const auditZhCN = {
         person_update: '修改人员档案',
         person_import: '导入人员档案',
         document_download: '下载档案资料',
+        lookup_refused: '按号码查人(被限)',
+        id_duplicate: '身份证号已在他处建档',
+      },
+      import: {
+        report: {
+          download: '下载导入报告',
+        },
       },
       cases: {
         import: '导入事项',
