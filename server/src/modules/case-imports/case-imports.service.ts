@@ -70,7 +70,7 @@ export class CaseImportsService {
     const sheet = await this.imports.readSheet(upload)
     const defaultRegionId = this.defaultRegion(actor, source)
     resolveCaseColumns(sheet.header, mapping, { regionOptional: defaultRegionId !== null, sourceName: source.name })
-    if (override) await this.sources.saveMapping(actor, source.code, mapping, ip)
+    if (override) await this.sources.saveMapping(actor, source, mapping, ip)
     const options: CaseJobOptions = {
       ...sheet.source,
       mapping: {},

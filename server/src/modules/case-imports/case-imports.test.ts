@@ -451,6 +451,42 @@ describe('sources and their mappings', () => {
   })
 })
 
+describe('sources are shared: only an area that holds a source changes it', () => {
+  it('a town admin cannot add a county-wide source or change one of the county or of another town (403, unchanged)', async () => {
+    const townAdmin = await makeUser(t.db, { roles: ['admin'], regionCode: '330683106' }) // 谷来镇
+    const mine = { code: 'gulai-app', name: '谷来镇小程序', regionCode: WANGYUAN, mapping: { externalId: '单号' } }
+    expect((await t.app.inject({ method: 'POST', url: '/api/case-sources', headers: townAdmin.auth, payload: { code: 'county-wide-x', name: '全县平台' } })).statusCode).toBe(403)
+    expect((await t.app.inject({ method: 'POST', url: '/api/case-sources', headers: townAdmin.auth, payload: mine })).statusCode).toBe(201)
+    // Its own source, in its own area: yes. The county's 12345 and 石璜镇's source: no, and nothing changes.
+    expect((await t.app.inject({ method: 'PATCH', url: '/api/case-sources/gulai-app', headers: townAdmin.auth, payload: { name: '谷来镇小程序2' } })).statusCode).toBe(200)
+    await t.app.inject({ method: 'POST', url: '/api/case-sources', headers: admin.auth, payload: { code: 'shihuang-app', name: '石璜镇小程序', regionCode: TOWN, statusMap: { 完结: 'closed' } } })
+    const before = await t.db.selectFrom('case_sources').selectAll().where('code', 'in', ['12345', 'shihuang-app']).orderBy('code').execute()
+    for (const code of ['12345', 'shihuang-app']) {
+      const res = await t.app.inject({ method: 'PATCH', url: `/api/case-sources/${code}`, headers: townAdmin.auth, payload: { name: '被改写', statusMap: { 处理中: 'closed' } } })
+      expect(res.statusCode, res.body).toBe(403)
+      expect(res.json().error.code).toBe('FORBIDDEN')
+    }
+    // Nor may it make its own source county-wide.
+    expect((await t.app.inject({ method: 'PATCH', url: '/api/case-sources/gulai-app', headers: townAdmin.auth, payload: { regionCode: null } })).statusCode).toBe(403)
+    expect(await t.db.selectFrom('case_sources').selectAll().where('code', 'in', ['12345', 'shihuang-app']).orderBy('code').execute()).toEqual(before)
+  })
+
+  it('another town’s importer uses its mapping for its own file, but the shared source keeps its saved mapping', async () => {
+    const other = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683106' }) // 谷来镇
+    await t.app.inject({ method: 'POST', url: '/api/case-sources', headers: admin.auth, payload: { code: 'yh-app', name: '雅璜村小程序', regionCode: YAHUANG, mapping: { externalId: '编号', description: '内容' } } })
+    const file = Buffer.from(BOM + csvLine(['单号', '反映内容', '村社代码']) + csvLine(['GL-1', '王院村路灯坏了', WANGYUAN]), 'utf8')
+    const mapping = { externalId: '单号', description: '反映内容', regionCode: '村社代码' }
+    const job = await importFile(file, other, { source: 'yh-app', mapping: JSON.stringify(mapping) })
+    expect(job).toMatchObject({ acceptedRows: 1, rejectedRows: 0 })
+    const saved = await t.db.selectFrom('case_sources').select('mapping').where('code', '=', 'yh-app').executeTakeFirstOrThrow()
+    expect(typeof saved.mapping === 'string' ? JSON.parse(saved.mapping) : saved.mapping).toEqual({ externalId: '编号', description: '内容' })
+    // The source's own area (石璜镇's handler) still saves its mapping with its import.
+    const mine = Buffer.from(BOM + csvLine(['单号', '反映内容']) + csvLine(['YH-1', '村口垃圾桶满了']), 'utf8')
+    await importFile(mine, town, { source: 'yh-app', mapping: JSON.stringify({ externalId: '单号', description: '反映内容' }) })
+    expect((await t.app.inject({ method: 'GET', url: '/api/case-sources/yh-app', headers: town.auth })).json().mapping).toEqual({ externalId: '单号', description: '反映内容' })
+  })
+})
+
 describe('date and time forms', () => {
   it.each([
     ['2026-11-20 09:31:05', '2026-11-20T01:31:05.000Z'],

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
-import { type Actor, assertWritableRegion, hasPermission, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { type Actor, assertWritableRegion, COUNTY_LEVELS, hasPermission, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
 import * as repo from './sources.repository.ts'
 import { BUILTIN_SOURCES } from './sources.defaults.ts'
 
@@ -57,6 +57,23 @@ export class SourcesService {
     return this.builtins
   }
 
+  /**
+   * A source is shared by every town that imports from that platform, so changing it (name, status map, saved
+   * mapping, default region) is for someone whose area holds the whole source: a county-level user, or one of the
+   * town (or below) that the source's default region lies in. Anyone else answers 403 and the source is unchanged.
+   * (The permission — intake.manage to edit, cases.import to save a mapping — is checked by the caller.)
+   */
+  private mayChange(actor: Actor, source: Pick<repo.SourceRow, 'region_path'>): boolean {
+    if (COUNTY_LEVELS.includes(actor.regionLevel)) return true
+    return !!source.region_path && pathInScope(scopeOf(actor), source.region_path)
+  }
+
+  private assertMayChange(actor: Actor, source: Pick<repo.SourceRow, 'region_path'>) {
+    requirePermission(actor, 'intake.manage')
+    if (!this.mayChange(actor, source))
+      throw forbidden('来源平台供全县共用: 只有县级管理员, 或来源默认区域所在辖区的管理员, 才能修改', { requiredLevel: 'county' })
+  }
+
   private assertMayRead(actor: Actor) {
     if (!hasPermission(actor, 'cases.import') && !hasPermission(actor, 'intake.manage')) requirePermission(actor, 'cases.import')
   }
@@ -93,6 +110,9 @@ export class SourcesService {
   async create(actor: Actor, body: CreateCaseSource, ip?: string): Promise<CaseSource> {
     requirePermission(actor, 'intake.manage')
     await this.ensureBuiltins()
+    // A source without a default region serves the whole county: only a county-level administrator adds one.
+    if (!COUNTY_LEVELS.includes(actor.regionLevel) && !body.regionCode)
+      throw forbidden('全县共用的来源平台只能由县级管理员添加; 本辖区的来源请填写默认区域', { requiredLevel: 'county' })
     const row = {
       code: body.code,
       name: body.name.trim(),
@@ -112,6 +132,9 @@ export class SourcesService {
     requirePermission(actor, 'intake.manage')
     const existing = await this.sourceRow(code)
     if (!existing) throw notFound('来源平台')
+    this.assertMayChange(actor, existing)
+    if (body.regionCode === null && !COUNTY_LEVELS.includes(actor.regionLevel))
+      throw forbidden('只有县级管理员能把来源改为全县共用', { requiredLevel: 'county' })
     const patch = {
       name: body.name?.trim(),
       channel: body.channel,
@@ -126,12 +149,19 @@ export class SourcesService {
     return this.get(actor, code)
   }
 
-  /** An importer's mapping, saved for the source with the job that used it. */
-  async saveMapping(actor: Actor, code: string, mapping: Record<string, string>, ip?: string | null) {
+  /**
+   * An importer's mapping, saved for the source with the job that used it — when the importer may change that
+   * source (see mayChange); otherwise the mapping serves their job only and the shared source is left as it was.
+   * Answers whether it was saved.
+   */
+  async saveMapping(actor: Actor, source: repo.SourceRow, mapping: Record<string, string>, ip?: string | null): Promise<boolean> {
     if (!hasPermission(actor, 'cases.import')) throw forbidden('没有权限修改来源的列对应')
+    if (!this.mayChange(actor, source)) return false
+    const code = source.code
     await this.db.transaction().execute(async (trx) => {
       await repo.updateSource(trx, code, { mapping })
       await audit(trx, { actor, action: 'intake.source.mapping', entityType: 'case_source', entityId: code, regionId: actor.regionId, ip: ip ?? null, details: { code, mapping } })
     })
+    return true
   }
 }
