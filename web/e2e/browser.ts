@@ -1,5 +1,5 @@
 import { type Browser, chromium, type Page } from 'playwright-core'
-import { inject } from 'vitest'
+import { expect, inject } from 'vitest'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 
@@ -28,3 +28,10 @@ export function watchErrors(page: Page) {
 
 /** A 1×1 PNG, for upload steps. */
 export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+
+/** A demo user's API token, signed in through the API (for arranging data around a browser step). */
+export async function apiLogin(phone: string, password = 'minqing-demo'): Promise<string> {
+  const res = await fetch(`${baseUrl()}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ phone, password }) })
+  expect(res.status).toBe(200)
+  return ((await res.json()) as { token: string }).token
+}

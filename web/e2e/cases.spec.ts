@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { baseUrl, launch, TINY_PNG as PNG, watchErrors } from './browser.ts'
+import { apiLogin, baseUrl, launch, TINY_PNG as PNG, watchErrors } from './browser.ts'
 
 // 事项办理 in the browser: the cases issue's "done when" — a case raised by 13800000003 in 雅璜村 goes the
 // whole loop (dispatch, accept, reply, unsatisfied, reopen, escalate to the county, leader claims, reply,
@@ -15,15 +15,6 @@ afterAll(async () => {
 
 const YAHUANG = '330683105212'
 
-async function apiLogin(phone: string): Promise<string> {
-  const res = await fetch(`${baseUrl()}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ phone, password: 'minqing-demo' }),
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { token: string }).token
-}
 async function api<T>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${baseUrl()}/api${path}`, {
     method,

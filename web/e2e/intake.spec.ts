@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { deflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { baseUrl, launch, watchErrors } from './browser.ts'
+import { apiLogin, baseUrl, launch, watchErrors } from './browser.ts'
 
 // 民情码 in the browser — the intake issue's "done when": a resident at 375 px opens /r/330683105212, reports
 // with a photo (and HTML/script in the text), gets a tracking code; the case is dispatched, accepted and replied in
@@ -53,11 +53,6 @@ function makePng(w = 48, h = 48): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))])
 }
 
-async function apiLogin(phone: string): Promise<string> {
-  const res = await fetch(`${baseUrl()}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ phone, password: 'minqing-demo' }) })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { token: string }).token
-}
 async function api<T>(token: string, path: string): Promise<T> {
   const res = await fetch(`${baseUrl()}/api${path}`, { headers: { Authorization: `Bearer ${token}` } })
   expect(res.status, path).toBe(200)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { withCreditCheck } from '../../common/src/identity.ts'
-import { baseUrl, launch } from './browser.ts'
+import { apiLogin, baseUrl, launch } from './browser.ts'
 
 // Issue 11 (stored XSS, made permanent): an admin puts script payloads into every name-like field an area admin
 // can edit, then every page is loaded as the admin and as the county leader, every chart is hovered, and no
@@ -41,15 +41,6 @@ const seeded: Seeded = { texts: new Map(), town: '', village: '', grid: '', hous
 /** Regions renamed for the test, with their names to restore. */
 const renamed: Array<{ code: string; name: string }> = []
 
-async function apiLogin(phone: string): Promise<string> {
-  const res = await fetch(`${baseUrl()}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ phone, password: 'minqing-demo' }),
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { token: string }).token
-}
 async function api<T = any>(method: string, path: string, body?: unknown, expected?: number): Promise<T> {
   const res = await fetch(`${baseUrl()}/api${path}`, {
     method,

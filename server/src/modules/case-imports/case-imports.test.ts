@@ -9,6 +9,7 @@ import { maskIdNumber, maskPhone } from '../../platform/identifiers.ts'
 import { BOM, csvLine } from '../imports/sheet.ts'
 import { parseDateTime } from './case-rows.ts'
 import { BUILTIN_SOURCES } from './sources.defaults.ts'
+import { parseCsv } from '../../../test/csv.ts'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 let admin: MadeUser // county admin: intake.manage and cases.import
@@ -102,25 +103,6 @@ const count = async (where: string) => (await sql<{ n: number }>`select count(*)
 const caseOf = (source: string, externalId: string) =>
   t.db.selectFrom('cases').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirstOrThrow()
 
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++
-      else if (ch === '"') quoted = false
-      else cell += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') row.push(cell), (cell = '')
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++
-    } else cell += ch
-  }
-  return rows
-}
 
 // ---- the rules ----------------------------------------------------------------------------------
 describe('a 12345 export of 1,000 rows with 50 broken ones', () => {

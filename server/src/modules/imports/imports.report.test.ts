@@ -6,6 +6,7 @@ import { createTestApp } from '../../../test/app.ts'
 import { makeRegion, makeUser, type MadeUser } from '../../../test/factories.ts'
 import { multipart } from '../../../test/multipart.ts'
 import { BOM, csvLine, FIELD_HEADERS, IMPORT_FIELDS } from './sheet.ts'
+import { parseCsv } from '../../../test/csv.ts'
 
 // The rejected-rows report of a household import (issue 11, defect 15): it quotes the file's cells, so it must not
 // carry clear ID numbers and phones, and each download is audited.
@@ -40,24 +41,6 @@ async function importFile(data: Buffer) {
   }
 }
 
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++
-      else if (ch === '"') quoted = false
-      else cell += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') row.push(cell), (cell = '')
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++
-    else cell += ch
-  }
-  return rows
-}
 
 const ID_MALE = withIdCheck('33068319580312001') // born 1958-03-12, male
 const ID_OTHER = withIdCheck('33068319600101002')
