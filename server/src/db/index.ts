@@ -41,6 +41,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     // PreparingClient: the hot point queries run as prepared statements (db/prepared.ts).
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, Client: PreparingClient })
+    // An idle connection that the server drops (restart, failover) is reported and replaced on next use; without a
+    // listener, pg's 'error' event would end the process.
+    pool.on('error', (err) => console.error(`PostgreSQL connection lost (${err.message}); the pool reconnects on next use`))
     // Fail early and clearly if the server is not there.
     const client = await pool.connect()
     client.release()

@@ -89,3 +89,20 @@ it('the 429 carries Retry-After in whole seconds', () => {
   expect(err.code).toBe('RATE_LIMITED')
   expect(err.headers).toEqual({ 'retry-after': '2' })
 })
+
+describe('Redis rate limiter while Redis is away', () => {
+  it('still limits, per process, instead of failing the request', async () => {
+    const l = new RedisRateLimiter('redis://127.0.0.1:1') // nothing listens on port 1
+    try {
+      const rule = { limit: 2, windowMs: 60_000 }
+      expect((await l.hit('away', rule)).allowed).toBe(true)
+      expect((await l.hit('away', rule)).allowed).toBe(true)
+      expect((await l.hit('away', rule)).allowed).toBe(false)
+      expect((await l.peek('away', rule)).allowed).toBe(false)
+      expect(await l.claimOnce('token-1', 60_000)).toBe(true)
+      expect(await l.claimOnce('token-1', 60_000)).toBe(false)
+    } finally {
+      await l.close()
+    }
+  }, 30_000)
+})

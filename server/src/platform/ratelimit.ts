@@ -117,23 +117,46 @@ export class RedisRateLimiter implements RateLimiter {
     private prefix = 'minqing:rl:',
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 3 })
-    // Reported, not fatal: ioredis reconnects; a hit while Redis is away fails that request only.
-    this.redis.on('error', redisTrouble('rate limiter'))
+    // Reported, not fatal: ioredis reconnects; meanwhile each process counts on its own (orFallback).
+    this.redis.on('error', this.trouble)
+  }
+
+  /**
+   * While Redis is away the limits still hold, per process: each call falls back to an in-memory limiter (a
+   * request must never fail with a 500 because the counter store is down). Counts made meanwhile are not shared.
+   */
+  private fallback = new MemoryRateLimiter()
+  private trouble = redisTrouble('rate limiter')
+
+  private async orFallback<T>(shared: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+    try {
+      return await shared()
+    } catch (err) {
+      this.trouble(err)
+      return local()
+    }
   }
 
   async hit(key: string, rule: RateRule, now = Date.now()): Promise<RateDecision> {
     const member = `${now}:${randomBytes(6).toString('hex')}`
-    const [allowed, count, wait] = (await this.redis.eval(SLIDING_HIT, 1, this.prefix + key, now, rule.windowMs, rule.limit, member)) as [number, number, number]
-    return { allowed: allowed === 1, count: Number(count), retryAfterMs: allowed === 1 ? 0 : Math.max(1, Number(wait)) }
+    return this.orFallback(async () => {
+      const [allowed, count, wait] = (await this.redis.eval(SLIDING_HIT, 1, this.prefix + key, now, rule.windowMs, rule.limit, member)) as [number, number, number]
+      return { allowed: allowed === 1, count: Number(count), retryAfterMs: allowed === 1 ? 0 : Math.max(1, Number(wait)) }
+    }, () => this.fallback.hit(key, rule, now))
   }
 
   async peek(key: string, rule: RateRule, now = Date.now()): Promise<RateDecision> {
-    const [allowed, count, wait] = (await this.redis.eval(SLIDING_PEEK, 1, this.prefix + key, now, rule.windowMs, rule.limit)) as [number, number, number]
-    return { allowed: allowed === 1, count: Number(count), retryAfterMs: allowed === 1 ? 0 : Math.max(1, Number(wait)) }
+    return this.orFallback(async () => {
+      const [allowed, count, wait] = (await this.redis.eval(SLIDING_PEEK, 1, this.prefix + key, now, rule.windowMs, rule.limit)) as [number, number, number]
+      return { allowed: allowed === 1, count: Number(count), retryAfterMs: allowed === 1 ? 0 : Math.max(1, Number(wait)) }
+    }, () => this.fallback.peek(key, rule, now))
   }
 
-  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(this.prefix + 'once:' + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK'
+  async claimOnce(key: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    return this.orFallback(
+      async () => (await this.redis.set(this.prefix + 'once:' + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK',
+      () => this.fallback.claimOnce(key, ttlMs, now),
+    )
   }
 
   async close() {
