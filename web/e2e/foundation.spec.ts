@@ -57,6 +57,25 @@ describe('foundation', () => {
     await ctx.close()
   })
 
+  it('Enter in the password field sends one login, not two (issue 12, defect 8)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } })
+    const page = await ctx.newPage()
+    const errors = watchErrors(page)
+    const logins: string[] = []
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/auth/login')) logins.push(r.url())
+    })
+    await page.goto(`${baseUrl()}/login`)
+    await page.fill('[data-testid=login-phone]', '13899990000') // no such account: the attempt touches no demo user
+    await page.fill('[data-testid=login-password]', 'not-the-password')
+    await page.press('[data-testid=login-password]', 'Enter')
+    await page.waitForSelector('[data-testid=login-error]')
+    await page.waitForTimeout(500)
+    expect(logins).toHaveLength(1)
+    expect(errors).toEqual([])
+    await ctx.close()
+  })
+
   it('phone: after a failed attempt the owner confirms the notice, then works on', async () => {
     const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true })
     const page = await ctx.newPage()
