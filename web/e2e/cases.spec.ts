@@ -285,6 +285,8 @@ describe('cases', () => {
     await m.page.click('[data-testid=m-cases-new]')
     await m.page.waitForURL(/\/m\/cases\/new$/)
     await expect.poll(() => m.page.textContent('[data-testid=m-new-region]')).toContain('雅璜村')
+    // The photo uploader works, so nothing on the page may say photo upload is unavailable (issue 12, defect 10).
+    expect(await m.page.textContent('body')).not.toContain('暂未开放')
     const title = `e2e 随手报 路灯不亮 ${Date.now()}`
     await m.page.locator('[data-testid=m-new-title] input').fill(title)
     await m.page.locator('[data-testid=m-new-description] textarea').fill('村口路灯不亮，请尽快处理')

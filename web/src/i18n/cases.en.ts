@@ -311,7 +311,6 @@ export const casesEn: Shape<typeof casesZhCN> = {
       empty: 'No cases',
       finished: 'No more',
       submit: 'Submit',
-      photoNote: 'Photo upload is not available yet: describe it in words',
       pickRegion: 'Pick a region',
       pickCategory: 'Pick a category',
       pickUnit: 'Pick a unit',

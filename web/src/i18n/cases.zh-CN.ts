@@ -307,7 +307,6 @@ export const casesZhCN = {
       empty: '暂无事项',
       finished: '没有更多了',
       submit: '提交',
-      photoNote: '照片上传暂未开放，请用文字描述',
       pickRegion: '选择区域',
       pickCategory: '选择分类',
       pickUnit: '选择单位',
