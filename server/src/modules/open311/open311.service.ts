@@ -303,7 +303,8 @@ export class Open311Service {
    * past the last update it got). A key is optional, as in mySociety's extension; a wrong one is refused.
    */
   async listUpdates(q: { api_key?: string; jurisdiction_id?: string; start_date?: string; end_date?: string }, baseUrl: string, now = new Date()) {
-    if (q.api_key !== undefined) await this.client(q.api_key, now)
+    // FixMyStreet always sends `api_key=`, empty when none is configured: empty means absent, as on the other reads.
+    if (q.api_key) await this.client(q.api_key, now)
     await this.jurisdiction(q.jurisdiction_id)
     const { from, to } = window(q.start_date, q.end_date, now)
     const events = await repo.publishedEvents(this.db, { from, to, actions: UPDATE_ACTIONS, limit: MAX_RESULTS })

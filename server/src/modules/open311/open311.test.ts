@@ -432,6 +432,10 @@ describe('servicerequestupdates (mySociety)', () => {
     expect(x.root).toBe('service_request_updates')
     expect(x.json.map((u: { media_url: string | null }) => ({ ...u, media_url: u.media_url ?? '' }))).toEqual(res.json())
     expectErrors(await get('/open311/v2/servicerequestupdates.json?api_key=wrong'), 403)
+    // FixMyStreet sends `api_key=` empty when it has none: that is no key, as on the other reads (issue 12, defect 14).
+    const empty = await get(`/open311/v2/servicerequestupdates.json?start_date=${encodeURIComponent(since)}&api_key=`)
+    expect(empty.statusCode, empty.body).toBe(200)
+    expect(empty.json()).toEqual(res.json())
     expectErrors(await get('/open311/v2/servicerequestupdates.xml?start_date=soon'), 400, 'xml')
   })
 
