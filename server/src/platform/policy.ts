@@ -106,6 +106,9 @@ export function requirePermission(actor: Actor, permission: Permission): void {
 /** Region levels whose admins may change settings that apply to every town (county-wide settings). */
 export const COUNTY_LEVELS: readonly RegionLevel[] = ['city', 'county']
 
+/** True when the actor sits at county level or above (their area is the whole county). */
+export const isCountyLevel = (actor: Pick<Actor, 'regionLevel'>) => COUNTY_LEVELS.includes(actor.regionLevel)
+
 /**
  * Throws 403 unless the actor holds the permission AND sits at county level or above: settings without a region
  * (visit rules, the category tree with its time limits and default units, tags) apply to every town, so a town's
@@ -113,7 +116,7 @@ export const COUNTY_LEVELS: readonly RegionLevel[] = ['city', 'county']
  */
 export function requireCountyAdmin(actor: Actor, permission: Permission): void {
   requirePermission(actor, permission)
-  if (!COUNTY_LEVELS.includes(actor.regionLevel))
+  if (!isCountyLevel(actor))
     throw forbidden('全县通用的设置只能由县级(及以上)管理员修改', { requiredPermission: permission, requiredLevel: 'county' })
 }
 

@@ -1,19 +1,8 @@
-import type { AuditGroup, AuditList } from '@minqing/common'
+import type { AuditList, AuditQuery } from '@minqing/common'
 import { api } from './client.ts'
 
-export interface AuditFilters {
-  actor?: string
-  actorQ?: string
-  person?: string
-  entityType?: string
-  entityId?: string
-  action?: string
-  group?: AuditGroup
-  from?: string
-  to?: string
-  limit?: number
-  offset?: number
-}
+/** The route's own query schema (common/src/schemas.ts), every field optional on the client. */
+export type AuditFilters = Partial<AuditQuery>
 
 export const auditApi = {
   list: (query: AuditFilters = {}) => api.get<AuditList>('/audit', { ...query }),

@@ -1,11 +1,10 @@
 import { type AuditList, type AuditQuery, type AuditRow, auditGroupOf, maskIdNumber, maskPhone } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
-import { type Actor, assertVisible, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { type Actor, assertVisible, isCountyLevel, requirePermission, scopeOf } from '../../platform/policy.ts'
 import * as repo from './audit.repository.ts'
 
 /** Callers at county level or above also see rows without a region (county-wide settings, logins, user admin at the top). */
-const COUNTY_LEVELS = new Set(['city', 'county'])
 
 // Clear identifiers that audit details may carry (a person list's `idNumber` filter in an export's details, a
 // user's phone in user.create): masked the way the archive masks them, wherever they sit in the JSON.
@@ -49,7 +48,7 @@ export class AuditService {
     }
     const { items, total } = await repo.listAudit(this.db, {
       scopePath: scope.regionPath,
-      withoutRegion: COUNTY_LEVELS.has(actor.regionLevel),
+      withoutRegion: isCountyLevel(actor),
       actorId: query.actor,
       actorQ: query.actorQ,
       personId: query.person,

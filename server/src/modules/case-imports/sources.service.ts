@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
-import { type Actor, assertWritableRegion, COUNTY_LEVELS, hasPermission, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { type Actor, assertWritableRegion, hasPermission, isCountyLevel, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
 import * as repo from './sources.repository.ts'
 import { BUILTIN_SOURCES } from './sources.defaults.ts'
 
@@ -64,7 +64,7 @@ export class SourcesService {
    * (The permission — intake.manage to edit, cases.import to save a mapping — is checked by the caller.)
    */
   private mayChange(actor: Actor, source: Pick<repo.SourceRow, 'region_path'>): boolean {
-    if (COUNTY_LEVELS.includes(actor.regionLevel)) return true
+    if (isCountyLevel(actor)) return true
     return !!source.region_path && pathInScope(scopeOf(actor), source.region_path)
   }
 
@@ -111,7 +111,7 @@ export class SourcesService {
     requirePermission(actor, 'intake.manage')
     await this.ensureBuiltins()
     // A source without a default region serves the whole county: only a county-level administrator adds one.
-    if (!COUNTY_LEVELS.includes(actor.regionLevel) && !body.regionCode)
+    if (!isCountyLevel(actor) && !body.regionCode)
       throw forbidden('全县共用的来源平台只能由县级管理员添加; 本辖区的来源请填写默认区域', { requiredLevel: 'county' })
     const row = {
       code: body.code,
@@ -133,7 +133,7 @@ export class SourcesService {
     const existing = await this.sourceRow(code)
     if (!existing) throw notFound('来源平台')
     this.assertMayChange(actor, existing)
-    if (body.regionCode === null && !COUNTY_LEVELS.includes(actor.regionLevel))
+    if (body.regionCode === null && !isCountyLevel(actor))
       throw forbidden('只有县级管理员能把来源改为全县共用', { requiredLevel: 'county' })
     const patch = {
       name: body.name?.trim(),
