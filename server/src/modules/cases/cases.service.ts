@@ -200,11 +200,19 @@ export class CasesService {
       const person = await this.db
         .selectFrom('persons as p')
         .innerJoin('regions as pr', 'pr.id', 'p.region_id')
-        .select(['p.id', 'p.name', 'pr.path'])
+        .select(['p.id', 'p.name', 'pr.path', 'p.phone_enc', 'p.phone_hash', 'p.phone_masked'])
         .where('p.id', '=', r.personId)
         .executeTakeFirst()
       assertVisible(scopeOf(actor), person && { path: person.path }, '反映人')
-      reporter = { kind: 'person', personId: person!.id, name: person!.name, phone: null }
+      // The number the caller gave (the line they are on, where the call-back and SMS go) wins over the
+      // archive's; with none given, the person's own number from the archive.
+      if (r.phone && phoneProblem(r.phone)) throw badRequest('INVALID_PHONE', phoneProblem(r.phone)!)
+      const phone = r.phone
+        ? this.crypto.protect(r.phone.replace(/\s+/g, ''), maskPhone)
+        : person!.phone_enc && person!.phone_hash && person!.phone_masked
+          ? { enc: person!.phone_enc, hash: person!.phone_hash, masked: person!.phone_masked }
+          : null
+      reporter = { kind: 'person', personId: person!.id, name: person!.name, phone }
     } else if (r?.anonymous) {
       reporter = { kind: 'anonymous', personId: null, name: null, phone: null }
     } else if (r?.name || r?.phone) {
