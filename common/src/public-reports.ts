@@ -64,6 +64,20 @@ export const PublicReportCreatedSchema = Type.Object({
 })
 export type PublicReportCreated = Type.Static<typeof PublicReportCreatedSchema>
 
+/** Why residents' phones cannot open a link's host. */
+export const PUBLIC_URL_PROBLEMS = ['loopback', 'private', 'link_local', 'local_name', 'unspecified'] as const
+export type PublicUrlProblem = (typeof PUBLIC_URL_PROBLEMS)[number]
+
+/** The base of the links printed for residents: PUBLIC_URL, or else the address the request came in by. */
+export const PublicUrlInfoSchema = Type.Object({
+  value: Type.String(),
+  source: Type.Enum(['config', 'request'] as const),
+  /** False when the host is loopback, private, link-local or a local-network name (only judged for `request`). */
+  reachable: Type.Boolean(),
+  reason: Nullable(Type.Enum(PUBLIC_URL_PROBLEMS)),
+})
+export type PublicUrlInfo = Type.Static<typeof PublicUrlInfoSchema>
+
 /** A 民情码 as the console prints it. */
 export const QrTargetSchema = Type.Object({
   kind: Type.Enum(['region', 'place'] as const),
@@ -77,6 +91,8 @@ export const QrTargetSchema = Type.Object({
   placeId: Nullable(UuidSchema),
   url: Type.String(),
   pngUrl: Type.String(),
+  /** Where `url` points and whether residents can reach it: the poster page warns when they cannot. */
+  publicUrl: PublicUrlInfoSchema,
 })
 export type QrTarget = Type.Static<typeof QrTargetSchema>
 

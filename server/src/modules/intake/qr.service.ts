@@ -1,4 +1,4 @@
-import { CASE_LEVELS, type QrTarget } from '@minqing/common'
+import { CASE_LEVELS, type PublicUrlInfo, type QrTarget } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { notFound } from '../../platform/errors.ts'
@@ -18,7 +18,7 @@ export class QrService {
     return (await repo.regionsOnPath(this.db, path)).filter((r) => r.level !== 'city').map((r) => r.name)
   }
 
-  async regionTarget(actor: Actor, code: string, baseUrl: string): Promise<QrTarget> {
+  async regionTarget(actor: Actor, code: string, base: PublicUrlInfo): Promise<QrTarget> {
     const r = await repo.findRegionByCode(this.db, code)
     if (!r || !pathInScope(scopeOf(actor), r.path) || !(CASE_LEVELS as readonly string[]).includes(r.level)) throw notFound('区域')
     return {
@@ -29,13 +29,14 @@ export class QrService {
       regionName: r.name,
       areaNames: await this.areaNames(r.path),
       placeId: null,
-      url: `${baseUrl}/r/${r.code}`,
+      url: `${base.value}/r/${r.code}`,
       pngUrl: `/api/qr/regions/${r.code}.png`,
+      publicUrl: base,
     }
   }
 
   /** A place's poster; its code is made the first time anyone asks for it. */
-  async placeTarget(actor: Actor, id: string, baseUrl: string): Promise<QrTarget> {
+  async placeTarget(actor: Actor, id: string, base: PublicUrlInfo): Promise<QrTarget> {
     requirePermission(actor, 'archive.read')
     const p = await repo.findPlaceById(this.db, id)
     visibleRow(actor, p && { region_path: p.region_path }, '场所')
@@ -49,8 +50,9 @@ export class QrService {
       regionName: p!.region_name,
       areaNames: await this.areaNames(p!.region_path),
       placeId: p!.id,
-      url: `${baseUrl}/r/${code}`,
+      url: `${base.value}/r/${code}`,
       pngUrl: `/api/qr/places/${p!.id}.png`,
+      publicUrl: base,
     }
   }
 

@@ -55,6 +55,7 @@ describe('region posters', () => {
       placeId: null,
       url: `${BASE}/r/${YAHUANG}`,
       pngUrl: `/api/qr/regions/${YAHUANG}.png`,
+      publicUrl: { value: BASE, source: 'config', reachable: true, reason: null },
     })
     const png = await get(cadre, `/api/qr/regions/${YAHUANG}.png?size=300`)
     expect(png.statusCode).toBe(200)
@@ -112,5 +113,39 @@ describe('place posters', () => {
     expect((await get(cadre, `/api/qr/places/00000000-0000-4000-8000-000000000000`)).statusCode).toBe(404)
     expect((await get(volunteer, `/api/qr/places/${placeId}`)).statusCode).toBe(403)
     expect((await get(cadre, `/api/qr/places/not-a-uuid.png`)).statusCode).toBe(400)
+  })
+})
+
+describe('without PUBLIC_URL', () => {
+  // The poster encodes the address the console was opened by; the answer says when residents' phones cannot reach it.
+  let bare: Awaited<ReturnType<typeof createTestApp>>
+  let user: MadeUser
+  beforeAll(async () => {
+    bare = await createTestApp()
+    await makeRegion(bare.db, YAHUANG, { '330683': '嵊州市', '330683105': '石璜镇', [YAHUANG]: '雅璜村' })
+    user = await makeUser(bare.db, { roles: ['stationed_cadre'], regionCode: YAHUANG })
+  })
+  afterAll(() => bare?.close())
+  const at = (host: string, url = `/api/qr/regions/${YAHUANG}`) => bare.app.inject({ method: 'GET', url, headers: { ...user.auth, host } })
+
+  it.each([
+    ['127.0.0.1:8080', 'loopback'],
+    ['localhost:8080', 'loopback'],
+    ['[::1]:8080', 'loopback'],
+    ['192.168.1.20:8080', 'private'],
+    ['10.0.0.7', 'private'],
+    ['[fd00::7]:8080', 'private'],
+    ['169.254.1.1', 'link_local'],
+    ['minqing.local:8080', 'local_name'],
+  ])('%s is marked unreachable (%s), and the link still uses it', async (host, reason) => {
+    const res = await at(host)
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ url: `http://${host}/r/${YAHUANG}`, publicUrl: { value: `http://${host}`, source: 'request', reachable: false, reason } })
+  })
+
+  it('a public name is reachable; the PNG encodes the same link', async () => {
+    const res = await at('mq.example.cn')
+    expect(res.json().publicUrl).toEqual({ value: 'http://mq.example.cn', source: 'request', reachable: true, reason: null })
+    expect(readQr((await at('mq.example.cn', `/api/qr/regions/${YAHUANG}.png`)).rawPayload)).toBe(`http://mq.example.cn/r/${YAHUANG}`)
   })
 })

@@ -12,6 +12,7 @@ const region: QrTarget = {
   placeId: null,
   url: 'https://mq.example.cn/r/330683105212',
   pngUrl: '/api/qr/regions/330683105212.png',
+  publicUrl: { value: 'https://mq.example.cn', source: 'config', reachable: true, reason: null },
 }
 const place: QrTarget = { ...region, kind: 'place', code: 'PK7M2Q9XA', name: '雅璜村民情角', placeId: '00000000-0000-4000-8000-000000000001', url: 'https://mq.example.cn/r/PK7M2Q9XA' }
 const t = (k: string) => ({ 'qr.poster.heading': '民情码', 'qr.poster.scan': '扫码反映民情', 'qr.poster.sub': '随时随地', 'qr.poster.footer': '嵊州市民情日记' })[k] ?? k
