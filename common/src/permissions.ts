@@ -17,6 +17,8 @@ export const PERMISSIONS = [
   'cases.dispatch',
   'cases.supervise',
   'cases.claim',
+  // 回访: phone the reporter of an answered case and record the rating given on the phone (never one's own handling).
+  'cases.callback',
   'categories.manage',
   // Every channel in: API keys, import sources, 民情码 posters (intake.manage); case imports from other platforms.
   'intake.manage',
@@ -29,10 +31,11 @@ export type Permission = (typeof PERMISSIONS)[number]
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'categories.manage', 'intake.manage', 'cases.import', 'audit.read'],
   // Leaders (纪检 among them) read the audit log; they change nothing in it.
-  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim', 'audit.read'],
-  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.import'],
+  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim', 'cases.callback', 'audit.read'],
+  // Town handlers answer the hotline and dispatch; both call back.
+  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.callback', 'cases.import'],
   dept_handler: ['archive.read', 'diary.write', 'cases.raise'],
-  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch'],
+  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch', 'cases.callback'],
   grid_worker: ['archive.read', 'archive.write', 'diary.write', 'cases.raise'],
   stationed_cadre: ['archive.read', 'archive.write', 'diary.write', 'cases.raise'],
   // Volunteers see tasks, not residents' files.
