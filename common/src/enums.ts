@@ -75,6 +75,12 @@ export const ERROR_CODES = {
   CASE_CLOSED: 'CASE_CLOSED',
   CONCERN_ALREADY_RAISED: 'CONCERN_ALREADY_RAISED',
   CATEGORY_TAKEN: 'CATEGORY_TAKEN',
+  // Result photos on an answer (photoIds): not this case's, not the answerer's own, already a report's or an answer's.
+  UNKNOWN_PHOTO: 'UNKNOWN_PHOTO',
+  NOT_OWN_PHOTO: 'NOT_OWN_PHOTO',
+  PHOTO_NOT_ATTACHABLE: 'PHOTO_NOT_ATTACHABLE',
+  /** 回访: the reporter left no phone to call. */
+  NO_PHONE: 'NO_PHONE',
   // Public report doors (民情码): the signed form token, and limits per IP / phone.
   FORM_TOKEN_MISSING: 'FORM_TOKEN_MISSING',
   FORM_TOKEN_INVALID: 'FORM_TOKEN_INVALID',
