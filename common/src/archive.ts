@@ -178,6 +178,8 @@ export const TimelineItemSchema = Type.Object({
   detail: Nullable(Type.String()),
   actorName: Nullable(Type.String()),
   ref: Nullable(Type.Object({ type: Type.String(), id: Type.String() })),
+  /** A case's current state (kind `case`), for its label on the timeline. */
+  state: Type.Optional(Type.String()),
 })
 export type TimelineItem = Type.Static<typeof TimelineItemSchema>
 

@@ -7,6 +7,7 @@ import * as intake from './20261125000000_intake.ts'
 import * as nameSearch from './20261126000000_name_search.ts'
 import * as auditIndexes from './20261207020000_audit_indexes.ts'
 import * as idMasks from './20261207030000_id_masks.ts'
+import * as caseLinks from './20261207040000_case_links.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261126000000_name_search': nameSearch,
   '20261207020000_audit_indexes': auditIndexes,
   '20261207030000_id_masks': idMasks,
+  '20261207040000_case_links': caseLinks,
 }

@@ -38,7 +38,7 @@ import { EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
 import { pathCodes, type RegionsService } from '../regions/regions.service.ts'
 import * as repo from './archive.repository.ts'
 import { householdsXlsx, personsXlsx } from './export.ts'
-import { addTimelineSource, collectTimeline } from './timeline.ts'
+import { addTimelineSource, collectTimeline, type TimelineSource } from './timeline.ts'
 
 type HouseholdRow = NonNullable<Awaited<ReturnType<typeof repo.findHousehold>>>
 
@@ -324,9 +324,9 @@ export class ArchiveService {
 
   async householdTimeline(actor: Actor, id: string): Promise<TimelineItem[]> {
     requirePermission(actor, 'archive.read')
-    await this.visibleHousehold(actor, id)
+    const h = await this.visibleHousehold(actor, id)
     const memberIds = (await repo.householdMembers(this.db, id)).map((m) => m.id)
-    return collectTimeline(this.db, { householdId: id, memberIds })
+    return collectTimeline(this.db, { householdId: id, memberIds, address: h.address, regionPath: h.region_path }, actor)
   }
 
   // ---- persons -------------------------------------------------------------------
@@ -694,7 +694,7 @@ const FIELD_LABELS: Record<string, string> = {
 const ACTION_LABELS: Record<string, string> = { create: '建档', update: '修改', import: '导入', 'document.add': '上传资料' }
 
 /** The archive's own contribution to a household's timeline: its changes. Documents show as their upload. */
-const archiveTimeline = async (db: Kysely<DB>, subject: { householdId: string; memberIds: string[] }): Promise<TimelineItem[]> => {
+const archiveTimeline: TimelineSource = async (db, subject) => {
   const rows = await repo.historyOf(db, [{ type: 'household', ids: [subject.householdId] }, { type: 'person', ids: subject.memberIds }])
   return rows.map((h) => {
     const changes = changesOf(h)

@@ -1,9 +1,11 @@
 import type { AppContext, Module } from '../../context.ts'
 import { FieldCrypto } from '../../platform/crypto.ts'
+import { addTimelineSource } from '../archive/timeline.ts'
 import { RegionsService } from '../regions/regions.service.ts'
 import { caseRoutes, notificationRoutes } from './cases.routes.ts'
 import { CasesService } from './cases.service.ts'
 import { CategoriesService } from './categories.service.ts'
+import { caseTimeline } from './household-timeline.ts'
 import { activeUserPhone } from './cases.repository.ts'
 import { SmsChannel, WebhookChannel } from './channels.ts'
 import { LogChannel, Notifier, type OutboundChannel } from './notifier.ts'
@@ -41,6 +43,8 @@ export const casesModule: Module = {
   register(app, ctx) {
     const { service, notifier, regions } = caseEngine(ctx, app.log)
     caseRoutes(app, service, new CategoriesService(ctx.db, regions))
+    // 一事一表: a household's timeline lists its members' cases and those at its address.
+    addTimelineSource(caseTimeline)
     notificationRoutes(app, ctx.db, ctx.bus)
     // Reminders from the diary module's daily check to cadres behind on their visits. Handled only by the process
     // that published them (with Redis every process hears the event), so each reminder is written once.
