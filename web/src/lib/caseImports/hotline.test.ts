@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { PersonLookupItem } from '@minqing/common'
-import { buildHotlineCase, clearPerson, emptyHotlineForm, hotlineProblems, lookupReady, normalisePhone, pickPerson, similarReady, similarText } from './hotline.ts'
+import {
+  applySuggestion,
+  buildHotlineCase,
+  chooseCategory,
+  clearPerson,
+  emptyHotlineForm,
+  hotlineProblems,
+  lookupReady,
+  normalisePhone,
+  pickPerson,
+  similarReady,
+  similarText,
+  timeLimitOf,
+} from './hotline.ts'
 
 const person: PersonLookupItem = {
   id: '0e7d0c8e-1b1a-4c55-9a55-2a2f1c0b9d11',
@@ -38,6 +51,46 @@ describe('hotline form', () => {
     expect(chosen.regionCode).toBe('330683105212')
     clearPerson(chosen)
     expect(chosen).toMatchObject({ person: null, callerMode: 'named' })
+  })
+
+  it('a caller picked from the archive keeps the number typed (the line they are on)', () => {
+    const f = emptyHotlineForm()
+    f.phone = '138 0000 2222'
+    pickPerson(f, person)
+    Object.assign(f, { title: '路灯不亮', description: '下宅路口路灯坏了' })
+    expect(buildHotlineCase(f).reporter).toEqual({ personId: person.id, phone: '13800002222' })
+    expect(f.phone).toBe('138 0000 2222')
+    f.phone = '12ab'
+    expect(hotlineProblems(f)).toEqual({ phone: 'cases.form.badPhone' })
+    // None typed (picked by other means): the server takes the person's own number.
+    f.phone = ''
+    expect(buildHotlineCase(f).reporter).toEqual({ personId: person.id })
+  })
+
+  it('applies the best suggested category until the operator chooses one', () => {
+    const f = emptyHotlineForm()
+    applySuggestion(f, 'traffic.streetlight')
+    expect(f).toMatchObject({ categoryCode: 'traffic.streetlight', categoryByOperator: false })
+    applySuggestion(f, 'environment.sewage')
+    expect(f.categoryCode).toBe('environment.sewage')
+    applySuggestion(f, undefined)
+    expect(f.categoryCode).toBe('environment.sewage')
+    chooseCategory(f, 'traffic.road')
+    applySuggestion(f, 'traffic.streetlight')
+    expect(f).toMatchObject({ categoryCode: 'traffic.road', categoryByOperator: true })
+    // Clearing is a choice too: no category rather than a guess.
+    chooseCategory(f, null)
+    applySuggestion(f, 'traffic.streetlight')
+    expect(f.categoryCode).toBeNull()
+    expect(emptyHotlineForm().categoryByOperator).toBe(false)
+  })
+
+  it('states the category’s time limit for the urgency', () => {
+    const cat = { limits: { normalDays: 5, urgentDays: 2, emergencyHours: 24 } }
+    expect(timeLimitOf(cat, 'normal')).toEqual({ key: 'caseImports.hotline.limitDays', n: 5 })
+    expect(timeLimitOf(cat, 'urgent')).toEqual({ key: 'caseImports.hotline.limitDays', n: 2 })
+    expect(timeLimitOf(cat, 'emergency')).toEqual({ key: 'caseImports.hotline.limitHours', n: 24 })
+    expect(timeLimitOf(undefined, 'normal')).toBeNull()
   })
 
   it('checks what the server would refuse, and sends a named or anonymous caller', () => {

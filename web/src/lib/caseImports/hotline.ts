@@ -1,5 +1,5 @@
 /** 来电来访登记: the operator's form for a call or a visitor, and the case it becomes (POST /api/cases). */
-import { phoneProblem, type CreateCase, type PersonLookupItem } from '@minqing/common'
+import { phoneProblem, type Category, type CreateCase, type PersonLookupItem } from '@minqing/common'
 import { newClientId, type Urgency } from '../cases/forms.ts'
 
 export type HotlineChannel = 'hotline' | 'walk_in'
@@ -14,6 +14,8 @@ export interface HotlineForm {
   name: string
   regionCode: string | null
   categoryCode: string | null
+  /** The operator chose the category (cascader or a suggestion clicked); until then the top suggestion is applied. */
+  categoryByOperator: boolean
   urgency: Urgency
   title: string
   description: string
@@ -30,6 +32,7 @@ export function emptyHotlineForm(opts: { regionCode?: string | null; channel?: H
     name: '',
     regionCode: opts.regionCode ?? null,
     categoryCode: null,
+    categoryByOperator: false,
     urgency: 'normal',
     title: '',
     description: '',
@@ -63,6 +66,31 @@ export function clearPerson(form: HotlineForm): void {
   if (form.callerMode === 'person') form.callerMode = 'named'
 }
 
+/**
+ * The keyword suggestion applied: while the operator has not chosen a category, the form carries the best
+ * suggestion for what was said (so the case gets its category, unit and time limit); a choice of theirs is
+ * never overwritten. With no suggestion the form keeps what it has.
+ */
+export function applySuggestion(form: Pick<HotlineForm, 'categoryCode' | 'categoryByOperator'>, best: string | undefined): void {
+  if (!form.categoryByOperator && best) form.categoryCode = best
+}
+
+/**
+ * The time limit the case will run on (its category's, by urgency), as an i18n key and count; the clock itself
+ * starts when the case is dispatched. Null without a category (the county's default limit then applies).
+ */
+export function timeLimitOf(category: Pick<Category, 'limits'> | undefined, urgency: Urgency): { key: string; n: number } | null {
+  if (!category) return null
+  if (urgency === 'emergency') return { key: 'caseImports.hotline.limitHours', n: category.limits.emergencyHours }
+  return { key: 'caseImports.hotline.limitDays', n: urgency === 'urgent' ? category.limits.urgentDays : category.limits.normalDays }
+}
+
+/** The operator picks a category (or clears it): from now on it is theirs. */
+export function chooseCategory(form: Pick<HotlineForm, 'categoryCode' | 'categoryByOperator'>, code: string | null): void {
+  form.categoryCode = code
+  form.categoryByOperator = true
+}
+
 /** Problems as `{ field: i18n key }` (empty: ready to send). */
 export function hotlineProblems(f: HotlineForm): Partial<Record<keyof HotlineForm, string>> {
   const out: Partial<Record<keyof HotlineForm, string>> = {}
@@ -73,6 +101,10 @@ export function hotlineProblems(f: HotlineForm): Partial<Record<keyof HotlineFor
   else if (f.description.trim().length > 5000) out.description = 'cases.form.tooLong'
   if (f.location.trim().length > 200) out.location = 'cases.form.tooLong'
   if (f.callerMode === 'person' && !f.person) out.phone = 'caseImports.hotline.pickPerson'
+  if (f.callerMode === 'person' && f.person) {
+    const phone = normalisePhone(f.phone)
+    if (phone && phoneProblem(phone)) out.phone = 'cases.form.badPhone'
+  }
   if (f.callerMode === 'named') {
     const phone = normalisePhone(f.phone)
     if (!f.name.trim() && !phone) out.name = 'cases.form.nameOrPhone'
@@ -93,7 +125,12 @@ export function buildHotlineCase(f: HotlineForm): CreateCase {
   }
   if (f.categoryCode) body.categoryCode = f.categoryCode
   if (f.location.trim()) body.address = f.location.trim()
-  if (f.callerMode === 'person' && f.person) body.reporter = { personId: f.person.id }
+  if (f.callerMode === 'person' && f.person) {
+    // The number typed is the line the caller is on: it goes with the case (call-back, SMS, tracking code) even
+    // when the archive holds another one; with none typed the server takes the person's own number.
+    const phone = normalisePhone(f.phone)
+    body.reporter = phone ? { personId: f.person.id, phone } : { personId: f.person.id }
+  }
   else if (f.callerMode === 'anonymous') body.reporter = { anonymous: true }
   else {
     const reporter: NonNullable<CreateCase['reporter']> = {}
