@@ -400,7 +400,7 @@ const zhCN = {
     },
     timeline: {
       empty: '暂无记录。民情日记、闭环案件等模块上线后，相关事项会出现在这里。',
-      kinds: { archive_change: '档案变更', document: '档案资料', diary: '民情日记', case: '案件', task: '任务' },
+      kinds: { archive_change: '档案变更', document: '档案资料', diary: '民情日记', case: '民情事项', task: '任务' },
     },
     enterprise: {
       title: '企业',
