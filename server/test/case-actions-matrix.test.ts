@@ -124,6 +124,7 @@ let t: Awaited<ReturnType<typeof createTestApp>>
 let users: Record<RoleName | 'townDispatcher', MadeUser>
 let unit: string // the handling unit
 let otherUnit: string // where a transfer goes
+let mergeTarget: string // an open case of the same grid that merges go into (a merge only adds a row to it)
 
 beforeAll(async () => {
   t = await createTestApp()
@@ -140,6 +141,7 @@ beforeAll(async () => {
     makeUser(t.db, { roles: ['village_cadre'], regionCode: OTHER_V, name: '外村干部' }),
   ])
   users = { dispatcher, townDispatcher, handler, leader, reporter, volunteer, other }
+  mergeTarget = (await makeCase(t.db, { regionCode: G, createdBy: reporter.id, state: 'dispatched', unit })).id
 })
 afterAll(() => t?.close())
 
@@ -165,8 +167,8 @@ function fixture(column: string) {
   return makeCase(t.db, { ...base, ...byColumn[column] })
 }
 
-/** A valid body for the row's action (the merge target: a fresh open case of the same grid). */
-async function bodyFor(row: string): Promise<Record<string, unknown>> {
+/** A valid body for the row's action. */
+function bodyFor(row: string): Record<string, unknown> {
   switch (row) {
     case 'dispatch':
       return { unitId: unit }
@@ -193,7 +195,7 @@ async function bodyFor(row: string): Promise<Record<string, unknown>> {
     case 'reopen':
       return { reason: '答复没有说明处理结果' }
     case 'merge':
-      return { intoCaseId: (await makeCase(t.db, { regionCode: G, createdBy: users.reporter.id })).id }
+      return { intoCaseId: mergeTarget }
     case 'reject':
       return { reason: '不属于政府职责', kind: 'not_government' }
     case 'resolve_on_spot':
@@ -216,7 +218,7 @@ describe('case actions: action × state × role against the literal table', () =
   // Concurrent: each cell owns its case, so cells run side by side (vitest's maxConcurrency at a time).
   it.concurrent.for(CELLS)('$name', async (cell, { expect }) => {
     const c = await fixture(cell.column)
-    const body = await bodyFor(cell.row)
+    const body = bodyFor(cell.row)
     const actor = cell.role === 'dispatcher' && c.level === 'town' ? users.townDispatcher : users[cell.role]
     const res = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/actions/${cell.action}`, headers: actor.auth, payload: body })
     expect(res.statusCode, res.body).toBe(cell.status)
@@ -239,6 +241,22 @@ describe('rules the table cannot show', () => {
     const c = await makeCase(t.db, { regionCode: G, state: 'replied', createdBy: users.leader.id, claimedBy: users.leader.id })
     const res = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/actions/rate`, headers: users.leader.auth, payload: { rating: 'satisfied' } })
     expect(res.statusCode, res.body).toBe(403)
+  })
+
+  it('the reporter of a case resolved on the spot rates it through the tracking code (satisfied closes)', async () => {
+    const c = await makeCase(t.db, { regionCode: G, state: 'replied', createdBy: users.reporter.id, onSpot: true, reporter: { phone: '13900004444' } })
+    const res = await t.app.inject({ method: 'POST', url: `/api/public/reports/${c.trackingCode}/rating`, payload: { rating: 'satisfied' }, remoteAddress: '10.8.0.1' })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ stage: 'closed', rating: 'satisfied' })
+  })
+
+  it('an unsatisfied rating through the tracking code reopens the case in front of its dispatcher', async () => {
+    const c = await makeCase(t.db, { regionCode: G, state: 'replied', createdBy: users.reporter.id, unit, handler: users.handler.id, reporter: { phone: '13900005555' } })
+    const res = await t.app.inject({ method: 'POST', url: `/api/public/reports/${c.trackingCode}/rating`, payload: { rating: 'unsatisfied', comment: '没修好' }, remoteAddress: '10.8.0.2' })
+    expect(res.statusCode, res.body).toBe(200)
+    const d = (await t.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: users.dispatcher.auth })).json()
+    expect(d).toMatchObject({ state: 'reopened', reopenCount: 1 })
+    expect(d.allowedActions).toContain('dispatch')
   })
 
   it('the second unsatisfied rating also goes one level up', async () => {
