@@ -68,6 +68,8 @@ export const CaseSchema = Type.Object({
   level: LevelSchema,
   regionCode: Type.String(),
   regionName: Type.String(),
+  /** The case's region and its ancestors from the county down (screens show it from the viewer's level). */
+  regionPath: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: Type.String() }))),
   category: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
   urgency: Type.Enum(CASE_URGENCIES),
   title: Type.String(),

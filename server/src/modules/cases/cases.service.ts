@@ -1116,6 +1116,7 @@ export function toCase(c: Row): Case {
     level: c.level,
     regionCode: c.region_code,
     regionName: c.region_name,
+    regionPath: c.region_trail,
     category: c.category_code ? { code: c.category_code, name: c.category_name ?? '' } : null,
     urgency: c.urgency,
     title: c.title,
