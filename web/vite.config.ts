@@ -1,5 +1,9 @@
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vite'
+import { defineConfig, type ResolvedConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 const commonSrc = fileURLToPath(new URL('../common/src/', import.meta.url))
@@ -33,8 +37,72 @@ const noRemoteFonts = {
   },
 }
 
+/**
+ * Precompressed copies of the built text files (issue 12, defect 12): `x.js.br` and `x.js.gz` next to `x.js`, which the
+ * server hands out by the request's Accept-Encoding (@fastify/static `preCompressed`), so no request pays for
+ * compression and the best levels (brotli 11, gzip 9) cost nothing at run time. Binary formats that are compressed
+ * already (woff2, png, jpg…) are left alone, and so are files under 1 KB (headers would eat the gain); a copy that
+ * comes out no smaller is not written. Runs on the whole output folder once it is written (public/ copies too), for
+ * `npm run build` and for `npm start`'s build (scripts/web-build.mjs) alike.
+ */
+const PRECOMPRESS_TYPES = /\.(js|mjs|css|html|svg|json|txt|xml|map|ttf|otf|eot|ico|wasm)$/i
+const PRECOMPRESS_MIN_BYTES = 1024
+const brotli = promisify(brotliCompress)
+const gzipAsync = promisify(gzip)
+
+async function* builtFiles(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) yield* builtFiles(path)
+    else if (entry.isFile()) yield path
+  }
+}
+
+export async function precompressDir(dir: string): Promise<{ files: number; bytes: number; br: number; gz: number }> {
+  const totals = { files: 0, bytes: 0, br: 0, gz: 0 }
+  const jobs: Promise<void>[] = []
+  for await (const path of builtFiles(dir)) {
+    if (!PRECOMPRESS_TYPES.test(path)) continue
+    if ((await stat(path)).size < PRECOMPRESS_MIN_BYTES) continue
+    jobs.push(
+      (async () => {
+        const raw = await readFile(path)
+        // zlib's async calls run on libuv's thread pool: the files compress side by side.
+        const [br, gz] = await Promise.all([
+          brotli(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+          gzipAsync(raw, { level: 9 }),
+        ])
+        totals.files++
+        totals.bytes += raw.length
+        if (br.length < raw.length) await writeFile(path + '.br', br)
+        if (gz.length < raw.length) await writeFile(path + '.gz', gz)
+        totals.br += Math.min(br.length, raw.length)
+        totals.gz += Math.min(gz.length, raw.length)
+      })(),
+    )
+  }
+  await Promise.all(jobs)
+  return totals
+}
+
+const precompress = () => {
+  let outDir = ''
+  return {
+    name: 'minqing-precompress',
+    apply: 'build' as const,
+    configResolved(config: ResolvedConfig) {
+      outDir = resolve(config.root, config.build.outDir)
+    },
+    async closeBundle() {
+      const t = await precompressDir(outDir)
+      const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`
+      console.log(`precompressed ${t.files} files: ${kb(t.bytes)} → brotli ${kb(t.br)}, gzip ${kb(t.gz)}`)
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [vue(), noRemoteFonts],
+  plugins: [vue(), noRemoteFonts, precompress()],
   define: {
     __VUE_OPTIONS_API__: 'true',
     __VUE_PROD_DEVTOOLS__: 'false',

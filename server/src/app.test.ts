@@ -11,7 +11,7 @@ let t: Awaited<ReturnType<typeof createTestApp>>
 beforeAll(async () => {
   mkdirSync(join(web, 'assets'))
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>民情</title>')
-  writeFileSync(join(web, 'assets/app-1.js'), 'console.log(1)')
+  writeFileSync(join(web, 'assets/app-Q1w2E3r4.js'), 'console.log(1)')
   t = await createTestApp({ WEB_DIST: web }, { serveWeb: true })
 })
 afterAll(async () => {
@@ -30,12 +30,12 @@ describe('web app serving', () => {
   })
 
   it('serves built files, including ones built after the server started', async () => {
-    const first = await t.app.inject({ method: 'GET', url: '/assets/app-1.js' })
+    const first = await t.app.inject({ method: 'GET', url: '/assets/app-Q1w2E3r4.js' })
     expect(first.body).toBe('console.log(1)')
     expect(first.headers['cache-control']).toContain('immutable')
     expect((await t.app.inject({ method: 'GET', url: '/' })).headers['cache-control']).toBe('no-cache')
-    writeFileSync(join(web, 'assets/app-2.js'), 'console.log(2)')
-    expect((await t.app.inject({ method: 'GET', url: '/assets/app-2.js' })).body).toBe('console.log(2)')
+    writeFileSync(join(web, 'assets/app-Q5w6E7r8.js'), 'console.log(2)')
+    expect((await t.app.inject({ method: 'GET', url: '/assets/app-Q5w6E7r8.js' })).body).toBe('console.log(2)')
   })
 
   it('a missing file is a 404, not the app page', async () => {

@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import fastifyCookie from '@fastify/cookie'
 import fastifyMultipart from '@fastify/multipart'
-import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -12,10 +9,11 @@ import Fastify from 'fastify'
 import type { AppContext, Module } from './context.ts'
 import { installAuth } from './platform/auth.ts'
 import { SessionCache } from './platform/session-cache.ts'
-import { errorBody, installErrorHandling, routerErrorHandler } from './platform/errors.ts'
+import { installErrorHandling, routerErrorHandler } from './platform/errors.ts'
 import { boundIntegers, installTextGuard } from './platform/validation.ts'
 import { installSecurityHeaders } from './platform/security-headers.ts'
 import { redactingLogger } from './platform/log-redaction.ts'
+import { serveWebApp } from './platform/static.ts'
 import { modules as allModules } from './modules/index.ts'
 
 const Ajv = (AjvModule as any).default ?? AjvModule
@@ -93,30 +91,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
     await app.register(async (scoped) => mod.register(scoped as any, ctx))
   }
 
-  const webIndex = join(ctx.config.webDist, 'index.html')
-  const serveWeb = opts.serveWeb && existsSync(webIndex)
-  if (serveWeb) {
-    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
-    await app.register(fastifyStatic, {
-      root: ctx.config.webDist,
-      prefix: '/',
-      wildcard: true,
-      index: ['index.html'],
-      // Vite names built assets by content hash: cache them for good; everything else is revalidated.
-      setHeaders(reply, path) {
-        reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache')
-      },
-    })
-  }
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0]
-    const isAsset = /\.[a-z0-9]{1,8}$/i.test(path)
-    if (path.startsWith('/api/') || path === '/api' || !serveWeb || request.method !== 'GET' || isAsset) {
-      return reply.status(404).send(errorBody('ROUTE_NOT_FOUND', `没有这个接口: ${request.method} ${path}`))
-    }
-    // Single-page app: every other GET is a client-side route.
-    return reply.type('text/html').sendFile('index.html', { maxAge: 0 })
-  })
+  // The built web app: precompressed files, immutable hashed assets, index.html for client routes.
+  await serveWebApp(app, ctx.config.webDist, opts.serveWeb ?? false)
 
   return app
 }
