@@ -13,6 +13,7 @@ import { installErrorHandling, routerErrorHandler } from './platform/errors.ts'
 import { boundIntegers, installTextGuard } from './platform/validation.ts'
 import { installSecurityHeaders } from './platform/security-headers.ts'
 import { redactingLogger } from './platform/log-redaction.ts'
+import { installRequestLog, quietLogController } from './platform/request-log.ts'
 import { serveWebApp } from './platform/static.ts'
 import { modules as allModules } from './modules/index.ts'
 
@@ -46,6 +47,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   const app = Fastify({
     // Request URLs are logged with ID numbers, phones and API keys masked (platform/log-redaction.ts).
     logger: redactingLogger((opts.logger ?? { level: ctx.config.logLevel }) as boolean | Record<string, unknown>),
+    // No line per request at info: errors, slow requests and a periodic summary instead (platform/request-log.ts).
+    logController: quietLogController(),
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: ctx.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
@@ -60,6 +63,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(boundIntegers(schema)))
 
   installErrorHandling(app)
+  installRequestLog(app, { slowMs: ctx.config.slowRequestMs, summaryMs: ctx.config.logSummaryMs })
   // NUL and unpaired surrogates in any query, path parameter or body: 400 before any schema or handler.
   installTextGuard(app)
   // CSP, nosniff, frame and referrer policies on every response (pages, assets, API, docs, errors).

@@ -28,7 +28,15 @@ export interface Config {
   loginLockMinutes: number
   webDist: string
   version: string
+  /**
+   * LOG_LEVEL (default info): at info the log holds errors, slow requests and a summary line per interval with
+   * traffic; `debug` adds a line for every request (platform/request-log.ts).
+   */
   logLevel: string
+  /** LOG_SLOW_MS: a request taking longer is logged as slow (warn), whatever the level. */
+  slowRequestMs: number
+  /** LOG_SUMMARY_SECONDS: how often the one-line request summary is written (0: never). */
+  logSummaryMs: number
   /**
    * Which proxies' X-Forwarded-For to believe when telling the client's address (rate limits per IP hang on it):
    * Fastify's trustProxy (true, false, a hop count, or addresses/CIDRs/'loopback'). Default: a proxy on this host.
@@ -43,6 +51,11 @@ export interface Config {
    * LOOKUP_LIMIT_IP as LIMIT/SECONDS.
    */
   lookupLimits: { perUser: RateRule; perUserDay: RateRule; perIp: RateRule }
+  /**
+   * CALLBACK_SAMPLE_RATE (0–1, default 0.1): the share of answered cases from channels other than the hotline and
+   * walk-ins whose reporter is called back (回访); fixed per case (a hash of its id). Hotline and walk-in: always.
+   */
+  callbackSampleRate: number
 }
 
 export type WebhookKind = 'dingtalk' | 'wecom' | 'generic'
@@ -151,6 +164,21 @@ function rateEnv(env: NodeJS.ProcessEnv, name: string, fallback: string): RateRu
   return { limit: Number(m[1]), windowMs: Number(m[2]) * 1000 }
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function logLevelEnv(raw: string): string {
+  if (!LOG_LEVELS.includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`)
+  return raw
+}
+
+function shareEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1, got "${raw}"`)
+  return n
+}
+
 function trustProxyEnv(raw: string | undefined): Config['trustProxy'] {
   if (raw === undefined || raw === '') return 'loopback'
   if (raw === 'true' || raw === 'false') return raw === 'true'
@@ -207,7 +235,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLockMinutes: intEnv(env, 'LOGIN_LOCK_MINUTES', 15),
     webDist: resolve(env.WEB_DIST || join(ROOT_DIR, 'web/dist')),
     version: readVersion(),
-    logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logLevel: logLevelEnv(env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info')),
+    slowRequestMs: intEnv(env, 'LOG_SLOW_MS', 1000),
+    logSummaryMs: intEnv(env, 'LOG_SUMMARY_SECONDS', 60) * 1000,
     trustProxy: trustProxyEnv(env.TRUST_PROXY),
     publicUrl: publicUrlEnv(env.PUBLIC_URL),
     publicIntake: {
@@ -224,5 +254,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perUserDay: rateEnv(env, 'LOOKUP_LIMIT_USER_DAY', '300/86400'),
       perIp: rateEnv(env, 'LOOKUP_LIMIT_IP', '120/300'),
     },
+    callbackSampleRate: shareEnv(env, 'CALLBACK_SAMPLE_RATE', 0.1),
   }
 }

@@ -36,7 +36,8 @@ beforeAll(async () => {
       done()
     },
   })
-  app = await buildApp(ctx, { logger: { level: 'info', stream } })
+  // debug: every request is logged only at this level (platform/request-log.ts).
+  app = await buildApp(ctx, { logger: { level: 'debug', stream } })
   await app.ready()
   await makeRegion(ctx.db, '330683105212001')
   cadre = await makeUser(ctx.db, { roles: ['village_cadre'], regionCode: '330683105212' })
