@@ -243,6 +243,14 @@ describe('rules the table cannot show', () => {
     expect(res.statusCode, res.body).toBe(403)
   })
 
+  it('a case escalated to the town is no longer the village cadre\'s to dispatch, reject or merge', async () => {
+    for (const [action, body] of [['dispatch', { unitId: unit }], ['reject', { reason: '重复', kind: 'duplicate' }], ['merge', { intoCaseId: mergeTarget }]] as const) {
+      const c = await makeCase(t.db, { regionCode: G, state: 'escalated', level: 'town', createdBy: users.reporter.id })
+      const res = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/actions/${action}`, headers: users.dispatcher.auth, payload: body })
+      expect(res.statusCode, `${action}: ${res.body}`).toBe(403)
+    }
+  })
+
   it('the reporter of a case resolved on the spot rates it through the tracking code (satisfied closes)', async () => {
     const c = await makeCase(t.db, { regionCode: G, state: 'replied', createdBy: users.reporter.id, onSpot: true, reporter: { phone: '13900004444' } })
     const res = await t.app.inject({ method: 'POST', url: `/api/public/reports/${c.trackingCode}/rating`, payload: { rating: 'satisfied' }, remoteAddress: '10.8.0.1' })
@@ -284,6 +292,7 @@ describe('factories', () => {
     ['merged', { state: 'merged' }],
     ['dispatched, overdue and supervised', { state: 'dispatched', overdue: true, supervision: 'red', urgency: 'urgent' }],
     ['new from a resident with a phone', { state: 'new', createdBy: null, reporter: { phone: '13900001111', name: '王大爷' }, channel: 'qr' }],
+    ['accepted, reported for a person of the archive', { state: 'accepted', reporter: { person: 'person' }, channel: 'hotline' }],
   ]
 
   it.for(STATES)('%s: the case detail and the tracking page render it', async ([, opts]) => {
@@ -293,6 +302,7 @@ describe('factories', () => {
       category: 'environment.garbage',
       ...opts,
       claimedBy: opts.claimedBy ? users.leader.id : undefined,
+      reporter: opts.reporter && 'person' in opts.reporter ? { person: (await makePerson(t.db, { regionCode: V, name: '李阿婆' })).id } : opts.reporter,
     })
     const res = await t.app.inject({ method: 'GET', url: `/api/cases/${made.id}`, headers: users.leader.auth })
     expect(res.statusCode, res.body).toBe(200)
@@ -309,7 +319,8 @@ describe('factories', () => {
     if (made.state === 'merged') expect(d.mergedInto).toBe(made.mergedInto)
     if (made.state === 'reopened') expect(d.reopenCount).toBe(1)
     if (opts.overdue) expect(d).toMatchObject({ overdue: true, supervision: 'red', urgency: 'urgent' })
-    if (opts.reporter) expect(d.reporter).toMatchObject({ kind: 'named', name: '王大爷', phone: '139****1111' })
+    if (opts.reporter && 'phone' in opts.reporter) expect(d.reporter).toMatchObject({ kind: 'named', name: '王大爷', phone: '139****1111' })
+    if (opts.reporter && 'person' in opts.reporter) expect(d.reporter).toMatchObject({ kind: 'person', personId: expect.any(String) })
     const pub = await t.app.inject({ method: 'GET', url: `/api/public/reports/${made.trackingCode}`, remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` })
     expect(pub.statusCode, pub.body).toBe(200)
     expect(pub.json().number).toBe(made.number)

@@ -337,7 +337,8 @@ export async function makeCase(db: Kysely<DB>, opts: MakeCaseOptions = {}): Prom
   const cleared = ['escalated', 'reopened', 'new', 'rejected', 'merged'].includes(state)
   let dueAt = !cleared && clockStart ? (opts.dueAt ?? addWorkingDays(clockStart, 10)) : null
   if (opts.overdue && dueAt) dueAt = opts.dueAt ?? new Date(now.getTime() - 3600_000)
-  const warnAt = dueAt && clockStart ? new Date(clockStart.getTime() + (dueAt.getTime() - clockStart.getTime()) * 0.7) : null
+  // Warning at 70 % of the limit; an overdue case's clock is taken to have run a day.
+  const warnAt = !dueAt || !clockStart ? null : dueAt <= clockStart ? new Date(dueAt.getTime() - 86_400_000) : new Date(clockStart.getTime() + (dueAt.getTime() - clockStart.getTime()) * 0.7)
   const paused = state === 'returned' || state === 'extension_requested'
   const answeredAt = steps.findIndex((s) => s[0] === 'reply' || s[0] === 'resolve_on_spot')
   const finalAt = at(steps.length)
