@@ -30,7 +30,7 @@ export const DEMO_USERS: DemoUser[] = [
   { phone: '13800000002', name: '周海燕', roles: ['town_handler'], regionCode: '330683105', unit: { name: '石璜镇人民政府', regionCode: '330683105' }, note: '镇街办理人 · 石璜镇' },
   { phone: '13800000003', name: '俞建明', roles: ['stationed_cadre'], station: 'village', regionCode: '330683105212', unit: { name: '石璜镇人民政府', regionCode: '330683105' }, note: '驻村指导员 · 雅璜村' },
   { phone: '13800000004', name: '张晓峰', roles: ['stationed_cadre'], station: 'village', regionCode: '330683106220', unit: { name: '谷来镇人民政府', regionCode: '330683106' }, note: '驻村指导员 · 王院村' },
-  { phone: '13800000005', name: '金雨婷', roles: ['volunteer'], isPartyMember: true, isYouthLeague: true, regionCode: '330683003006', note: '青年志愿者(党员) · 长宁社区' },
+  { phone: '13800000005', name: '金雨婷', roles: ['volunteer'], isPartyMember: true, isYouthLeague: true, regionCode: '330683003006', note: '志愿者(党员、团员) · 长宁社区' },
 ]
 
 /** County departments and partner units that cases are dispatched to. */

@@ -417,7 +417,7 @@ const zhCN = {
       contactName: '联系人',
       contactPhone: '联系电话',
       cadre: '驻企服务员',
-      cadrePlaceholder: '输入姓名搜索驻点干部',
+      cadrePlaceholder: '输入姓名搜索驻企服务员',
       team: '服务专班',
       teamCount: '{n} 人',
       addMember: '添加成员',

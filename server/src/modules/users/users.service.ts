@@ -42,8 +42,8 @@ export function toUser(row: repo.UserView): User {
 /** Rules that tie fields to roles: a station only for stationed cadres, volunteer flags only for volunteers. */
 function checkRoleSetup(roles: Role[], station: string | null | undefined, flags: { party?: boolean; youth?: boolean; residence?: string | null }) {
   const problems: string[] = []
-  if (roles.includes('stationed_cadre') && !station) problems.push('驻点干部须指定驻点类型 (station)')
-  if (!roles.includes('stationed_cadre') && station) problems.push('只有驻点干部 (stationed_cadre) 才有驻点类型')
+  if (roles.includes('stationed_cadre') && !station) problems.push('三驻干部须指定驻点类型 (station)')
+  if (!roles.includes('stationed_cadre') && station) problems.push('只有三驻干部 (stationed_cadre) 才有驻点类型')
   if (!roles.includes('volunteer') && (flags.party || flags.youth || flags.residence))
     problems.push('党员/团员标记和居住区域只用于志愿者 (volunteer)')
   if (problems.length) throw badRequest('INVALID_ROLE_SETUP', problems.join('; '), { problems })
