@@ -159,7 +159,11 @@ describe('民情码', () => {
     expect(await page.locator('[data-testid=pub-step-dispatch]').textContent()).toContain('石璜镇人民政府')
     expect(await page.locator('[data-testid=pub-track] script').count()).toBe(0)
     expect(await page.locator('[data-testid=pub-track] img[src=x]').count()).toBe(0)
+    // Nothing is chosen for the resident (defect 2): no answer checked, 提交评价 waits for one.
+    expect(await page.locator('[data-testid=pub-rate] .van-radio__icon--checked').count()).toBe(0)
+    expect(await page.isDisabled('[data-testid=pub-rate-submit]')).toBe(true)
     await page.click('[data-testid=pub-rate-satisfied]')
+    expect(await page.isDisabled('[data-testid=pub-rate-submit]')).toBe(false)
     await textarea(page, 'pub-rate-comment').fill('修得很快 <script>window.__xss=1</script>')
     await page.click('[data-testid=pub-rate-submit]')
     await page.waitForSelector('[data-testid=pub-thanks]')
@@ -171,6 +175,62 @@ describe('民情码', () => {
     expect(closed).toMatchObject({ state: 'closed', rating: 'satisfied', ratingComment: '修得很快 <script>window.__xss=1</script>' })
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
     expect(resident.consoleChunks).toEqual([])
+    expect(resident.errors).toEqual([])
+    await resident.ctx.close()
+  })
+
+  it('the rating starts with no answer; 基本满意 is sent only once chosen and closes the case', async () => {
+    // A replied case of 雅璜村 made through the API: a resident's JSON report, dispatched, accepted and answered by 石璜镇.
+    const qr = await (await fetch(`${baseUrl()}/api/public/qr/${YAHUANG}`)).json() as { token: string; minFillSeconds: number }
+    await new Promise((r) => setTimeout(r, qr.minFillSeconds * 1000 + 200))
+    const description = `村道边的垃圾桶满了 E2E${Date.now()}`
+    const made = await fetch(`${baseUrl()}/api/public/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: YAHUANG, token: qr.token, description, phone: '13957500002' }),
+    })
+    expect(made.status).toBe(201)
+    const { trackingCode } = (await made.json()) as { trackingCode: string }
+    const token = await apiLogin('13800000002')
+    const list = await api<{ items: { id: string; description: string }[] }>(token, `/cases?regionCode=${YAHUANG}&state=new&limit=200`)
+    const caseId = list.items.find((c) => c.description === description)!.id
+    const units = await api<{ items: { id: string; name: string }[] }>(token, `/units?q=${encodeURIComponent('石璜镇人民政府')}`)
+    const unitId = units.items.find((u) => u.name === '石璜镇人民政府')!.id
+    for (const [action, body] of [['dispatch', { unitId }], ['accept', {}], ['reply', { result: '已清运,并加密清运频次' }]] as const) {
+      const res = await fetch(`${baseUrl()}/api/cases/${caseId}/actions/${action}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      expect(res.status, `${action}: ${await res.clone().text()}`).toBe(200)
+    }
+
+    const resident = await phone()
+    const { page } = resident
+    // A rating sent before choosing would be refused by the server too; the page never sends one.
+    const ratings: string[] = []
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/rating')) ratings.push(r.postData() ?? '')
+    })
+    await page.goto(`${baseUrl()}/t/${trackingCode}`)
+    await page.waitForSelector('[data-testid=pub-rate]')
+    expect(await page.locator('[data-testid=pub-rate] .van-radio__icon--checked').count()).toBe(0)
+    expect(await page.locator('[data-testid=pub-rate] [role=radio][aria-checked=true]').count()).toBe(0)
+    expect(await page.isDisabled('[data-testid=pub-rate-submit]')).toBe(true)
+    expect(await page.textContent('[data-testid=pub-rate-pick]')).toContain('请先选择')
+    await page.click('[data-testid=pub-rate-submit]', { force: true })
+    expect(ratings).toEqual([])
+
+    await page.click('[data-testid=pub-rate-basically_satisfied]')
+    expect(await page.locator('[data-testid=pub-rate] [role=radio][aria-checked=true]').count()).toBe(1)
+    expect(await page.isVisible('[data-testid=pub-rate-pick]')).toBe(false)
+    await page.click('[data-testid=pub-rate-submit]')
+    await page.waitForSelector('[data-testid=pub-thanks]')
+    expect(ratings.map((b) => JSON.parse(b).rating)).toEqual(['basically_satisfied'])
+    expect(await page.getAttribute('[data-testid=pub-rating]', 'data-rating')).toBe('basically_satisfied')
+    expect(await page.textContent('[data-testid=pub-rating]')).toBe('基本满意')
+    await expect.poll(() => page.getAttribute('[data-testid=pub-stage]', 'data-stage')).toBe('closed')
+    expect(await api<{ state: string; rating: string }>(token, `/cases/${caseId}`)).toMatchObject({ state: 'closed', rating: 'basically_satisfied' })
     expect(resident.errors).toEqual([])
     await resident.ctx.close()
   })
@@ -188,10 +248,18 @@ describe('民情码', () => {
 
   it('the console prints the poster of 雅璜村 with a QR code that loads', async () => {
     const cadre = await consoleAs('13800000003')
+    // The header names him as the README does: by his station, 驻村指导员 (not the role group 三驻干部).
+    expect(await cadre.page.locator('.role-tag').allTextContents()).toEqual(['驻村指导员'])
     await cadre.page.click('[data-testid=nav-qr]')
     await cadre.page.waitForURL(/\/console\/qr$/)
     await expect.poll(() => cadre.page.textContent('[data-testid=qr-poster-name]')).toContain('雅璜村')
     expect(await cadre.page.textContent('[data-testid=qr-url]')).toMatch(new RegExp(`/r/${YAHUANG}$`))
+    // The test server has no PUBLIC_URL and runs on 127.0.0.1: the page says residents' phones cannot open the link.
+    expect(await cadre.page.getAttribute('[data-testid=qr-unreachable]', 'data-reason')).toBe('loopback')
+    const warning = (await cadre.page.textContent('[data-testid=qr-unreachable]'))!
+    expect(warning).toContain('群众的手机打不开')
+    expect(warning).toContain(`${baseUrl()}`)
+    expect(warning).toContain('PUBLIC_URL')
     await expect.poll(() => cadre.page.evaluate(() => (document.querySelector('[data-testid=qr-image]') as HTMLImageElement | null)?.naturalWidth ?? 0)).toBeGreaterThan(100)
     // 下载海报: a PNG composed in the browser, A4 at 150 dpi.
     const [download] = await Promise.all([cadre.page.waitForEvent('download'), cadre.page.click('[data-testid=qr-download-poster]')])
@@ -203,6 +271,7 @@ describe('民情码', () => {
     await cadre.page.emulateMedia({ media: 'print' })
     expect(await cadre.page.isVisible('[data-testid=nav-qr]')).toBe(false)
     expect(await cadre.page.isVisible('[data-testid=qr-poster]')).toBe(true)
+    expect(await cadre.page.isVisible('[data-testid=qr-unreachable]')).toBe(false)
     // …on one A4 sheet.
     const pdf = await cadre.page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true })
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(1)

@@ -70,6 +70,7 @@ export const publicReportEn: Shape<typeof publicReportZhCN> = {
       comment: 'Comment',
       commentPlaceholder: 'Optional',
       rateSubmit: 'Send rating',
+      ratePick: 'Choose satisfied, mostly satisfied or unsatisfied first',
       thanks: 'Thank you for your rating!',
       yourRating: 'Your rating',
       unsatisfiedNote: 'Your opinion was passed on; the case will be handled again.',
@@ -128,6 +129,18 @@ export const publicReportEn: Shape<typeof publicReportZhCN> = {
     copy: 'Copy link',
     copied: 'Link copied',
     link: 'Link',
+    unreachable: {
+      title: 'Residents’ phones cannot open the link on this poster',
+      body: 'The poster’s address {url} is {why}: only this computer or the office network can open it, so residents who scan it get nothing.',
+      fix: 'Set PUBLIC_URL on the server to an address residents can reach (e.g. https://minqing.example.gov.cn), restart, then print the poster. See the README section “PUBLIC_URL”.',
+      reason: {
+        loopback: 'a loopback address',
+        private: 'a private network address',
+        link_local: 'a link-local address',
+        local_name: 'a name only the local network resolves',
+        unspecified: 'an unspecified address',
+      },
+    },
   },
 }
 

@@ -66,6 +66,7 @@ export const publicReportZhCN = {
       comment: '评价意见',
       commentPlaceholder: '可不填',
       rateSubmit: '提交评价',
+      ratePick: '请先选择满意、基本满意或不满意',
       thanks: '感谢您的评价!',
       yourRating: '您的评价',
       unsatisfiedNote: '已将您的意见反馈给办理单位,将重新办理。',
@@ -124,6 +125,18 @@ export const publicReportZhCN = {
     copy: '复制链接',
     copied: '链接已复制',
     link: '链接',
+    unreachable: {
+      title: '群众的手机打不开这张海报上的链接',
+      body: '海报上的地址 {url} 是{why},只有本机或本单位内网能访问,群众用手机扫码会打不开。',
+      fix: '请在服务器上设置 PUBLIC_URL 为群众能访问的地址(如 https://minqing.example.gov.cn)后重启,再打印海报。设置方法见 README 中「PUBLIC_URL」一节。',
+      reason: {
+        loopback: '本机地址',
+        private: '内网地址',
+        link_local: '链路本地地址',
+        local_name: '只在局域网内可解析的名称',
+        unspecified: '未指定的地址',
+      },
+    },
   },
 }
 
