@@ -7,11 +7,13 @@ export const casesZhCN = {
       case: '事项详情',
       mobileTab: '事项',
       mobileNew: '随手报',
+      callbacks: '回访',
     },
     title: '事项办理',
     system: '系统',
     resident: '反映群众',
     photos: { title: '照片', add: '上传照片', none: '暂无照片', uploading: '正在上传…', uploaded: '照片已上传', failed: '照片上传失败' },
+    resultPhotos: { add: '添加处理后照片', hint: '最多 {n} 张，反映人可在查询页看到', remove: '移除照片' },
     queue: {
       to_dispatch: '待交办',
       to_accept: '待受理',
@@ -81,6 +83,7 @@ export const casesZhCN = {
       // An Open311 client's link to its photo of the report (kept, never fetched).
       media_link: '附件链接',
       attach: '上传照片',
+      callback: '回访',
       external_update: '来源平台更新',
       comment: '外部系统留言',
     },
@@ -207,6 +210,7 @@ export const casesZhCN = {
       escalate: '同时上报上一级',
       intoCaseId: '并入事项',
       rejectKind: '不予受理类型',
+      photoIds: '处理后照片',
     },
     hint: {
       suggested: '建议',

@@ -1,6 +1,7 @@
 import type { Messages } from './zh-CN.ts'
 import diaryEn from './diary.en.ts'
 import { caseErrorsEn, casesEn } from './cases.en.ts'
+import { callbackErrorsEn, callbacksEn } from './callbacks.en.ts'
 import { caseImportErrorsEn, caseImportsEn } from './caseImports.en.ts'
 import { open311En } from './open311.en.ts'
 import { auditEn } from './audit.en.ts'
@@ -12,6 +13,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
 const en: Shape<Messages> = {
   ...diaryEn,
   ...casesEn,
+  ...callbacksEn,
   ...caseImportsEn,
   ...open311En,
   ...auditEn,
@@ -117,6 +119,7 @@ const en: Shape<Messages> = {
     PAYLOAD_TOO_LARGE: 'File too large',
     unknown: 'Something went wrong',
     ...caseErrorsEn,
+    ...callbackErrorsEn,
     ...caseImportErrorsEn,
     ...publicReportErrorsEn,
   },

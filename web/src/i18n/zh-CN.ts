@@ -1,6 +1,7 @@
 import { REGION_LEVEL_LABELS_ZH, ROLE_LABELS_ZH, STATION_LABELS_ZH, UNIT_KIND_LABELS_ZH } from '@minqing/common'
 import diaryZhCN from './diary.zh-CN.ts'
 import { caseErrorsZhCN, casesZhCN } from './cases.zh-CN.ts'
+import { callbackErrorsZhCN, callbacksZhCN } from './callbacks.zh-CN.ts'
 import { caseImportErrorsZhCN, caseImportsZhCN } from './caseImports.zh-CN.ts'
 import { open311ZhCN } from './open311.zh-CN.ts'
 import { auditZhCN } from './audit.zh-CN.ts'
@@ -10,6 +11,7 @@ import { publicReportErrorsZhCN, publicReportZhCN } from './publicReport.zh-CN.t
 const zhCN = {
   ...diaryZhCN,
   ...casesZhCN,
+  ...callbacksZhCN,
   ...caseImportsZhCN,
   ...open311ZhCN,
   ...auditZhCN,
@@ -115,6 +117,7 @@ const zhCN = {
     PAYLOAD_TOO_LARGE: '文件过大',
     unknown: '操作失败',
     ...caseErrorsZhCN,
+    ...callbackErrorsZhCN,
     ...caseImportErrorsZhCN,
     ...publicReportErrorsZhCN,
   },

@@ -1,6 +1,6 @@
 /** The case pages, spread into router.ts (mobile children of /m, console children of /console). */
 import type { RouteRecordRaw } from 'vue-router'
-import { CASES_ROLES, CATEGORIES_ROLES } from './roles.ts'
+import { CALLBACK_ROLES, CASES_ROLES, CATEGORIES_ROLES } from './roles.ts'
 
 export const casesMobileRoutes: RouteRecordRaw[] = [
   {
@@ -35,6 +35,12 @@ export const casesConsoleRoutes: RouteRecordRaw[] = [
     name: 'c-case',
     component: () => import('../../views/console/cases/CasePage.vue'),
     meta: { roles: CASES_ROLES, titleKey: 'cases.nav.case' },
+  },
+  {
+    path: 'callbacks',
+    name: 'c-callbacks',
+    component: () => import('../../views/console/cases/CallbacksPage.vue'),
+    meta: { roles: CALLBACK_ROLES, titleKey: 'callbacks.title' },
   },
   {
     path: 'categories',
