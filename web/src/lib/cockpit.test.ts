@@ -55,4 +55,13 @@ describe('treemapTooltip', () => {
     expect(div.querySelector('img')).toBeNull()
     expect(div.textContent).toBe(`${name}: 3`)
   })
+  it('names a grid by its path below the viewer’s region: every village has a 第一网格', () => {
+    const info = [{ name: '石璜镇' }, { name: '雅璜村' }, { name: '第一网格' }]
+    expect(treemapTooltip({ name: '第一网格', value: 2, treePathInfo: info })).toBe('雅璜村 / 第一网格: 2')
+    expect(treemapTooltip({ name: '雅璜村', value: 5, treePathInfo: info.slice(0, 2) })).toBe('雅璜村: 5')
+    const div = document.createElement('div')
+    div.innerHTML = treemapTooltip({ name: 'x', value: 1, treePathInfo: [{ name: '石璜镇' }, { name: '<b>村</b>' }, { name: '<i>格</i>' }] })
+    expect(div.querySelector('b, i')).toBeNull()
+    expect(div.textContent).toBe('<b>村</b> / <i>格</i>: 1')
+  })
 })

@@ -1,5 +1,6 @@
 import type { Region, RegionSummary } from '@minqing/common'
 import { escapeHtml } from './html.ts'
+import { belowRoot } from './regionPath.ts'
 
 export interface TreeDatum {
   name: string
@@ -37,12 +38,15 @@ export function buildRegionTree(
 }
 
 /**
- * The treemap's tooltip: `name: value`. ECharts puts a function formatter's result in the page as HTML, and
- * region names are typed by admins — so the name is escaped (a grid named `<img onerror=…>` shows as text).
+ * The treemap's tooltip: `path: value`, the region's path below the viewer's own region (the tree's root), since
+ * every village has a 第一网格 (`雅璜村 / 第一网格: 3`). ECharts puts a function formatter's result in the page as
+ * HTML, and region names are typed by admins — so the names are escaped (a grid named `<img onerror=…>` shows as text).
  */
 export function treemapTooltip(params: unknown): string {
-  const d = params as { name?: unknown; value?: unknown }
-  return `${escapeHtml(d.name)}: ${escapeHtml(d.value)}`
+  const d = params as { name?: unknown; value?: unknown; treePathInfo?: { name?: unknown }[] }
+  const names = d.treePathInfo?.map((p) => String(p.name ?? '')) ?? []
+  const label = names.length > 1 ? belowRoot(names) : String(d.name ?? '')
+  return `${escapeHtml(label)}: ${escapeHtml(d.value)}`
 }
 
 /** HH:mm:ss and a long date in the given locale (the cockpit clock). */
