@@ -10,7 +10,8 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 // WEB_DIST lets two checkouts' test runs (or a helper's) build and serve their own copy side by side.
 const DIST = process.env.WEB_DIST ? resolve(process.env.WEB_DIST) : join(ROOT, 'web/dist')
 const STAMP = join(DIST, '.source-hash')
-const INPUTS = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'common/src', 'package-lock.json']
+// This script too: a changed build recipe (flags, environment) rebuilds.
+const INPUTS = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'common/src', 'package-lock.json', 'scripts/web-build.mjs']
 
 function* files(path) {
   if (!existsSync(path)) return
@@ -46,7 +47,10 @@ export function ensureWebBuilt({ force = false, log = console.log } = {}) {
   log('Building the web app (first start or sources changed) — this takes a minute on two cores…')
   const started = Date.now()
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js')
-  const res = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', DIST, '--emptyOutDir'], { cwd: join(ROOT, 'web'), stdio: 'inherit' })
+  // Always a production build: started from a test run (NODE_ENV=test) or a development shell, Vite would otherwise
+  // bundle Vue's development build (+68 KB of JS on every phone's first load, warnings and devtools hooks included).
+  const env = { ...process.env, NODE_ENV: 'production' }
+  const res = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', DIST, '--emptyOutDir'], { cwd: join(ROOT, 'web'), stdio: 'inherit', env })
   if (res.status !== 0) throw new Error(`web build failed (exit ${res.status})`)
   writeFileSync(STAMP, sourceHash() + '\n')
   log(`Web app built in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
