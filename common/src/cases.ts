@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { IsoDateTime, Name, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
-import { CASE_ACTIONS, CASE_CHANNELS, CASE_LEVELS, CASE_QUEUES, CASE_STATES, CASE_URGENCIES, type CaseAction, PUBLIC_STAGES, RATINGS, SUPERVISION_LEVELS } from './case-enums.ts'
+import { CASE_CHANNELS, CASE_LEVELS, CASE_QUEUES, CASE_STATES, CASE_URGENCIES, PUBLIC_STAGES, RATINGS, SUPERVISION_LEVELS } from './case-enums.ts'
 
 const LevelSchema = Type.Enum(CASE_LEVELS)
 
@@ -123,6 +123,11 @@ export const CaseDetailSchema = Type.Object({
   events: Type.Array(CaseEventSchema),
   files: Type.Array(CaseFileSchema),
   allowedActions: Type.Array(Type.String()),
+  /**
+   * The code the reporter tracks and rates the case with (/t/<code>), for cases whose reporter left a phone: the
+   * hotline operator reads it to the caller. Null otherwise.
+   */
+  trackingCode: Nullable(Type.String()),
 })
 export type CaseDetail = Type.Static<typeof CaseDetailSchema>
 
@@ -173,28 +178,7 @@ export const CaseListQuery = Type.Object(
 )
 export const CaseListSchema = Type.Object({ items: Type.Array(CaseSchema), total: Type.Integer() })
 
-/** One body schema per action (checked by the service before anything else). */
-export const ACTION_BODIES = {
-  dispatch: Type.Object(
-    { unitId: UuidSchema, handlerId: Type.Optional(Nullable(UuidSchema)), level: Type.Optional(LevelSchema), note: Type.Optional(Type.String({ maxLength: 1000 })) },
-    { additionalProperties: false },
-  ),
-  accept: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-  return: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
-  transfer: Type.Object({ unitId: UuidSchema, reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
-  extend: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 10 }), reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
-  approve_extension: Type.Object({ approved: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-  escalate: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
-  claim: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-  urge: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-  supervise: Type.Object({ level: Type.Enum(SUPERVISION_LEVELS), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-  reply: Type.Object({ result: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }),
-  rate: Type.Object({ rating: Type.Enum(RATINGS), comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-  reopen: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }), escalate: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-  merge: Type.Object({ intoCaseId: UuidSchema, note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-  reject: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }), kind: Type.Enum(['spam', 'not_government', 'duplicate', 'other'] as const) }, { additionalProperties: false }),
-  resolve_on_spot: Type.Object({ result: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }),
-} as const satisfies Record<CaseAction, Type.TSchema>
+// The action bodies (ACTION_BODIES) live with the lifecycle table in case-lifecycle.ts.
 
 export const NotificationSchema = Type.Object({
   id: UuidSchema,

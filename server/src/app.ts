@@ -16,6 +16,7 @@ import { redactingLogger } from './platform/log-redaction.ts'
 import { installRequestLog, quietLogController } from './platform/request-log.ts'
 import { serveWebApp } from './platform/static.ts'
 import { modules as allModules } from './modules/index.ts'
+import { buildServices, type Services } from './services.ts'
 
 const Ajv = (AjvModule as any).default ?? AjvModule
 const addFormats = (addFormatsModule as any).default ?? addFormatsModule
@@ -34,6 +35,13 @@ function makeAjv(coerce: boolean) {
   })
   addFormats(ajv, { mode: 'full' })
   return ajv
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's shared services (services.ts), built once. */
+    services: Services
+  }
 }
 
 export interface BuildOptions {
@@ -91,8 +99,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   app.addHook('onClose', async () => unfollow())
   installAuth(app, ctx.db, ctx.config.sessionTtlHours, sessions)
 
+  // The composition root: shared services built once and handed to every module (tests reach them as app.services).
+  const services = buildServices(ctx, { debug: (m) => app.log.debug(m), warn: (m) => app.log.warn(m) })
+  app.decorate('services', services)
   for (const mod of opts.modules ?? allModules) {
-    await app.register(async (scoped) => mod.register(scoped as any, ctx))
+    await app.register(async (scoped) => mod.register(scoped as any, ctx, services))
   }
 
   // The built web app: precompressed files, immutable hashed assets, index.html for client routes.

@@ -8,6 +8,7 @@ import type { DB } from './db/types.ts'
 import type { EventBus } from './platform/events.ts'
 import type { Scheduler } from './platform/jobs.ts'
 import type { Storage } from './platform/storage.ts'
+import type { Services } from './services.ts'
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
 
@@ -21,8 +22,11 @@ export interface AppContext {
   storage: Storage
 }
 
-/** A module's manifest (modules/<name>/index.ts): its routes, jobs and event handlers. */
+/**
+ * A module's manifest (modules/<name>/index.ts): its routes, jobs and event handlers. `services` are the shared
+ * services, built once by the composition root (services.ts); a module never reaches into another's repository.
+ */
 export interface Module {
   name: string
-  register(app: App, ctx: AppContext): void | Promise<void>
+  register(app: App, ctx: AppContext, services: Services): void | Promise<void>
 }

@@ -678,12 +678,13 @@ const RULES: Record<string, Rule> = {
     ],
     rows: (x) => [homeCount('cases'), `select count(*)::int as n from cases where reporter_person_id = ${q(x.person)}`],
   },
-  'POST /api/cases/:id/actions/:action': {
-    kind: 'write',
-    why: 'every case action on a home case',
-    probes: (x) => CASE_ACTIONS.map((action) => ({ url: `/api/cases/${x.case}/actions/${action}`, body: actionBody(action, x) })),
-    rows: (x) => caseRows(x.case),
-  },
+  // One route per action of the lifecycle table (issue 12).
+  ...Object.fromEntries(
+    CASE_ACTIONS.map((action): [string, Rule] => [
+      `POST /api/cases/:id/actions/${action}`,
+      { kind: 'write', why: `case action ${action} on a home case`, probes: (x) => [{ url: `/api/cases/${x.case}/actions/${action}`, body: actionBody(action, x) }], rows: (x) => caseRows(x.case) },
+    ]),
+  ),
   'POST /api/cases/:id/files': {
     kind: 'write',
     why: 'attach a photo to a home case',

@@ -8,10 +8,11 @@ import { diaryModule } from './diary/index.ts'
 import { healthModule } from './health/index.ts'
 import { importsModule } from './imports/index.ts'
 import { intakeModule } from './intake/index.ts'
+import { notificationsModule } from './notifications/index.ts'
 import { open311Module } from './open311/index.ts'
 import { regionsModule } from './regions/index.ts'
 import { unitsModule } from './units/index.ts'
 import { usersModule } from './users/index.ts'
 
 /** Every module, in registration order. A new module adds itself here. */
-export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, intakeModule, open311Module, caseImportsModule, auditModule]
+export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, notificationsModule, intakeModule, open311Module, caseImportsModule, auditModule]

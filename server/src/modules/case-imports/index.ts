@@ -1,5 +1,4 @@
 import type { Module } from '../../context.ts'
-import { caseEngine } from '../cases/index.ts'
 import { importRunnerOf, importsServiceOf } from '../imports/index.ts'
 import { IMPORT_MAX_BYTES } from '../imports/imports.service.ts'
 import { caseImportKind } from './case-imports.kind.ts'
@@ -20,11 +19,10 @@ import { SourcesService } from './sources.service.ts'
 export function createCaseImportsModule(opts: { maxBytes?: number } = {}): Module {
   return {
     name: 'case-imports',
-    register(app, ctx) {
+    register(app, ctx, { cases: engine }) {
       const runner = importRunnerOf(ctx)
       const imports = importsServiceOf(ctx)
       if (!runner || !imports) throw new Error('the case-imports module needs the imports module registered before it')
-      const engine = caseEngine(ctx).service
       const sources = new SourcesService(ctx.db)
       runner.register(caseImportKind(engine))
       sourceRoutes(app, sources)

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
 import { makeRegion, makeUser, type MadeUser } from '../../../test/factories.ts'
-import { caseEngine } from '../cases/index.ts'
 import { textSimilarity } from './similar.ts'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -16,7 +15,7 @@ const WANGYUAN = '330683106220'
 
 async function intake(key: string, regionCode: string, title: string, description: string, externalState: 'closed' | null = null) {
   const region = await t.db.selectFrom('regions').select('id').where('code', '=', regionCode).executeTakeFirstOrThrow()
-  const r = await caseEngine(t.ctx).service.intakeExternal({
+  const r = await t.app.services.cases.intakeExternal({
     channel: 'import',
     regionId: region.id,
     title,

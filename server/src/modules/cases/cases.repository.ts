@@ -259,6 +259,12 @@ export async function lastEvent(db: Executor, caseId: string, actions: string[])
     .executeTakeFirst()
 }
 
+/** Who did any of these actions on a case (e.g. who handled it: accept, reply, resolve_on_spot). */
+export async function actorsOf(db: Executor, caseId: string, actions: readonly string[]) {
+  const rows = await db.selectFrom('case_events').select('actor_id').distinct().where('case_id', '=', caseId).where('action', 'in', [...actions]).where('actor_id', 'is not', null).execute()
+  return new Set(rows.map((r) => r.actor_id!))
+}
+
 export async function casesMergedInto(db: Executor, id: string) {
   return db.selectFrom('cases').select(['id', 'reporter_user_id', 'state']).where('merged_into', '=', id).execute()
 }
@@ -330,29 +336,6 @@ export async function unratedReplied(db: Executor, before: Date) {
 
 export async function acceptWarningSent(db: Executor, caseId: string, since: Date) {
   return !!(await db.selectFrom('case_events').select('id').where('case_id', '=', caseId).where('action', '=', 'accept_overdue').where('at', '>=', since).executeTakeFirst())
-}
-
-// ---- notifications -----------------------------------------------------------------
-export async function insertNotifications(db: Executor, rows: { userId: string; kind: string; title: string; body: string | null; caseId: string | null }[]) {
-  if (rows.length === 0) return []
-  return db
-    .insertInto('notifications')
-    .values(rows.map((r) => ({ user_id: r.userId, kind: r.kind, title: r.title, body: r.body, case_id: r.caseId })))
-    .returningAll()
-    .execute()
-}
-
-export async function listNotifications(db: Executor, userId: string, unreadOnly: boolean, limit: number) {
-  let q = db.selectFrom('notifications').selectAll().where('user_id', '=', userId)
-  if (unreadOnly) q = q.where('read_at', 'is', null)
-  return q.orderBy('created_at', 'desc').limit(limit).execute()
-}
-
-export async function markRead(db: Executor, userId: string, ids: string[] | 'all') {
-  let q = db.updateTable('notifications').set({ read_at: sql`now()` as any }).where('user_id', '=', userId).where('read_at', 'is', null)
-  if (ids !== 'all') q = q.where('id', 'in', ids.length ? ids : ['00000000-0000-0000-0000-000000000000'])
-  const res = await q.executeTakeFirst()
-  return Number(res.numUpdatedRows)
 }
 
 // ---- intake from outside doors ----------------------------------------------------------
@@ -602,9 +585,4 @@ export async function insertNewCases(db: Executor, day: string, levels: readonly
       },
     }
   })
-}
-
-/** The login phone of an active user (where an SMS about a case goes). */
-export async function activeUserPhone(db: Executor, userId: string) {
-  return (await db.selectFrom('users').select('phone').where('id', '=', userId).where('active', '=', true).executeTakeFirst())?.phone
 }

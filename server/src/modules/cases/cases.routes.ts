@@ -1,5 +1,7 @@
 import {
   ACTION_BODIES,
+  type ActionBody,
+  CASE_ACTION_TABLE,
   CaseDetailSchema,
   CaseListQuery,
   CaseListSchema,
@@ -11,7 +13,6 @@ import {
   CreateCategoryBody,
   CreateRoutingRuleBody,
   IdParams,
-  NotificationSchema,
   RoutingRuleSchema,
   UpdateCategoryBody,
 } from '@minqing/common'
@@ -20,12 +21,8 @@ import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
 import { errorResponses, uploadErrorResponses } from '../../platform/errors.ts'
 import { readUpload } from '../../platform/uploads.ts'
-import type { EventBus } from '../../platform/events.ts'
 import type { CasesService } from './cases.service.ts'
 import type { CategoriesService } from './categories.service.ts'
-import * as repo from './cases.repository.ts'
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/types.ts'
 
 export function caseRoutes(app: App, service: CasesService, categories: CategoriesService) {
   const tags = ['cases']
@@ -45,22 +42,38 @@ export function caseRoutes(app: App, service: CasesService, categories: Categori
   app.get('/api/cases/:id', { schema: { tags, summary: 'A case with its timeline (events) and the actions the caller may take', params: IdParams, response: { 200: CaseDetailSchema, ...errorResponses } } }, async (req) =>
     service.get(actorOf(req), req.params.id),
   )
-  app.post(
-    '/api/cases/:id/actions/:action',
-    {
-      schema: {
-        tags,
-        summary: `Act on a case: ${CASE_ACTIONS.join(', ')}. A wrong state answers 409 invalid_transition.`,
-        description: Object.entries(ACTION_BODIES)
-          .map(([a, s]) => `${a}: ${Object.keys((s as { properties: object }).properties).join(', ') || '(no fields)'}`)
-          .join('\n'),
-        params: Type.Object({ id: Type.String({ format: 'uuid' }), action: Type.String({ maxLength: 40 }) }),
-        body: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-        response: { 200: CaseDetailSchema, ...errorResponses },
+  // One route per action of the lifecycle table, each with its own body schema (OpenAPI shows each). A case
+  // out of the caller's sight answers 404 before its body is looked at; an unknown action has no route (404).
+  const ActionParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+  const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+  for (const action of CASE_ACTIONS) {
+    const spec = CASE_ACTION_TABLE[action]
+    app.post(
+      `/api/cases/:id/actions/${action}`,
+      {
+        schema: {
+          tags,
+          summary: spec.summary,
+          description: `From ${spec.from.join(', ')} to ${typeof spec.to === 'string' ? spec.to : spec.to.join(' or ')}; by ${spec.who.join(' or ')}.${spec.guard ? ` Guard: ${spec.guard}.` : ''} A wrong state answers 409 invalid_transition.`,
+          params: ActionParams,
+          body: ACTION_BODIES[action],
+          response: { 200: CaseDetailSchema, ...errorResponses },
+        },
+        preValidation: async (req) => {
+          const { id } = req.params as { id: string }
+          // A malformed id is left to the params schema (400).
+          if (UUID_RE.test(id)) await service.actions.visibleCase(actorOf(req), id)
+          // Actions whose fields are all optional may come without a body.
+          req.body ??= {}
+        },
       },
-    },
-    async (req) => service.act(actorOf(req), req.params.id, req.params.action, req.body ?? {}),
-  )
+      async (req) => {
+        const actor = actorOf(req)
+        await service.actions.transition(actor, req.params.id, action, req.body as ActionBody<typeof action>, new Date())
+        return service.get(actor, req.params.id)
+      },
+    )
+  }
 
   app.post(
     '/api/cases/:id/files',
@@ -116,56 +129,3 @@ export function caseRoutes(app: App, service: CasesService, categories: Categori
   )
 }
 
-/** In-app notifications and their live push (SSE). */
-export function notificationRoutes(app: App, db: Kysely<DB>, bus: EventBus) {
-  const tags = ['notifications']
-  const toNotification = (n: Awaited<ReturnType<typeof repo.listNotifications>>[number]) => ({
-    id: n.id,
-    kind: n.kind,
-    title: n.title,
-    body: n.body,
-    caseId: n.case_id,
-    readAt: n.read_at?.toISOString() ?? null,
-    createdAt: n.created_at.toISOString(),
-  })
-  app.get(
-    '/api/notifications',
-    {
-      schema: {
-        tags,
-        summary: 'My notifications, newest first',
-        querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false }),
-        response: { 200: Type.Array(NotificationSchema), ...errorResponses },
-      },
-    },
-    async (req) => (await repo.listNotifications(db, actorOf(req).userId, !!req.query.unread, req.query.limit ?? 50)).map(toNotification),
-  )
-  app.post(
-    '/api/notifications/read',
-    {
-      schema: {
-        tags,
-        summary: 'Mark notifications read (ids, or all)',
-        body: Type.Union([Type.Object({ ids: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500 }) }, { additionalProperties: false }), Type.Object({ all: Type.Literal(true) }, { additionalProperties: false })]),
-        response: { 200: Type.Object({ updated: Type.Integer() }), ...errorResponses },
-      },
-    },
-    async (req) => ({ updated: await repo.markRead(db, actorOf(req).userId, 'all' in req.body ? 'all' : req.body.ids) }),
-  )
-  app.get('/api/notifications/stream', { schema: { tags, summary: 'Live notifications (Server-Sent Events)' } }, async (req, reply) => {
-    const actor = actorOf(req)
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-    res.write(`retry: 5000\n\n`)
-    const off = bus.subscribe('notification.created', (event) => {
-      const p = event.payload as { userId: string; notification: unknown }
-      if (p.userId === actor.userId) res.write(`event: notification\ndata: ${JSON.stringify(p.notification)}\n\n`)
-    })
-    const ping = setInterval(() => res.write(`: ping\n\n`), 25_000)
-    req.raw.on('close', () => {
-      clearInterval(ping)
-      off()
-    })
-  })
-}

@@ -1,4 +1,4 @@
-import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '@minqing/common'
+import { CASE_ACTION_TABLE, CASE_ACTIONS, CASE_QUEUES, CASE_STATES, type CaseAction, type CaseState, TERMINAL_STATES } from '@minqing/common'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
 import { actorFor, makeRegion, makeUnit, makeUser, type MadeUser } from '../../../test/factories.ts'
@@ -6,7 +6,7 @@ import { FieldCrypto } from '../../platform/crypto.ts'
 import { MemoryBus } from '../../platform/events.ts'
 import { RegionsService } from '../regions/regions.service.ts'
 import { CasesService } from './cases.service.ts'
-import { Notifier } from './notifier.ts'
+import { Notifier } from '../notifications/notifier.ts'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
 let service: CasesService
@@ -20,6 +20,7 @@ let outsider: MadeUser // grid worker of the same village: no business with the 
 let foreign: MadeUser // cadre of 王院村
 let unitId: string
 let otherUnitId: string
+let officeId: string // 石璜镇人民政府: the unit of the reporter and the town dispatcher
 
 const YAHUANG = '330683105212'
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
   const townOffice = await makeUnit(t.db, '330683105', { name: '石璜镇人民政府', kind: 'town_office' })
   unitId = unit.id
   otherUnitId = other.id
+  officeId = townOffice.id
   reporter = await makeUser(t.db, { roles: ['stationed_cadre'], station: 'village', regionCode: YAHUANG, unitId: townOffice.id })
   town = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683105', unitId: townOffice.id })
   handler = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683105', unitId })
@@ -63,17 +65,17 @@ const ok = async (who: MadeUser, id: string, action: string, body: object = {}) 
 }
 
 describe('the closed loop (done-when path)', () => {
-  it('raise → dispatch → accept → reply → unsatisfied → reopen → escalate to county → leader claims → reply → satisfied → closed', async () => {
+  it('raise → dispatch → accept → reply → unsatisfied (reopened) → escalate to county → leader claims → reply → satisfied → closed', async () => {
     const c = await raise()
     expect(c).toMatchObject({ state: 'new', level: 'grid', number: expect.stringMatching(/^MQ-\d{8}-\d{4}$/), reporter: { kind: 'user' } })
     await ok(town, c.id, 'dispatch', { unitId, note: '请尽快修复' })
     await ok(handler, c.id, 'accept')
     await ok(handler, c.id, 'reply', { result: '已更换灯泡' })
+    // 不满意 puts the case back in front of the dispatchers at once (defect 1): reopened, no unit, no clock.
     const unhappy = await ok(reporter, c.id, 'rate', { rating: 'unsatisfied', comment: '只修好了一盏' })
-    expect(unhappy).toMatchObject({ state: 'replied', rating: 'unsatisfied' })
-    expect(unhappy.allowedActions).toEqual(['reopen'])
-    const reopened = await ok(reporter, c.id, 'reopen', { reason: '还有两盏没修', escalate: true })
-    expect(reopened).toMatchObject({ state: 'reopened', level: 'village', reopenCount: 1 })
+    expect(unhappy).toMatchObject({ state: 'reopened', level: 'grid', reopenCount: 1, rating: 'unsatisfied', unit: null, handler: null, dueAt: null })
+    expect(unhappy.allowedActions).toEqual([])
+    await ok(town, c.id, 'escalate', { reason: '网格无法解决' })
     await ok(town, c.id, 'escalate', { reason: '村级无法解决' })
     const atTown = await ok(town, c.id, 'escalate', { reason: '需要县级协调' })
     expect(atTown).toMatchObject({ state: 'escalated', level: 'county' })
@@ -85,7 +87,7 @@ describe('the closed loop (done-when path)', () => {
     const closed = await ok(reporter, c.id, 'rate', { rating: 'satisfied' })
     expect(closed).toMatchObject({ state: 'closed', rating: 'satisfied', closedAt: expect.any(String) })
     expect(closed.events.map((e: { action: string }) => e.action)).toEqual([
-      'create', 'dispatch', 'accept', 'reply', 'rate', 'reopen', 'escalate', 'escalate', 'claim', 'reply', 'rate',
+      'create', 'dispatch', 'accept', 'reply', 'rate', 'escalate', 'escalate', 'escalate', 'claim', 'reply', 'rate',
     ])
     expect(closed.events.every((e: { at: string }) => e.at)).toBe(true)
     expect(closed.events.at(-1)).toMatchObject({ fromState: 'replied', toState: 'closed', actor: { id: reporter.id } })
@@ -195,7 +197,7 @@ const rightActor: Record<CaseAction, () => MadeUser> = {
   supervise: () => leader,
   reply: () => handler,
   rate: () => reporter,
-  reopen: () => reporter,
+  reopen: () => town,
   merge: () => town,
   reject: () => town,
   resolve_on_spot: () => reporter,
@@ -216,7 +218,7 @@ async function caseIn(state: CaseState, action: CaseAction) {
       due_at: unitSide ? new Date(now.getTime() + 5 * 86_400_000) : null,
       paused_at: state === 'extension_requested' || state === 'returned' ? now : null,
       pending_extension_days: state === 'extension_requested' ? 2 : null,
-      rating: state === 'replied' && action === 'reopen' ? 'unsatisfied' : null,
+      rating: null,
     })
     .where('id', '=', c.id)
     .execute()
@@ -232,7 +234,7 @@ describe('every action × every state × who', () => {
 
   for (const action of CASE_ACTIONS) {
     it(`${action}: 409 invalid_transition in every state it does not allow, allowed otherwise`, async () => {
-      const def = (service as unknown as { actions: Record<CaseAction, { from: CaseState[] }> }).actions[action]
+      const def = CASE_ACTION_TABLE[action]
       for (const state of CASE_STATES) {
         const id = await caseIn(state, action)
         const body = action === 'merge' ? { intoCaseId: target } : BODIES[action]()
@@ -246,7 +248,7 @@ describe('every action × every state × who', () => {
     })
 
     it(`${action}: 403 for someone in the area with no business in it, 404 from another village`, async () => {
-      const def = (service as unknown as { actions: Record<CaseAction, { from: CaseState[] }> }).actions[action]
+      const def = CASE_ACTION_TABLE[action]
       const state = def.from[0]
       const id = await caseIn(state, action)
       const body = action === 'merge' ? { intoCaseId: target } : BODIES[action]()
@@ -360,5 +362,110 @@ describe('concurrency and rules around the loop', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/notifications/read', headers: handler.auth, payload: { all: true } })
     expect(res.json().updated).toBeGreaterThanOrEqual(list.length)
     expect((await t.app.inject({ method: 'GET', url: '/api/notifications?unread=true', headers: handler.auth })).json()).toEqual([])
+  })
+})
+
+describe('the lifecycle table: queues, ratings by whom (issue 12, defects 1 and 3)', () => {
+  const queueHas = async (who: MadeUser, queue: string, c: { id: string; number: string }) => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/cases?queue=${queue}&limit=200&q=${encodeURIComponent(c.number)}`, headers: who.auth })
+    expect(res.statusCode, res.body).toBe(200)
+    return res.json().items.some((x: { id: string }) => x.id === c.id)
+  }
+  const numberOf = async (id: string) => (await t.db.selectFrom('cases').select('number').where('id', '=', id).executeTakeFirstOrThrow()).number
+
+  it('apart from terminal states, every state is in some responsible person’s queue', async () => {
+    const responsible = { town, handler, leader }
+    for (const state of CASE_STATES.filter((s) => !TERMINAL_STATES.includes(s))) {
+      const id = await caseIn(state, 'dispatch')
+      const c = { id, number: await numberOf(id) }
+      const seenBy: string[] = []
+      for (const [name, who] of Object.entries(responsible))
+        for (const queue of CASE_QUEUES.filter((q) => q !== 'mine')) if (await queueHas(who, queue, c)) seenBy.push(`${name}:${queue}`)
+      expect(seenBy, `${state} is in nobody's queue`).not.toEqual([])
+    }
+  })
+
+  it('不满意 reopens the case into the dispatchers’ 待交办 queue; from the second time it also goes one level up', async () => {
+    const c = await raise()
+    const round = async () => {
+      await ok(town, c.id, 'dispatch', { unitId })
+      await ok(handler, c.id, 'accept')
+      await ok(handler, c.id, 'reply', { result: '已处理' })
+      return ok(reporter, c.id, 'rate', { rating: 'unsatisfied', comment: '没解决' })
+    }
+    const first = await round()
+    expect(first).toMatchObject({ state: 'reopened', level: 'grid', reopenCount: 1, rating: 'unsatisfied', unit: null })
+    expect(first.events.at(-1)).toMatchObject({ action: 'rate', fromState: 'replied', toState: 'reopened', data: { rating: 'unsatisfied', reopenCount: 1, escalated: false } })
+    expect(await queueHas(town, 'to_dispatch', c)).toBe(true)
+    const told = await t.db.selectFrom('notifications').select('user_id').where('case_id', '=', c.id).where('kind', '=', 'case.rate').execute()
+    expect(told.map((n) => n.user_id)).toEqual(expect.arrayContaining([town.id, handler.id]))
+    const second = await round()
+    expect(second).toMatchObject({ state: 'reopened', level: 'village', reopenCount: 2 })
+    expect(second.events.at(-1).data).toMatchObject({ escalated: true, level: 'village' })
+    expect(await queueHas(town, 'to_dispatch', c)).toBe(true)
+  })
+
+  it('a dispatcher may reopen an inadequate answer before it is rated; the reporter rates instead', async () => {
+    const c = await raise()
+    await ok(town, c.id, 'dispatch', { unitId })
+    await ok(handler, c.id, 'accept')
+    await ok(handler, c.id, 'reply', { result: '已处理' })
+    expect((await act(reporter, c.id, 'reopen', { reason: '我要重办' })).statusCode).toBe(403)
+    const reopened = await ok(town, c.id, 'reopen', { reason: '答复不充分' })
+    expect(reopened).toMatchObject({ state: 'reopened', reopenCount: 1, rating: null })
+  })
+
+  it('staff never rate their own handling: on-the-spot and accepted-by-themselves cases answer 403; the reporter rates by tracking code', async () => {
+    const c = await raise(reporter, { reporter: { name: '王大妈', phone: '13900001111' } })
+    expect(c.trackingCode).toMatch(/^[A-Z0-9]{10}$/)
+    const spot = await ok(reporter, c.id, 'resolve_on_spot', { result: '当场联系电工修好' })
+    expect(spot.allowedActions).not.toContain('rate')
+    const self = await act(reporter, c.id, 'rate', { rating: 'satisfied' })
+    expect(self.statusCode, self.body).toBe(403)
+    expect(self.json().error.code).toBe('FORBIDDEN')
+    const resident = await t.app.inject({ method: 'POST', url: `/api/public/reports/${c.trackingCode}/rating`, payload: { rating: 'satisfied' } })
+    expect(resident.statusCode, resident.body).toBe(200)
+    expect(resident.json()).toMatchObject({ stage: 'closed', rating: 'satisfied' })
+
+    // Accepted by the reporter's own unit, then transferred and answered by another: the reporter accepted it once.
+    const d = await raise()
+    await ok(town, d.id, 'dispatch', { unitId: officeId })
+    await ok(reporter, d.id, 'accept')
+    await ok(town, d.id, 'transfer', { unitId, reason: '转执法中队' })
+    await ok(handler, d.id, 'accept')
+    await ok(handler, d.id, 'reply', { result: '已修' })
+    const detail = (await t.app.inject({ method: 'GET', url: `/api/cases/${d.id}`, headers: reporter.auth })).json()
+    expect(detail.allowedActions).not.toContain('rate')
+    expect((await act(reporter, d.id, 'rate', { rating: 'satisfied' })).statusCode).toBe(403)
+  })
+
+  it('a raised case answers its tracking code only when the reporter left a phone', async () => {
+    expect((await raise()).trackingCode).toBeNull()
+    expect((await raise(reporter, { reporter: { name: '李四', phone: '13900002222' } })).trackingCode).toMatch(/^[A-Z0-9]{10}$/)
+  })
+
+  it('a case out of sight answers 404 whatever the body; an unknown action or bad body on a visible case as before', async () => {
+    const c = await raise()
+    for (const body of [{ unitId: 'nope' }, { extra: 1 }, {}]) expect((await act(foreign, c.id, 'dispatch', body)).statusCode).toBe(404)
+    expect((await act(town, c.id, 'dispatch', { unitId: 'nope' })).statusCode).toBe(400)
+    const badId = await act(town, 'not-a-uuid', 'dispatch', { unitId })
+    expect(badId.statusCode).toBe(400)
+    const unknown = await act(town, c.id, 'teleport')
+    expect(unknown.statusCode).toBe(404)
+    expect(unknown.json().error.code).toBe('ROUTE_NOT_FOUND')
+    // An action whose fields are all optional may come without a body.
+    await ok(town, c.id, 'dispatch', { unitId })
+    const bare = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/actions/accept`, headers: handler.auth })
+    expect(bare.statusCode, bare.body).toBe(200)
+  })
+
+  it('the OpenAPI document shows each action’s own body', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json()
+    for (const action of CASE_ACTIONS) {
+      const op = doc.paths[`/api/cases/{id}/actions/${action}`]?.post
+      expect(op, action).toBeTruthy()
+      expect(op.requestBody.content['application/json'].schema.properties, action).toBeTruthy()
+    }
+    expect(doc.paths['/api/cases/{id}/actions/dispatch'].post.requestBody.content['application/json'].schema.required).toContain('unitId')
   })
 })

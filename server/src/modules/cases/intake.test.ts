@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
 import { makeRegion, makeUnit, makeUser, type MadeUser } from '../../../test/factories.ts'
 import { multipart, TINY_PNG } from '../../../test/multipart.ts'
-import { caseEngine } from './index.ts'
 import type { CasesService } from './cases.service.ts'
 
 // The engine's doors for cases without a signed-in reporter (民情码, Open311, imports, push), the resident's
@@ -30,7 +29,7 @@ beforeAll(async () => {
   handler = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683105', unitId })
   foreign = await makeUser(t.db, { roles: ['stationed_cadre'], station: 'village', regionCode: '330683106220' })
   outsider = await makeUser(t.db, { roles: ['grid_worker'], regionCode: YAHUANG })
-  engine = caseEngine(t.ctx).service
+  engine = t.app.services.cases
 })
 afterAll(() => t.close())
 
@@ -146,17 +145,17 @@ describe('the resident: tracking code view and rating', () => {
     await expect(engine.rateByTracking(r.trackingCode, { rating: 'satisfied' })).rejects.toMatchObject({ status: 409 })
   })
 
-  it('an unsatisfied rating leaves the case replied for the dispatcher to reopen, and tells them', async () => {
+  it('an unsatisfied rating reopens the case for the dispatchers at once, and tells them and the former handler', async () => {
     const r = await report()
     await act(town, r.id, 'dispatch', { unitId })
     await act(handler, r.id, 'accept')
     await act(handler, r.id, 'reply', { result: '已处理' })
     const view = await engine.rateByTracking(r.trackingCode, { rating: 'unsatisfied', comment: '没修好' })
-    expect(view).toMatchObject({ stage: 'replied', rating: 'unsatisfied', canRate: false })
+    expect(view).toMatchObject({ stage: 'received', rating: 'unsatisfied', canRate: false })
     const notices = await t.db.selectFrom('notifications').select(['user_id', 'kind']).where('case_id', '=', r.id).where('kind', '=', 'case.rate').execute()
     expect(notices.map((n) => n.user_id)).toEqual(expect.arrayContaining([handler.id, town.id]))
-    const reopened = await act(town, r.id, 'reopen', { reason: '群众不满意' })
-    expect(reopened.state).toBe('reopened')
+    const row = await t.db.selectFrom('cases').select(['state', 'reopen_count', 'unit_id']).where('id', '=', r.id).executeTakeFirstOrThrow()
+    expect(row).toEqual({ state: 'reopened', reopen_count: 1, unit_id: null })
   })
 
   it('knows no unknown or malformed tracking code, and a tracking code opens nothing else', async () => {

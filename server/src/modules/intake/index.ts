@@ -1,6 +1,5 @@
 import type { AppContext, Module } from '../../context.ts'
 import { createRateLimiter, type RateLimiter } from '../../platform/ratelimit.ts'
-import { caseEngine } from '../cases/index.ts'
 import { FormTokens } from './formtoken.ts'
 import { publicRoutes } from './public.routes.ts'
 import { PublicReportsService } from './public.service.ts'
@@ -15,7 +14,7 @@ export const publicLimiterOf = (ctx: AppContext) => limiters.get(ctx)
 /** 民情码: residents' reports, tracking and rating (no account), and the posters in the console. */
 export const intakeModule: Module = {
   name: 'intake',
-  register(app, ctx) {
+  register(app, ctx, { cases }) {
     const cfg = ctx.config.publicIntake
     const limiter = createRateLimiter(ctx.config.redisUrl)
     limiters.set(ctx, limiter)
@@ -23,7 +22,7 @@ export const intakeModule: Module = {
       await limiter.close()
     })
     const tokens = new FormTokens(ctx.config.secret, { minFillMs: cfg.minFillMs, ttlMs: cfg.tokenTtlMs })
-    const service = new PublicReportsService(ctx.db, caseEngine(ctx).service, limiter, tokens, cfg, ctx.config.secret)
+    const service = new PublicReportsService(ctx.db, cases, limiter, tokens, cfg, ctx.config.secret)
     publicRoutes(app, service, ctx.config.publicUrl)
     qrRoutes(app, new QrService(ctx.db), ctx.config.publicUrl)
   },

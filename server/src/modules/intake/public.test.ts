@@ -469,7 +469,7 @@ describe('tracking and rating by tracking code', () => {
     expect(twice.statusCode).toBe(409)
   })
 
-  it('unsatisfied keeps the case answered but unrated-no-more, and sends it back to work when reopened', async () => {
+  it('unsatisfied sends the case back to work at once (reopened, 已收到), and it cannot be rated twice', async () => {
     const { trackingCode } = await reported({ description: '门口污水横流' })
     const id = (await caseByTracking(trackingCode)).id
     const office = (await t.db.selectFrom('users').select('unit_id').where('id', '=', town.id).executeTakeFirstOrThrow()).unit_id!
@@ -478,10 +478,9 @@ describe('tracking and rating by tracking code', () => {
     await act(id, 'reply', { result: '已疏通' })
     const res = await rate(trackingCode, { rating: 'unsatisfied', comment: '还是臭' })
     expect(res.statusCode, res.body).toBe(200)
-    expect(res.json()).toMatchObject({ stage: 'replied', rating: 'unsatisfied', canRate: false })
+    expect(res.json()).toMatchObject({ stage: 'received', rating: 'unsatisfied', canRate: false })
     expect((await rate(trackingCode, { rating: 'satisfied' })).statusCode).toBe(409)
-    await act(id, 'reopen', { reason: '群众不满意,重新办理' })
-    expect((await track(trackingCode)).json()).toMatchObject({ stage: 'received', rating: null })
+    expect((await caseByTracking(trackingCode)).state).toBe('reopened')
   })
 
   it('refuses a bad rating body (400) and unknown codes (404)', async () => {

@@ -1,5 +1,4 @@
 import type { Module } from '../../context.ts'
-import { caseEngine } from '../cases/index.ts'
 import { publicLimiterOf } from '../intake/index.ts'
 import { Open311KeysService } from './keys.service.ts'
 import { open311KeyRoutes, open311Routes } from './open311.routes.ts'
@@ -8,8 +7,7 @@ import { Open311Service } from './open311.service.ts'
 /** Open311 GeoReport v2 (+ mySociety's servicerequestupdates) at /open311/v2, and its API keys in the console. */
 export const open311Module: Module = {
   name: 'open311',
-  register(app, ctx) {
-    const { service: engine, regions } = caseEngine(ctx)
+  register(app, ctx, { cases: engine, regions }) {
     // The intake module (registered before this one) owns the public doors' limiter; lookups here share its miss count.
     const limiter = publicLimiterOf(ctx)
     const misses = limiter && { limiter, rule: ctx.config.publicIntake.trackingMissesPerIp }

@@ -9,7 +9,6 @@ import { makeRegion, makeUnit, makeUser, type MadeUser } from '../../../test/fac
 import { multipart, TINY_PNG } from '../../../test/multipart.ts'
 import { parseXml, xmlToJson } from '../../../test/xml.ts'
 import { issueApiKey } from '../../platform/api-keys.ts'
-import { caseEngine } from '../cases/index.ts'
 
 // Open311 GeoReport v2 + mySociety's servicerequestupdates, as a client sees them: every answer is checked
 // against the spec's JSON Schemas (the XML is read back into the same shape first).
@@ -368,7 +367,7 @@ describe('GET requests', () => {
 
   it('publishes only cases that came in through Open311', async () => {
     const grid = await t.db.selectFrom('regions').select('id').where('code', '=', GRID).executeTakeFirstOrThrow()
-    const qr = await caseEngine(t.ctx).service.intakeExternal({ channel: 'qr', regionId: grid.id, categoryCode: 'traffic.parking', title: '扫码反映', description: '居民扫码反映的事' })
+    const qr = await t.app.services.cases.intakeExternal({ channel: 'qr', regionId: grid.id, categoryCode: 'traffic.parking', title: '扫码反映', description: '居民扫码反映的事' })
     expectErrors(await get(`/open311/v2/requests/${qr.number}.json`), 404)
     expect((await get(`/open311/v2/requests.json?service_request_id=${qr.number}`)).json()).toEqual([])
     expectErrors(await get(`/open311/v2/tokens/${qr.trackingCode}.json`), 404)
@@ -387,7 +386,7 @@ describe('GET requests', () => {
     await act(handler, row.id, 'accept')
     await act(handler, row.id, 'reply', { result: '已清理垃圾堆' })
     expect(await one()).toMatchObject({ status: 'open', status_notes: '已清理垃圾堆' })
-    await caseEngine(t.ctx).service.rateByTracking(r.token, { rating: 'satisfied' })
+    await t.app.services.cases.rateByTracking(r.token, { rating: 'satisfied' })
     const closed = await one()
     expect(closed).toMatchObject({ status: 'closed', status_notes: '已清理垃圾堆' })
     const done = await caseOf(r.service_request_id)
@@ -413,7 +412,7 @@ describe('servicerequestupdates (mySociety)', () => {
     await act(town, row.id, 'urge', { note: '催办' })
     await act(handler, row.id, 'accept')
     await act(handler, row.id, 'reply', { result: '路灯已修好' })
-    await caseEngine(t.ctx).service.rateByTracking(r.token, { rating: 'satisfied' })
+    await t.app.services.cases.rateByTracking(r.token, { rating: 'satisfied' })
 
     const res = await get(`/open311/v2/servicerequestupdates.json?start_date=${encodeURIComponent(since)}`)
     expect(res.statusCode, res.body).toBe(200)

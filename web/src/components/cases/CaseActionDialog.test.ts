@@ -46,6 +46,7 @@ const CASE: CaseDetail = {
   events: [],
   files: [],
   allowedActions: ['dispatch', 'escalate'],
+  trackingCode: null,
 }
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 

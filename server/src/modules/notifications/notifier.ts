@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import type { EventBus } from '../../platform/events.ts'
-import { insertNotifications } from './cases.repository.ts'
+import { activeUserPhone, insertNotifications, listNotifications, markRead } from './notifications.repository.ts'
 
 export interface OutgoingNotification {
   userId: string
@@ -72,5 +72,20 @@ export class Notifier {
   /** Resolves when every outbound send started so far has finished (tests; a graceful shutdown). */
   async idle() {
     while (this.pending.size) await Promise.allSettled([...this.pending])
+  }
+}
+
+/** A user's own notifications: list and mark read (the routes' service; the user is always the caller). */
+export class NotificationsService {
+  constructor(private db: Kysely<DB>) {}
+  list(userId: string, unreadOnly: boolean, limit: number) {
+    return listNotifications(this.db, userId, unreadOnly, limit)
+  }
+  markRead(userId: string, ids: string[] | 'all') {
+    return markRead(this.db, userId, ids)
+  }
+  /** Where an SMS to a user goes. */
+  phoneOf(userId: string) {
+    return activeUserPhone(this.db, userId)
   }
 }

@@ -6,7 +6,6 @@ import { makeRegion, makeUnit, makeUser } from '../../../test/factories.ts'
 import { loadConfig, webhookKindOf } from '../../config.ts'
 import { MemoryBus } from '../../platform/events.ts'
 import { SmsChannel, WebhookChannel } from './channels.ts'
-import { caseEngine } from './index.ts'
 import { Notifier } from './notifier.ts'
 
 // Outbound channels against a local HTTP server standing in for DingTalk, WeChat Work and an SMS gateway.
@@ -115,7 +114,7 @@ describe('delivery', () => {
       const member = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683105', unitId })
       const c = await t.app.inject({ method: 'POST', url: '/api/cases', headers: town.auth, payload: { regionCode: '330683105212', title: '短信测试', description: 'x' } })
       await t.app.inject({ method: 'POST', url: `/api/cases/${c.json().id}/actions/dispatch`, headers: town.auth, payload: { unitId } })
-      await caseEngine(t.ctx).notifier.idle()
+      await t.app.services.notifier.idle()
       expect(got.map((g) => g.body.phone)).toEqual([member.phone])
     } finally {
       await t.close()

@@ -1,0 +1,32 @@
+import type { AppContext } from './context.ts'
+import { FieldCrypto } from './platform/crypto.ts'
+import { CasesService } from './modules/cases/cases.service.ts'
+import { CategoriesService } from './modules/cases/categories.service.ts'
+import { SmsChannel, WebhookChannel } from './modules/notifications/channels.ts'
+import { LogChannel, Notifier, NotificationsService, type OutboundChannel } from './modules/notifications/notifier.ts'
+import { RegionsService } from './modules/regions/regions.service.ts'
+
+export interface ServiceLog {
+  debug(m: string): void
+  warn(m: string): void
+}
+
+/**
+ * The composition root: the services several modules share, each built once per app and handed to the modules
+ * (Module.register's third argument). Tests that need a service but not HTTP build them here too, without an app.
+ */
+export function buildServices(ctx: AppContext, log: ServiceLog = { debug: () => {}, warn: () => {} }) {
+  const regions = new RegionsService(ctx.db)
+  const notifications = new NotificationsService(ctx.db)
+  const { webhook, sms } = ctx.config.notify
+  const channels: OutboundChannel[] = [new LogChannel((m) => log.debug(m))]
+  if (webhook) channels.push(new WebhookChannel(webhook))
+  if (sms) channels.push(new SmsChannel(sms, (userId) => notifications.phoneOf(userId)))
+  const notifier = new Notifier(ctx.bus, channels, (m) => log.warn(m))
+  const crypto = new FieldCrypto(ctx.config.secret)
+  const cases = new CasesService(ctx.db, crypto, regions, notifier, ctx.bus, undefined, ctx.storage)
+  const categories = new CategoriesService(ctx.db, regions)
+  return { crypto, regions, notifications, notifier, cases, categories }
+}
+
+export type Services = ReturnType<typeof buildServices>
