@@ -4,8 +4,9 @@ import { baseUrl, launch, watchErrors } from './browser.ts'
 
 // 来电来访登记 in the browser: the town handler of 石璜镇 (13800000002) takes a call from a resident of the demo
 // archive, finds them by the phone they call from, sees an open case about the same thing in their village
-// among the possible duplicates, records the call and lands on the new case — whose page offers to merge it
-// into the older one.
+// among the possible duplicates, records the call — the number typed stays with the case, the suggested
+// category is applied, and the tracking code to read to the caller is shown — and opens the new case, whose
+// page offers to merge it into the older one.
 let browser: Browser
 let ctx: BrowserContext
 let page: Page
@@ -103,8 +104,12 @@ describe('来电来访登记', () => {
     await field(page, 'hotline-title').fill('路灯坏了')
     await field(page, 'hotline-description').fill('来电人反映下宅路口的路灯晚上不亮,已经好几天了。')
     await field(page, 'hotline-location').fill('雅璜村下宅路口')
-    // The keyword suggestion picks the category.
-    await page.click('[data-testid=hotline-suggest-traffic\\.streetlight]')
+    // The keyword suggestion is applied without a click (the operator may still change it), with its time limit.
+    await page.waitForSelector('[data-testid=hotline-category-auto]')
+    await expect.poll(async () => page.locator('[data-testid=hotline-page] .mq-category-cascader input').first().inputValue()).toContain('路灯')
+    expect(await page.textContent('[data-testid=hotline-limit]')).toMatch(/办理时限 \d+ 个工作日/)
+    // Picking the caller kept the number typed.
+    expect(await field(page, 'hotline-phone').inputValue()).toBe(phone)
 
     // The earlier case shows among the possible duplicates, linked to its page.
     const dup = page.locator(`[data-testid=hotline-similar-item][data-case-id="${earlier.json.id}"]`)
@@ -112,6 +117,12 @@ describe('来电来访登记', () => {
     expect(await dup.textContent()).toContain(earlier.json.number)
 
     await page.click('[data-testid=hotline-submit]')
+    // Recorded: the case number, its category and time limit, and the tracking code to read to the caller.
+    await page.waitForSelector('[data-testid=hotline-tracking-code]')
+    const code = (await page.textContent('[data-testid=hotline-tracking-code]'))!.trim()
+    expect(code).toMatch(/^[0-9A-Z]{6,}$/)
+    expect(await page.textContent('[data-testid=hotline-created-category]')).toContain('路灯')
+    await page.click('[data-testid=hotline-open-case]')
     await page.waitForURL(/\/console\/cases\/[0-9a-f-]{36}$/)
     const id = page.url().split('/').pop()!
     expect(id).not.toBe(earlier.json.id)
@@ -119,8 +130,32 @@ describe('来电来访登记', () => {
     expect(await page.textContent('[data-testid=case-title]')).toBe('路灯坏了')
     expect(await page.textContent('[data-testid=case-reporter]')).toContain(person!.name)
     expect(await page.textContent('[data-testid=case-address]')).toBe('雅璜村下宅路口')
-    const made = await api<{ channel: string; reporter: { personId: string | null }; category: { code: string } | null }>('GET', `/cases/${id}`)
+    // The region from the town handler's level down: 雅璜村 (/ its grid), never a bare 第一网格.
+    // (The demo names the village 雅璜村委会.)
+    const region = (await page.textContent('[data-testid=case-region]'))!
+    if (person!.regionCode.length === 15) expect(region).toBe(`雅璜村委会 / ${person!.regionName}`)
+    else expect(region).toBe('雅璜村委会')
+    // 联系电话 is the caller's number (masked), not —.
+    expect(await page.textContent('[data-testid=case-reporter-phone]')).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`)
+    type Made = {
+      channel: string
+      trackingCode?: string | null
+      reporter: { personId: string | null; phone: string | null }
+      category: { code: string } | null
+      suggestedUnit: { id: string } | null
+      dueAt: string | null
+    }
+    const made = await api<Made>('GET', `/cases/${id}`)
     expect(made.json).toMatchObject({ channel: 'hotline', reporter: { personId: person!.id }, category: { code: 'traffic.streetlight' } })
+    expect(made.json.trackingCode).toBe(code)
+    // The case runs on the category's time limit: dispatched, it gets a due date, shown on its page.
+    const units = await api<{ items: { id: string }[] }>('GET', '/units?limit=20')
+    const unitId = made.json.suggestedUnit?.id ?? units.json.items[0].id
+    const dispatched = await api<Made>('POST', `/cases/${id}/actions/dispatch`, { unitId })
+    expect(dispatched.status, JSON.stringify(dispatched.json)).toBe(200)
+    expect(dispatched.json.dueAt).not.toBeNull()
+    await page.reload()
+    await page.waitForSelector('[data-testid=case-due] .due-at')
 
     // On the new case's page the earlier one is offered; the new one is merged into it.
     const similar = page.locator(`[data-testid=case-similar-item][data-case-id="${earlier.json.id}"]`)
