@@ -49,7 +49,15 @@ async function countyVillages(db: Kysely<DB>): Promise<Village[]> {
   const regions = await db.selectFrom('regions').select(['code', 'name', 'level', 'parent_id', 'id']).where('path', 'like', '%/330683/%').execute()
   return regions
     .filter((r) => r.level === 'village')
-    .map((v) => ({ code: v.code, name: v.name, grids: regions.filter((g) => g.parent_id === v.id).map((g) => g.code).sort(), hamlets: [] }))
+    .map((v) => ({
+      code: v.code,
+      name: v.name,
+      grids: regions
+        .filter((g) => g.parent_id === v.id)
+        .map((g) => g.code)
+        .sort(),
+      hamlets: [],
+    }))
 }
 
 /** `rows` persons in plausible households spread over every village (and grid) of the county, village by village. */
@@ -67,12 +75,30 @@ function* personBatches(villages: Village[], rows: number) {
 
 async function makeCsv(db: Kysely<DB>, rows: number): Promise<Buffer> {
   const parts: Buffer[] = [Buffer.from(BOM + csvLine(COLUMNS), 'utf8')]
-  for (const batch of personBatches(await countyVillages(db), rows))
-    parts.push(Buffer.from(batch.map((row) => csvLine(IMPORT_FIELDS.map((f) => row[f] ?? ''))).join(''), 'utf8'))
+  for (const batch of personBatches(await countyVillages(db), rows)) parts.push(Buffer.from(batch.map((row) => csvLine(IMPORT_FIELDS.map((f) => row[f] ?? ''))).join(''), 'utf8'))
   return Buffer.concat(parts)
 }
 
-const PERSON_COLS = ['id', 'household_id', 'region_id', 'name', 'gender', 'birth_date', 'id_enc', 'id_hash', 'id_masked', 'phone_enc', 'phone_hash', 'phone_masked', 'relation', 'political_status', 'health', 'children_in_city', 'workplace', 'notes']
+const PERSON_COLS = [
+  'id',
+  'household_id',
+  'region_id',
+  'name',
+  'gender',
+  'birth_date',
+  'id_enc',
+  'id_hash',
+  'id_masked',
+  'phone_enc',
+  'phone_hash',
+  'phone_masked',
+  'relation',
+  'political_status',
+  'health',
+  'children_in_city',
+  'workplace',
+  'notes',
+]
 const copyText = (v: unknown) => (v === null || v === undefined || v === '' ? '\\N' : String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!))
 
 /**
@@ -86,17 +112,38 @@ async function personsFloor(db: Kysely<DB>, client: pg.PoolClient, rows: number)
   let ms = 0
   for (const batch of personBatches(await countyVillages(db), rows)) {
     const households = new Map<string, string>()
-    const text = batch
-      .map((r) => {
-        const id = crypto.protect(r.idNumber, maskIdNumber)
-        const phone = crypto.protect(r.phone, maskPhone)
-        const facts = r.idNumber ? idNumberFacts(r.idNumber) : undefined
-        if (!households.has(r.address!)) households.set(r.address!, randomUUID())
-        const cic = r.childrenInCity === '是' ? 't' : r.childrenInCity === '否' ? 'f' : null
-        return [randomUUID(), households.get(r.address!), regionId.get(r.regionCode!), r.name, facts?.gender, facts?.birthDate, id.enc, id.hash, id.masked, phone.enc, phone.hash, phone.masked,
-          r.relation, r.politicalStatus, r.health, cic, r.workplace, r.notes].map(copyText).join('\t')
-      })
-      .join('\n') + '\n'
+    const text =
+      batch
+        .map((r) => {
+          const id = crypto.protect(r.idNumber, maskIdNumber)
+          const phone = crypto.protect(r.phone, maskPhone)
+          const facts = r.idNumber ? idNumberFacts(r.idNumber) : undefined
+          if (!households.has(r.address!)) households.set(r.address!, randomUUID())
+          const cic = r.childrenInCity === '是' ? 't' : r.childrenInCity === '否' ? 'f' : null
+          return [
+            randomUUID(),
+            households.get(r.address!),
+            regionId.get(r.regionCode!),
+            r.name,
+            facts?.gender,
+            facts?.birthDate,
+            id.enc,
+            id.hash,
+            id.masked,
+            phone.enc,
+            phone.hash,
+            phone.masked,
+            r.relation,
+            r.politicalStatus,
+            r.health,
+            cic,
+            r.workplace,
+            r.notes,
+          ]
+            .map(copyText)
+            .join('\t')
+        })
+        .join('\n') + '\n'
     const t0 = performance.now()
     await copyIn(client, `copy bench_floor (${PERSON_COLS.join(', ')}) from stdin`, Buffer.from(text, 'utf8'))
     ms += performance.now() - t0
@@ -208,12 +255,16 @@ async function postgres() {
     const { ms, job } = await importThroughService(database, data, 'pg')
     const rate = ROWS / (ms / 1000)
     const copyRate = ROWS / (copyMs / 1000)
-    console.log(`  import through the real path: ${fmt(rate)} rows/s (${secs(ms)}; ${fmt(job.acceptedRows)} accepted, ${job.rejectedRows} rejected;` +
-      ` households ${JSON.stringify(job.result.households)})`)
+    console.log(
+      `  import through the real path: ${fmt(rate)} rows/s (${secs(ms)}; ${fmt(job.acceptedRows)} accepted, ${job.rejectedRows} rejected;` + ` households ${JSON.stringify(job.result.households)})`,
+    )
     console.log(`  baseline raw COPY into a plain 14-column table: ${fmt(copyRate)} rows/s (${secs(copyMs)})`)
     console.log(`  ratio import / COPY: ${((rate / copyRate) * 100).toFixed(1)} %   [goal ≥ 30 %]`)
-    if (floorMs) console.log(`  for scale: COPY of the same persons already encrypted into an indexed persons-shaped table (no households, history, tags, checks):` +
-      ` ${fmt(ROWS / (floorMs / 1000))} rows/s (${secs(floorMs)}); import / that: ${((rate / (ROWS / (floorMs / 1000))) * 100).toFixed(1)} %`)
+    if (floorMs)
+      console.log(
+        `  for scale: COPY of the same persons already encrypted into an indexed persons-shaped table (no households, history, tags, checks):` +
+          ` ${fmt(ROWS / (floorMs / 1000))} rows/s (${secs(floorMs)}); import / that: ${((rate / (ROWS / (floorMs / 1000))) * 100).toFixed(1)} %`,
+      )
     await sql`analyze`.execute(database.db)
 
     // 3. list queries over the loaded archive

@@ -51,7 +51,10 @@ try {
     .returning('id')
     .executeTakeFirstOrThrow()
   const token = newToken()
-  await db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: user.id, expires_at: new Date(Date.now() + 86_400_000) }).execute()
+  await db
+    .insertInto('sessions')
+    .values({ token_hash: hashToken(token), user_id: user.id, expires_at: new Date(Date.now() + 86_400_000) })
+    .execute()
 
   // ---- 1. intake over HTTP vs pgbench and vs the least an HTTP insert costs ---------------------
   const freePort = () =>
@@ -90,7 +93,14 @@ try {
   const body = JSON.stringify({ regionCode: '330683105200001', categoryCode: 'traffic.streetlight', title: '路灯不亮', description: '压测事项' })
   await autocannon({ url: `http://127.0.0.1:${port}/api/cases`, connections: 10, duration: 2, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body }) // warm-up
   // One client alone: the latency of one intake without queueing (how many round trips it costs shows here).
-  const single = await autocannon({ url: `http://127.0.0.1:${port}/api/cases`, connections: 1, duration: 3, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })
+  const single = await autocannon({
+    url: `http://127.0.0.1:${port}/api/cases`,
+    connections: 1,
+    duration: 3,
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  })
   console.log(`case intake  POST /api/cases, 1 client: ${single.requests.average.toFixed(0)} req/s, p50 ${single.latency.p50} ms`)
   const http = await autocannon({
     url: `http://127.0.0.1:${port}/api/cases`,
@@ -130,12 +140,21 @@ try {
   console.log(`ratio        intake / HTTP + one INSERT: ${((http.requests.average / minimal.requests.average) * 100).toFixed(1)} %`)
 
   // ---- 2. work queue at CASES cases --------------------------------------------------------
-  const have = (await db.selectFrom('cases').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
+  const have = (
+    await db
+      .selectFrom('cases')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
   const t0 = Date.now()
   // A county's history: most cases closed long ago, a few percent open, spread over 40 village committees
   // and the town office, as a real table of a million would be.
   const villages = await db.selectFrom('regions').select('id').where('level', '=', 'village').execute()
-  for (const v of villages) await db.insertInto('units').values({ name: `村委会${v.id}`, kind: 'village_committee', region_id: v.id }).execute()
+  for (const v of villages)
+    await db
+      .insertInto('units')
+      .values({ name: `村委会${v.id}`, kind: 'village_committee', region_id: v.id })
+      .execute()
   await sql`
     insert into cases (number, channel, state, level, region_id, category_id, urgency, title, description, reporter_kind, reporter_user_id,
                        unit_id, due_at, warn_at, created_by, created_at, closed_at)

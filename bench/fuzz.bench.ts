@@ -40,7 +40,10 @@ try {
   const user = await makeUser(ctx.db, { roles: ['admin', 'leader'], regionCode: '330683' })
   const login = async () => {
     const token = newToken()
-    await ctx.db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: user.id, expires_at: new Date(Date.now() + 3_600_000) }).execute()
+    await ctx.db
+      .insertInto('sessions')
+      .values({ token_hash: hashToken(token), user_id: user.id, expires_at: new Date(Date.now() + 3_600_000) })
+      .execute()
     return token
   }
 

@@ -12,4 +12,11 @@ app.post<{ Body: { regionCode: string; title: string; description: string } }>('
   return reply.status(201).send({ id: r.rows[0].id })
 })
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })
-process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)))
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+)

@@ -9,4 +9,3 @@ export const DOCUMENT_KINDS = ['身份证复印件', '户口簿', '分红记录'
 /** Documents: what may be uploaded, judged by the file's content, not its name. */
 export const DOCUMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
-

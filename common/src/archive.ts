@@ -90,10 +90,7 @@ export const CreatePersonBody = Type.Object(
   { additionalProperties: false },
 )
 export type CreatePerson = Type.Static<typeof CreatePersonBody>
-export const UpdatePersonBody = Type.Object(
-  { ...personFields, name: Type.Optional(Name(40)), householdId: Type.Optional(Nullable(UuidSchema)) },
-  { additionalProperties: false, minProperties: 1 },
-)
+export const UpdatePersonBody = Type.Object({ ...personFields, name: Type.Optional(Name(40)), householdId: Type.Optional(Nullable(UuidSchema)) }, { additionalProperties: false, minProperties: 1 })
 export type UpdatePerson = Type.Static<typeof UpdatePersonBody>
 
 export const PersonListQuery = Type.Object(

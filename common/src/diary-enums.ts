@@ -18,4 +18,3 @@ export const VISIT_RULE_MEASURES = [
   'all_households',
 ] as const
 export const VISIT_PERIODS = ['week', 'month', 'half_year', 'year'] as const
-

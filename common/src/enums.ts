@@ -1,14 +1,5 @@
 /** Roles a user may hold (several at once). Names follow ARCHITECTURE.md §2. */
-export const ROLES = [
-  'admin',
-  'leader',
-  'town_handler',
-  'dept_handler',
-  'village_cadre',
-  'grid_worker',
-  'stationed_cadre',
-  'volunteer',
-] as const
+export const ROLES = ['admin', 'leader', 'town_handler', 'dept_handler', 'village_cadre', 'grid_worker', 'stationed_cadre', 'volunteer'] as const
 export type Role = (typeof ROLES)[number]
 
 /** Where a stationed cadre (三驻干部) is stationed. */

@@ -17,8 +17,7 @@ export function idNumberProblem(raw: string): string | null {
   const m = Number(v.slice(10, 12))
   const d = Number(v.slice(12, 14))
   const date = new Date(Date.UTC(y, m - 1, d))
-  if (y < 1900 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || date.getTime() > Date.now())
-    return '身份证号中的出生日期无效'
+  if (y < 1900 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || date.getTime() > Date.now()) return '身份证号中的出生日期无效'
   let sum = 0
   for (let i = 0; i < 17; i++) sum += Number(v[i]) * ID_WEIGHTS[i]
   if (ID_CHECK[sum % 11] !== v[17]) return '身份证号校验位错误'
@@ -63,8 +62,7 @@ export function withCreditCheck(first17: string): string {
 export const isValidCreditCode = (v: string) => creditCodeProblem(v) === null
 
 /** Mainland mobile or landline (with area code), as stored: digits and an optional dash. */
-export const phoneProblem = (v: string): string | null =>
-  /^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/.test(v.replace(/\s+/g, '')) ? null : '电话号码格式不正确'
+export const phoneProblem = (v: string): string | null => (/^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/.test(v.replace(/\s+/g, '')) ? null : '电话号码格式不正确')
 
 /**
  * `3****************4`: only the first and the last character. The old `330683********1234` hid exactly the

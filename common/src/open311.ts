@@ -41,9 +41,7 @@ export const Open311DiscoverySchema = Type.Object({
   changeset: Type.String(),
   contact: Type.String(),
   key_service: Type.String(),
-  endpoints: Type.Array(
-    Type.Object({ specification: Type.String(), url: Type.String(), changeset: Type.String(), type: Type.String(), formats: Type.Array(Type.String()) }),
-  ),
+  endpoints: Type.Array(Type.Object({ specification: Type.String(), url: Type.String(), changeset: Type.String(), type: Type.String(), formats: Type.Array(Type.String()) })),
 })
 
 export const Open311ServiceSchema = Type.Object({

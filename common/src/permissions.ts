@@ -29,7 +29,23 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number]
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'tags.manage', 'diary.write', 'diary.review', 'visits.manage', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'categories.manage', 'intake.manage', 'cases.import', 'audit.read'],
+  admin: [
+    'archive.read',
+    'archive.write',
+    'archive.import',
+    'archive.reveal',
+    'tags.manage',
+    'diary.write',
+    'diary.review',
+    'visits.manage',
+    'cases.raise',
+    'cases.dispatch',
+    'cases.supervise',
+    'categories.manage',
+    'intake.manage',
+    'cases.import',
+    'audit.read',
+  ],
   // Leaders (纪检 among them) read the audit log; they change nothing in it.
   leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim', 'cases.callback', 'audit.read'],
   // Town handlers answer the hotline and dispatch; both call back.

@@ -76,10 +76,7 @@ export const RegionDetailSchema = Type.Object({
 })
 export type RegionDetail = Type.Static<typeof RegionDetailSchema>
 
-export const RegionListQuery = Type.Object(
-  { parent: Type.Optional(RegionCodeSchema), q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })) },
-  { additionalProperties: false },
-)
+export const RegionListQuery = Type.Object({ parent: Type.Optional(RegionCodeSchema), q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })) }, { additionalProperties: false })
 export const RegionCodeParams = Type.Object({ code: RegionCodeSchema })
 
 export const CreateGridBody = Type.Object(
@@ -93,10 +90,7 @@ export const CreateGridBody = Type.Object(
 )
 export type CreateGrid = Type.Static<typeof CreateGridBody>
 
-export const UpdateRegionBody = Type.Object(
-  { name: Name(60) },
-  { additionalProperties: false },
-)
+export const UpdateRegionBody = Type.Object({ name: Name(60) }, { additionalProperties: false })
 
 const SubtreeCounts = {
   villages: Type.Integer(),
@@ -143,10 +137,7 @@ export const UnitListQuery = Type.Object(
   },
   { additionalProperties: false },
 )
-export const CreateUnitBody = Type.Object(
-  { name: Name(80), kind: UnitKindSchema, regionCode: RegionCodeSchema },
-  { additionalProperties: false },
-)
+export const CreateUnitBody = Type.Object({ name: Name(80), kind: UnitKindSchema, regionCode: RegionCodeSchema }, { additionalProperties: false })
 export const UpdateUnitBody = Type.Object(
   {
     name: Type.Optional(Name(80)),
@@ -227,10 +218,7 @@ export const UpdateUserBody = Type.Object(
 export type UpdateUser = Type.Static<typeof UpdateUserBody>
 
 // ---- auth -----------------------------------------------------------------
-export const LoginBody = Type.Object(
-  { phone: Type.String({ minLength: 1, maxLength: 20 }), password: Type.String({ minLength: 1, maxLength: 128 }) },
-  { additionalProperties: false },
-)
+export const LoginBody = Type.Object({ phone: Type.String({ minLength: 1, maxLength: 20 }), password: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false })
 export type Login = Type.Static<typeof LoginBody>
 
 export const SessionUserSchema = Type.Object({
@@ -263,10 +251,7 @@ export const LoginResponseSchema = Type.Object({
 })
 export type LoginResponse = Type.Static<typeof LoginResponseSchema>
 
-export const ChangePasswordBody = Type.Object(
-  { currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: PasswordSchema },
-  { additionalProperties: false },
-)
+export const ChangePasswordBody = Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: PasswordSchema }, { additionalProperties: false })
 export type ChangePassword = Type.Static<typeof ChangePasswordBody>
 
 export const OkSchema = Type.Object({ ok: Type.Literal(true) })

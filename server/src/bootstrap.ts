@@ -59,10 +59,7 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
 }
 
 /** Everything a running server (or a test) needs besides HTTP: database migrated, bus, scheduler, storage. */
-export async function createContext(
-  config: Config,
-  opts: { database?: Database; bus?: EventBus; migrate?: boolean; log?: ConstructorParameters<typeof Scheduler>[1] } = {},
-): Promise<AppContext> {
+export async function createContext(config: Config, opts: { database?: Database; bus?: EventBus; migrate?: boolean; log?: ConstructorParameters<typeof Scheduler>[1] } = {}): Promise<AppContext> {
   // Both services are checked before anything starts, so a wrong address is one clear line, not a crash later.
   if (!opts.bus && config.redisUrl) await checkRedis(config.redisUrl)
   const database = opts.database ?? (await openConfiguredDatabase(config))

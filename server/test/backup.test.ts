@@ -242,7 +242,10 @@ describe('npm run backup / npm run restore', () => {
     const { writeFileSync } = await import('node:fs')
     writeFileSync(regionsFile, readFileSync(regionsFile, 'utf8').replace('区域330683105212', '被改过'))
     const tampered = join(tmp('minqing-bk-out-'), 't.tar.gz')
-    await writeTarGz(tampered, names.map((n) => ({ name: n, file: join(unpacked, n) })))
+    await writeTarGz(
+      tampered,
+      names.map((n) => ({ name: n, file: join(unpacked, n) })),
+    )
     const dstDir = tmp('minqing-bk-dst-')
     const dstUrl = pgMode ? await newPostgres(false) : undefined
     await expect(restore(tampered, { dataDir: dstDir, databaseUrl: dstUrl })).rejects.toThrow(/regions does not match the archive/)
@@ -266,7 +269,10 @@ describe('npm run backup / npm run restore', () => {
     // An archive from a newer version (a migration this code does not know) is refused before anything happens.
     writeFileSync(join(unpacked, 'manifest.json'), JSON.stringify({ ...manifest, migration: { level: '29991231000000_future', count: 99 } }))
     const future = join(tmp('minqing-bk-out-'), 'f.tar.gz')
-    await writeTarGz(future, names.map((n) => ({ name: n, file: join(unpacked, n) })))
+    await writeTarGz(
+      future,
+      names.map((n) => ({ name: n, file: join(unpacked, n) })),
+    )
     await expect(restore(future, { dataDir: tmp('minqing-bk-dst-'), databaseUrl: dstUrl })).rejects.toThrow(/does not know/)
   }, 300_000)
 })

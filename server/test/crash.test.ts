@@ -245,8 +245,12 @@ describe('crash safety of minqing serve', () => {
       for (const { t } of names) await sql`select count(*) from ${sql.id(t)}`.execute(d.db)
       tables = names.length
       const { rows: cases } = await sql<{ created_by: string; client_id: string; id: string }>`select created_by, client_id, id from cases where client_id like 'crash-%'`.execute(d.db)
-      const { rows: diary } = await sql<{ created_by: string; client_id: string; id: string }>`select author_id as created_by, client_id, id from diary_entries where client_id like 'crash-%'`.execute(d.db)
-      const { rows: events } = await sql<{ n: number }>`select count(*)::int as n from cases c where c.client_id like 'crash-%' and not exists (select 1 from case_events e where e.case_id = c.id)`.execute(d.db)
+      const { rows: diary } = await sql<{ created_by: string; client_id: string; id: string }>`select author_id as created_by, client_id, id from diary_entries where client_id like 'crash-%'`.execute(
+        d.db,
+      )
+      const { rows: events } = await sql<{
+        n: number
+      }>`select count(*)::int as n from cases c where c.client_id like 'crash-%' and not exists (select 1 from case_events e where e.case_id = c.id)`.execute(d.db)
       expect(events[0].n, 'cases without their first event').toBe(0)
       const stored = new Map<string, string[]>()
       for (const r of [...cases.map((c) => ({ ...c, k: 'case' })), ...diary.map((c) => ({ ...c, k: 'diary' }))]) {

@@ -25,7 +25,10 @@ describe('fuzz from the OpenAPI document', () => {
     const admin = await makeUser(t.db, { roles: ['admin', 'leader'], regionCode: '330683' })
     const login = async () => {
       const token = newToken()
-      await t.db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: admin.id, expires_at: new Date(Date.now() + 3_600_000) }).execute()
+      await t.db
+        .insertInto('sessions')
+        .values({ token_hash: hashToken(token), user_id: admin.id, expires_at: new Date(Date.now() + 3_600_000) })
+        .execute()
       return token
     }
     const known: Known = { regionCodes: [village, '330683105', '330683106201', '330683'], gridCodes: [`${village}001`], ids: new Map() }

@@ -55,9 +55,7 @@ export function operationsOf(doc: any): Operation[] {
   for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
     for (const [method, op] of Object.entries<any>(item)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
-      const params = (op.parameters ?? [])
-        .filter((p: any) => p.in === 'path' || p.in === 'query')
-        .map((p: any) => ({ name: p.name, in: p.in, schema: p.schema ?? {}, required: !!p.required }))
+      const params = (op.parameters ?? []).filter((p: any) => p.in === 'path' || p.in === 'query').map((p: any) => ({ name: p.name, in: p.in, schema: p.schema ?? {}, required: !!p.required }))
       const body = op.requestBody?.content?.['application/json']?.schema
       ops.push({ method: method.toUpperCase(), path, params, body, opaqueBody: !body && ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase()) })
     }
@@ -285,8 +283,7 @@ export function casesFor(op: Operation, r: Rand, known: Known, budget: number): 
   const id = `${op.method} ${op.path}`
   const out: FuzzRequest[] = []
   const json = { 'content-type': 'application/json' }
-  const add = (label: string, url: string, payload?: string | Buffer, headers: Record<string, string> = {}, auth = true) =>
-    out.push({ op: id, label, method: op.method, url, auth, headers, payload })
+  const add = (label: string, url: string, payload?: string | Buffer, headers: Record<string, string> = {}, auth = true) => out.push({ op: id, label, method: op.method, url, auth, headers, payload })
   const baseUrl = () => fill(op, r, known) + queryString(validQuery(op, r, known))
   const body = op.body ? generate(op.body, r, known) : undefined
   const bodyText = body === undefined ? undefined : JSON.stringify(body)
@@ -306,7 +303,16 @@ export function casesFor(op: Operation, r: Rand, known: Known, budget: number): 
       const q = validQuery(op, r, known).filter(([k]) => k !== p.name)
       add(`query ${p.name}=${trick.slice(0, 40)}`, fill(op, r, known) + queryString([...q, [p.name, trick]]), bodyText, bodyHeaders, r.next() < 0.9)
     }
-    add(`query ${p.name} twice`, fill(op, r, known) + queryString([[p.name, 'a'], [p.name, 'b']]), bodyText, bodyHeaders)
+    add(
+      `query ${p.name} twice`,
+      fill(op, r, known) +
+        queryString([
+          [p.name, 'a'],
+          [p.name, 'b'],
+        ]),
+      bodyText,
+      bodyHeaders,
+    )
     add(`query ${p.name}[] object`, fill(op, r, known) + `?${encodeURIComponent(p.name)}[a]=1`, bodyText, bodyHeaders)
   }
   if (op.method === 'GET') {
@@ -332,8 +338,7 @@ export function casesFor(op: Operation, r: Rand, known: Known, budget: number): 
       add(`body ${name} deep`, url, withRaw(body, leaf.at, deep(5000)), json)
     }
     for (const k of props) for (const n of NASTY_NUMBERS.slice(0, 3)) add(`body ${k}=${n} (top)`, url, withRaw(body, [k], n), json)
-    for (const raw of ['[]', '"x"', 'null', '1e308', '{"a":', deep(20000), '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}'])
-      add(`body ${raw.slice(0, 20)}`, url, raw, json)
+    for (const raw of ['[]', '"x"', 'null', '1e308', '{"a":', deep(20000), '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}']) add(`body ${raw.slice(0, 20)}`, url, raw, json)
     add('body empty', url, '', json)
     add('body as form', url, 'a=1&b=%00', { 'content-type': 'application/x-www-form-urlencoded' })
     add('body huge string', url, JSON.stringify({ ...(body as object), [props[0] ?? 'x']: 'x'.repeat(900_000) }), json)

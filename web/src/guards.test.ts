@@ -1,14 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import {
-  decideNavigation,
-  homeFor,
-  isLoginPath,
-  loginLocation,
-  safeRedirect,
-  type GuardMeta,
-  type GuardUser,
-} from './guards.ts'
+import { decideNavigation, homeFor, isLoginPath, loginLocation, safeRedirect, type GuardMeta, type GuardUser } from './guards.ts'
 
 const admin: GuardUser = { roles: ['admin'] }
 const leader: GuardUser = { roles: ['leader'] }
@@ -81,9 +73,7 @@ describe('decideNavigation', () => {
   })
 
   it('treats a page with roles as needing sign-in even without requiresAuth', () => {
-    expect(decideNavigation(to('/console/users', { area: 'console', roles: ['admin'] }), null)).toBe(
-      '/login?redirect=%2Fconsole%2Fusers',
-    )
+    expect(decideNavigation(to('/console/users', { area: 'console', roles: ['admin'] }), null)).toBe('/login?redirect=%2Fconsole%2Fusers')
   })
 
   it('lets signed-in users in', () => {
@@ -107,9 +97,7 @@ describe('decideNavigation', () => {
     expect(decideNavigation(to('/login', desktopLogin), admin)).toBe('/console')
     expect(decideNavigation(to('/m/login', mobileLogin), cadre)).toBe('/m')
     expect(decideNavigation(to('/login?redirect=/cockpit', desktopLogin, { redirect: '/cockpit' }), leader)).toBe('/cockpit')
-    expect(
-      decideNavigation(to('/login?redirect=https://evil', desktopLogin, { redirect: 'https://evil' }), leader),
-    ).toBe('/console')
+    expect(decideNavigation(to('/login?redirect=https://evil', desktopLogin, { redirect: 'https://evil' }), leader)).toBe('/console')
     expect(decideNavigation(to('/m/login?redirect=/m/login', mobileLogin, { redirect: '/m/login' }), cadre)).toBe('/m')
   })
 

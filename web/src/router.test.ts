@@ -17,8 +17,7 @@ const cadre: SessionUser = {
   station: 'village',
 }
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 
 /** The real router (routes + guard + auth store), with fetch stubbed and page components not rendered. */
 describe('router guard wiring', () => {

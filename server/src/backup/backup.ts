@@ -142,7 +142,7 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 function writeLine(out: WriteStream, text: string): Promise<void> {
-  return new Promise((res, rej) => (out.write(text, (err) => (err ? rej(err) : res()))))
+  return new Promise((res, rej) => out.write(text, (err) => (err ? rej(err) : res())))
 }
 
 export interface BackupResult {
@@ -298,7 +298,10 @@ export async function restore(
       const archived = (await readFile(join(staging, 'secret.key'), 'utf8')).trim()
       if (target.secret) {
         if (keyFingerprint(target.secret) !== manifest.secret.fingerprint) {
-          if (!opts.force) throw new Error('MINQING_SECRET is set to another key than the archive\'s: the restored ID numbers and phones would be unreadable. Unset it (the archive\'s key is restored to secret.key) or pass --force')
+          if (!opts.force)
+            throw new Error(
+              "MINQING_SECRET is set to another key than the archive's: the restored ID numbers and phones would be unreadable. Unset it (the archive's key is restored to secret.key) or pass --force",
+            )
           warn('MINQING_SECRET differs from the archived key: encrypted ID numbers and phones will be UNREADABLE until the archived key is used')
         }
       } else if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() !== archived) {
@@ -371,7 +374,9 @@ export async function restore(
         for (const s of manifest.sequences) {
           // Identity columns' sequences came with the migrations; the others are made as they were.
           if (!/^[a-z]+$/.test(s.type) || ![s.start, s.min, s.max, s.increment].every((v) => /^-?\d+$/.test(v))) throw new Error(`sequence ${s.name}: bad definition in the archive`)
-          await sql`create sequence if not exists ${ident(s.name)} as ${sql.raw(s.type)} increment by ${sql.raw(s.increment)} minvalue ${sql.raw(s.min)} maxvalue ${sql.raw(s.max)} start with ${sql.raw(s.start)} ${sql.raw(s.cycle ? 'cycle' : 'no cycle')}`.execute(trx)
+          await sql`create sequence if not exists ${ident(s.name)} as ${sql.raw(s.type)} increment by ${sql.raw(s.increment)} minvalue ${sql.raw(s.min)} maxvalue ${sql.raw(s.max)} start with ${sql.raw(s.start)} ${sql.raw(s.cycle ? 'cycle' : 'no cycle')}`.execute(
+            trx,
+          )
           await sql`select setval(${s.name}::regclass, ${s.lastValue}::bigint, ${s.isCalled})`.execute(trx)
         }
         // Verify before committing: every table's count and content as the archive says.
@@ -452,7 +457,11 @@ export async function restoreCommand(args: string[]) {
   // loadConfig would generate a new secret.key into an empty data folder: pass a placeholder to read the rest.
   const config = loadConfig({ ...process.env, MINQING_SECRET: process.env.MINQING_SECRET || 'restore-placeholder' })
   const started = performance.now()
-  const r = await restore(file, { dataDir: config.dataDir, databaseUrl: config.databaseUrl, databasePoolSize: config.databasePoolSize, secret: process.env.MINQING_SECRET || undefined }, { force: a.force, log: (l) => console.error(l) })
+  const r = await restore(
+    file,
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl, databasePoolSize: config.databasePoolSize, secret: process.env.MINQING_SECRET || undefined },
+    { force: a.force, log: (l) => console.error(l) },
+  )
   console.log(
     `restored ${file} into ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${pgliteDirFor(config.dataDir)}`} (${Math.round(performance.now() - started)} ms)\n` +
       `  ${r.tables} tables, ${r.rows} rows — counts and content hashes verified; migration ${r.manifest.migration.level}` +

@@ -107,7 +107,11 @@ export async function extractTarGz(file: string, root: string): Promise<string[]
         ended = true
         break
       }
-      const str = (off: number, len: number) => h.subarray(off, off + len).toString('utf8').replace(/\0.*$/s, '')
+      const str = (off: number, len: number) =>
+        h
+          .subarray(off, off + len)
+          .toString('utf8')
+          .replace(/\0.*$/s, '')
       const size = parseInt(str(124, 12).trim() || '0', 8)
       const type = str(156, 1) || '0'
       const prefix = str(345, 155)

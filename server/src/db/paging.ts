@@ -24,7 +24,11 @@ export async function pageWithTotal<D, TB extends keyof D, O>(
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function cappedCount<D, TB extends keyof D, O>(db: Kysely<any>, filtered: SelectQueryBuilder<D, TB, O>, page: { limit: number; offset: number }) {
   const cap = Math.max(LIST_TOTAL_CAP, page.offset + page.limit) + 1
-  const inner = filtered.clearSelect().clearOrderBy().select(sql`1`.as('one')).limit(cap)
+  const inner = filtered
+    .clearSelect()
+    .clearOrderBy()
+    .select(sql`1`.as('one'))
+    .limit(cap)
   const r = await sql<{ n: number }>`select count(*)::int as n from (${inner}) capped`.execute(db)
   return r.rows[0].n
 }

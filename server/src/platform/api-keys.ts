@@ -23,10 +23,7 @@ export function newApiKey(): string {
 }
 
 /** Issues a key: returns the stored client and the key itself (never retrievable again). */
-export async function issueApiKey(
-  db: Executor,
-  input: { kind: repo.ApiClientKind; name: string; regionId: number | null; sourceCode?: string | null; createdBy: string | null },
-) {
+export async function issueApiKey(db: Executor, input: { kind: repo.ApiClientKind; name: string; regionId: number | null; sourceCode?: string | null; createdBy: string | null }) {
   const apiKey = newApiKey()
   const client = await repo.insertApiClient(db, {
     kind: input.kind,

@@ -57,8 +57,7 @@ function describeValidation(errors: AjvLikeError[], context: string) {
   return errors.map((e) => {
     let path = (e.instancePath || '').replace(/^\//, '').replace(/\//g, '.')
     if (e.keyword === 'required' && e.params?.missingProperty) path = [path, e.params.missingProperty].filter(Boolean).join('.')
-    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty)
-      path = [path, e.params.additionalProperty].filter(Boolean).join('.')
+    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty) path = [path, e.params.additionalProperty].filter(Boolean).join('.')
     // Name() fields: say what a name needs, not the regular expression.
     if (e.keyword === 'pattern' && e.params?.pattern === NAME_PATTERN) return { in: context, path, rule: 'name', message: '须含可见字符,不能含控制字符或双向控制字符' }
     return { in: context, path, rule: e.keyword, message: e.message ?? 'invalid' }
@@ -93,9 +92,7 @@ export function routerErrorHandler(err: FastifyError, request: FastifyRequest, r
   const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
   // These answers skip every hook, the security headers' too: set them here.
   reply.headers(securityHeaders(request.url))
-  return reply
-    .status(tooLong ? 414 : 400)
-    .send(errorBody(ERROR_CODES.VALIDATION_FAILED, tooLong ? '路径参数过长' : '网址编码不正确', { in: 'url', rule: err.code }))
+  return reply.status(tooLong ? 414 : 400).send(errorBody(ERROR_CODES.VALIDATION_FAILED, tooLong ? '路径参数过长' : '网址编码不正确', { in: 'url', rule: err.code }))
 }
 
 export function installErrorHandling(app: FastifyInstance) {

@@ -54,37 +54,41 @@ describe('RedisBus when Redis goes away', () => {
     expect(unhandled).toEqual([])
   }, 30_000)
 
-  it.runIf(!!redisUrl)('publishing while Redis is away is reported, not thrown; after it comes back, events flow again', async () => {
-    const p = proxy()
-    await p.start()
-    const reported: unknown[] = []
-    const bus = new RedisBus(p.url(), `minqing:test-${Date.now()}`, undefined, (err) => reported.push(err))
-    try {
-      await bus.connected()
-      const seen: BusEvent[] = []
-      bus.subscribe('x.*', (e) => void seen.push(e))
-      await bus.publish('x.before', {})
-      await expect.poll(() => seen.map((e) => e.topic), { timeout: 5000 }).toEqual(['x.before'])
-
-      await p.cut()
-      await expect(bus.publish('x.during', {})).resolves.toBeUndefined()
-      expect(reported.length).toBeGreaterThan(0)
-
+  it.runIf(!!redisUrl)(
+    'publishing while Redis is away is reported, not thrown; after it comes back, events flow again',
+    async () => {
+      const p = proxy()
       await p.start()
-      // ioredis reconnects and subscribes again by itself; an event published then arrives.
-      await expect
-        .poll(
-          async () => {
-            await bus.publish('x.after', {})
-            return seen.some((e) => e.topic === 'x.after')
-          },
-          { timeout: 15_000, interval: 300 },
-        )
-        .toBe(true)
-      expect(unhandled).toEqual([])
-    } finally {
-      await bus.close()
-      await p.cut().catch(() => {})
-    }
-  }, 40_000)
+      const reported: unknown[] = []
+      const bus = new RedisBus(p.url(), `minqing:test-${Date.now()}`, undefined, (err) => reported.push(err))
+      try {
+        await bus.connected()
+        const seen: BusEvent[] = []
+        bus.subscribe('x.*', (e) => void seen.push(e))
+        await bus.publish('x.before', {})
+        await expect.poll(() => seen.map((e) => e.topic), { timeout: 5000 }).toEqual(['x.before'])
+
+        await p.cut()
+        await expect(bus.publish('x.during', {})).resolves.toBeUndefined()
+        expect(reported.length).toBeGreaterThan(0)
+
+        await p.start()
+        // ioredis reconnects and subscribes again by itself; an event published then arrives.
+        await expect
+          .poll(
+            async () => {
+              await bus.publish('x.after', {})
+              return seen.some((e) => e.topic === 'x.after')
+            },
+            { timeout: 15_000, interval: 300 },
+          )
+          .toBe(true)
+        expect(unhandled).toEqual([])
+      } finally {
+        await bus.close()
+        await p.cut().catch(() => {})
+      }
+    },
+    40_000,
+  )
 })

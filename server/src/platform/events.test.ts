@@ -14,14 +14,7 @@ describe('event bus', () => {
     await bus.publish('diary.created', { id: 2 })
     off()
     await bus.publish('case.dispatched', { id: 3 })
-    expect(seen).toEqual([
-      'exact:case.dispatched',
-      'prefix:case.dispatched',
-      'all:case.dispatched',
-      'all:diary.created',
-      'prefix:case.dispatched',
-      'all:case.dispatched',
-    ])
+    expect(seen).toEqual(['exact:case.dispatched', 'prefix:case.dispatched', 'all:case.dispatched', 'all:diary.created', 'prefix:case.dispatched', 'all:case.dispatched'])
   })
 
   it('a failing handler does not stop the others and is reported', async () => {

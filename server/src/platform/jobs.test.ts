@@ -18,7 +18,13 @@ describe('scheduler', () => {
   it('runs a job once per run key, even when asked again', async () => {
     const s = new Scheduler(database)
     let runs = 0
-    s.register({ name: 'count.once', everyMs: hour, async run() { runs++ } })
+    s.register({
+      name: 'count.once',
+      everyMs: hour,
+      async run() {
+        runs++
+      },
+    })
     const now = new Date('2026-11-21T10:15:00Z')
     expect(await s.runOnce('count.once', now)).toBe('ran')
     expect(await s.runOnce('count.once', new Date('2026-11-21T10:45:00Z'))).toBe('already_done')

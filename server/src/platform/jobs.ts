@@ -99,12 +99,7 @@ export class Scheduler {
   private async execute(job: JobDefinition, now: Date): Promise<RunOutcome> {
     const db = this.database.db
     const runKey = job.runKey ? job.runKey(now) : Scheduler.windowKey(now, job.everyMs)
-    const existing = await db
-      .selectFrom('job_runs')
-      .select('status')
-      .where('job_name', '=', job.name)
-      .where('run_key', '=', runKey)
-      .executeTakeFirst()
+    const existing = await db.selectFrom('job_runs').select('status').where('job_name', '=', job.name).where('run_key', '=', runKey).executeTakeFirst()
     if (existing?.status === 'done') return 'already_done'
     // A 'running' row left by a crashed process, or a 'failed' one, is retried under the lock.
     await db

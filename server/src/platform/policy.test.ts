@@ -24,12 +24,7 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 const unitOf = async (regionCode: string) =>
-  (await t.db
-    .selectFrom('units')
-    .innerJoin('regions', 'regions.id', 'units.region_id')
-    .select('units.id')
-    .where('regions.code', '=', regionCode)
-    .executeTakeFirstOrThrow()).id
+  (await t.db.selectFrom('units').innerJoin('regions', 'regions.id', 'units.region_id').select('units.id').where('regions.code', '=', regionCode).executeTakeFirstOrThrow()).id
 
 describe('area-scoped access', () => {
   it('雅璜村 cadre: 200 for a row of 雅璜村, 404 for a row of 王院村 (regions)', async () => {

@@ -50,12 +50,7 @@ export function isAncestorPath(scope: Scope, regionPath: string): boolean {
  * SQL form of the rule for repositories: `<pathColumn> LIKE '<scope path>%'`, OR the row's unit column is the
  * actor's unit when the caller names one. Paths hold only digits and '/', so no LIKE escaping is needed.
  */
-export function whereInScope<DB, TB extends keyof DB>(
-  eb: ExpressionBuilder<DB, TB>,
-  scope: Scope,
-  pathColumn: string,
-  unitColumn?: string,
-): Expression<SqlBool> {
+export function whereInScope<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, scope: Scope, pathColumn: string, unitColumn?: string): Expression<SqlBool> {
   const inTree = sql<SqlBool>`${sql.ref(pathColumn)} like ${scope.regionPath + '%'}`
   if (unitColumn && scope.unitId) return eb.or([inTree, sql<SqlBool>`${sql.ref(unitColumn)} = ${scope.unitId}`])
   return inTree
@@ -116,8 +111,7 @@ export const isCountyLevel = (actor: Pick<Actor, 'regionLevel'>) => COUNTY_LEVEL
  */
 export function requireCountyAdmin(actor: Actor, permission: Permission): void {
   requirePermission(actor, permission)
-  if (!isCountyLevel(actor))
-    throw forbidden('全县通用的设置只能由县级(及以上)管理员修改', { requiredPermission: permission, requiredLevel: 'county' })
+  if (!isCountyLevel(actor)) throw forbidden('全县通用的设置只能由县级(及以上)管理员修改', { requiredPermission: permission, requiredLevel: 'county' })
 }
 
 /**

@@ -37,12 +37,24 @@ describe('hostProblem', () => {
     expect(hostProblem(host)).toBe(problem)
   })
 
-  it.each(['8.8.8.8', '172.15.0.1', '172.32.0.1', '192.169.1.1', '100.63.255.255', '100.128.0.1', '11.0.0.1', '2001:db8::1', '2408:8207::1', 'fec0::1', '::ffff:8.8.8.8', 'mq.example.cn', 'minqing.sz.gov.cn', 'local.example.com'])(
-    '%s: reachable',
-    (host) => {
-      expect(hostProblem(host)).toBeNull()
-    },
-  )
+  it.each([
+    '8.8.8.8',
+    '172.15.0.1',
+    '172.32.0.1',
+    '192.169.1.1',
+    '100.63.255.255',
+    '100.128.0.1',
+    '11.0.0.1',
+    '2001:db8::1',
+    '2408:8207::1',
+    'fec0::1',
+    '::ffff:8.8.8.8',
+    'mq.example.cn',
+    'minqing.sz.gov.cn',
+    'local.example.com',
+  ])('%s: reachable', (host) => {
+    expect(hostProblem(host)).toBeNull()
+  })
 })
 
 describe('publicUrlInfo', () => {

@@ -139,17 +139,23 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string, rule: RateRule, now = Date.now()): Promise<RateDecision> {
     const member = `${now}:${randomBytes(6).toString('hex')}`
-    return this.orFallback(async () => {
-      const [allowed, count, wait] = (await this.redis.eval(SLIDING_HIT, 1, this.prefix + key, now, rule.windowMs, rule.limit, member)) as [number, number, number]
-      return { allowed: allowed === 1, count: Number(count), retryAfterMs: allowed === 1 ? 0 : Math.max(1, Number(wait)) }
-    }, () => this.fallback.hit(key, rule, now))
+    return this.orFallback(
+      async () => {
+        const [allowed, count, wait] = (await this.redis.eval(SLIDING_HIT, 1, this.prefix + key, now, rule.windowMs, rule.limit, member)) as [number, number, number]
+        return { allowed: allowed === 1, count: Number(count), retryAfterMs: allowed === 1 ? 0 : Math.max(1, Number(wait)) }
+      },
+      () => this.fallback.hit(key, rule, now),
+    )
   }
 
   async peek(key: string, rule: RateRule, now = Date.now()): Promise<RateDecision> {
-    return this.orFallback(async () => {
-      const [allowed, count, wait] = (await this.redis.eval(SLIDING_PEEK, 1, this.prefix + key, now, rule.windowMs, rule.limit)) as [number, number, number]
-      return { allowed: allowed === 1, count: Number(count), retryAfterMs: allowed === 1 ? 0 : Math.max(1, Number(wait)) }
-    }, () => this.fallback.peek(key, rule, now))
+    return this.orFallback(
+      async () => {
+        const [allowed, count, wait] = (await this.redis.eval(SLIDING_PEEK, 1, this.prefix + key, now, rule.windowMs, rule.limit)) as [number, number, number]
+        return { allowed: allowed === 1, count: Number(count), retryAfterMs: allowed === 1 ? 0 : Math.max(1, Number(wait)) }
+      },
+      () => this.fallback.peek(key, rule, now),
+    )
   }
 
   async claimOnce(key: string, ttlMs: number, now = Date.now()): Promise<boolean> {

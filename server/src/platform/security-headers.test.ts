@@ -72,7 +72,14 @@ describe('security headers', () => {
   })
 
   it('are on the web app: pages, client routes, assets and a missing asset', async () => {
-    for (const [url, status] of [['/', 200], ['/console/users', 200], ['/cockpit', 200], ['/t/ABCD1234', 200], ['/assets/app-1.js', 200], ['/assets/gone.js', 404]] as const) {
+    for (const [url, status] of [
+      ['/', 200],
+      ['/console/users', 200],
+      ['/cockpit', 200],
+      ['/t/ABCD1234', 200],
+      ['/assets/app-1.js', 200],
+      ['/assets/gone.js', 404],
+    ] as const) {
       const res = await t.app.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBe(status)
       expectSecurityHeaders(res.headers, url)

@@ -2,10 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { executePrepared } from '../db/prepared.ts'
 import type { DB } from '../db/types.ts'
 
-export async function insertSession(
-  db: Kysely<DB>,
-  row: { tokenHash: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
-) {
+export async function insertSession(db: Kysely<DB>, row: { tokenHash: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null }) {
   return db
     .insertInto('sessions')
     .values({ token_hash: row.tokenHash, user_id: row.userId, expires_at: row.expiresAt, ip: row.ip, user_agent: row.userAgent })
@@ -61,6 +58,9 @@ export async function deleteUserSessions(db: Kysely<DB>, userId: string, exceptS
 }
 
 export async function deleteExpiredSessions(db: Kysely<DB>) {
-  const res = await db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst()
+  const res = await db
+    .deleteFrom('sessions')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .executeTakeFirst()
   return Number(res.numDeletedRows)
 }

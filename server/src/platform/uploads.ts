@@ -84,7 +84,6 @@ export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as 
 export function assertPhoto(data: Buffer, maxBytes: number): (typeof PHOTO_CONTENT_TYPES)[number] {
   if (data.length > maxBytes) throw tooLarge(maxBytes)
   const type = sniffContentType(data)
-  if (!type || !(PHOTO_CONTENT_TYPES as readonly string[]).includes(type))
-    throw badRequest('UNSUPPORTED_FILE', '照片须为 JPEG、PNG 或 WebP 图片', { detected: type, allowed: PHOTO_CONTENT_TYPES })
+  if (!type || !(PHOTO_CONTENT_TYPES as readonly string[]).includes(type)) throw badRequest('UNSUPPORTED_FILE', '照片须为 JPEG、PNG 或 WebP 图片', { detected: type, allowed: PHOTO_CONTENT_TYPES })
   return type as (typeof PHOTO_CONTENT_TYPES)[number]
 }

@@ -63,7 +63,7 @@ describe('NUL and unpaired surrogates: 400, never 500 (defect 7)', () => {
 })
 
 describe('NUL and unpaired surrogates in multipart uploads: 400, never 500 (defect 7)', () => {
-  it('in a photo\'s file name and in a form field', async () => {
+  it("in a photo's file name and in a form field", async () => {
     const cadre = await makeUser(t.db, { roles: ['grid_worker'], regionCode: `${VILLAGE}001` })
     const made = await t.app.inject({ method: 'POST', url: '/api/cases', headers: cadre.auth, payload: { regionCode: `${VILLAGE}001`, title: '路灯不亮', description: '村口路灯坏了' } })
     expect(made.statusCode).toBe(201)

@@ -29,9 +29,7 @@ export function findBadText(value: unknown, at = '', depth = 0): string | undefi
 }
 
 export const badTextError = (where: string, path: string) =>
-  new AppError(400, 'VALIDATION_FAILED', `${path || where} 含有不允许的字符(NUL 或不成对的代理项)`, [
-    { in: where, path, rule: 'text', message: 'must not contain NUL or unpaired surrogates' },
-  ])
+  new AppError(400, 'VALIDATION_FAILED', `${path || where} 含有不允许的字符(NUL 或不成对的代理项)`, [{ in: where, path, rule: 'text', message: 'must not contain NUL or unpaired surrogates' }])
 
 /** Refuse bad text in the query, the path parameters and a parsed body of every request, before any schema or handler. */
 export function installTextGuard(app: FastifyInstance) {

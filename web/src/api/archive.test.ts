@@ -89,9 +89,7 @@ describe('archive api', () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
     URL.createObjectURL = vi.fn(() => 'blob:x')
     URL.revokeObjectURL = vi.fn()
-    fetchMock.mockResolvedValueOnce(
-      new Response(new Blob(['PK']), { status: 200, headers: { 'Content-Disposition': `attachment; filename*=UTF-8''%E6%88%B7.xlsx` } }),
-    )
+    fetchMock.mockResolvedValueOnce(new Response(new Blob(['PK']), { status: 200, headers: { 'Content-Disposition': `attachment; filename*=UTF-8''%E6%88%B7.xlsx` } }))
     expect(await householdsApi.export({ q: '王' })).toBe('户.xlsx')
     expect(fetchMock.mock.calls[0][0]).toBe('/api/households/export?q=%E7%8E%8B')
     expect(click).toHaveBeenCalledTimes(1)

@@ -56,16 +56,14 @@ export const householdsApi = {
   update: (id: string, body: UpdateHousehold) => api.patch<HouseholdDetail>(`/households/${enc(id)}`, body),
   history: (id: string) => api.get<HistoryEntry[]>(`/households/${enc(id)}/history`),
   timeline: (id: string) => api.get<TimelineItem[]>(`/households/${enc(id)}/timeline`),
-  uploadDocument: (id: string, file: Blob & { name?: string }, kind: string, title: string) =>
-    postForm<ArchiveDocument>(`/households/${enc(id)}/documents`, documentForm(file, kind, title)),
+  uploadDocument: (id: string, file: Blob & { name?: string }, kind: string, title: string) => postForm<ArchiveDocument>(`/households/${enc(id)}/documents`, documentForm(file, kind, title)),
   /** The list as XLSX, with the list's filters (not its paging). */
   export: (params: Params) => downloadFile(withQuery('/households/export', params), 'households.xlsx'),
 }
 
 export const personsApi = {
   /** An ID number is searched by POST, never in a URL (the server refuses `?idNumber=` with ID_NUMBER_IN_URL). */
-  list: (params: Params) =>
-    params.idNumber ? api.post<Paged<Person>>('/persons/search', params) : api.get<Paged<Person>>(withQuery('/persons', params)),
+  list: (params: Params) => (params.idNumber ? api.post<Paged<Person>>('/persons/search', params) : api.get<Paged<Person>>(withQuery('/persons', params))),
   get: (id: string) => api.get<Person>(`/persons/${enc(id)}`),
   create: (body: CreatePerson) => api.post<Person>('/persons', body),
   update: (id: string, body: UpdatePerson) => api.patch<Person>(`/persons/${enc(id)}`, body),
@@ -77,8 +75,7 @@ export const personsApi = {
     return downloadFile(withQuery('/persons/export', rest), 'persons.xlsx')
   },
   reveal: (id: string, field: RevealField) => api.post<{ field: string; value: string | null }>(`/persons/${enc(id)}/reveal`, { field }),
-  uploadDocument: (id: string, file: Blob & { name?: string }, kind: string, title: string) =>
-    postForm<ArchiveDocument>(`/persons/${enc(id)}/documents`, documentForm(file, kind, title)),
+  uploadDocument: (id: string, file: Blob & { name?: string }, kind: string, title: string) => postForm<ArchiveDocument>(`/persons/${enc(id)}/documents`, documentForm(file, kind, title)),
 }
 
 export const enterprisesApi = {

@@ -24,8 +24,7 @@ function importForm(file: Blob & { name?: string }, source: string, mapping?: Re
 
 export const caseImportsApi = {
   /** The file's header read against the source (which column each field comes from, what is missing). Nothing is stored. */
-  headers: (file: Blob & { name?: string }, source: string, mapping?: Record<string, string> | null) =>
-    postForm<CaseImportHeaders>('/imports/cases/headers', importForm(file, source, mapping)),
+  headers: (file: Blob & { name?: string }, source: string, mapping?: Record<string, string> | null) => postForm<CaseImportHeaders>('/imports/cases/headers', importForm(file, source, mapping)),
   /** Start the import; a mapping given here is also saved for the source. */
   start: (file: Blob & { name?: string }, source: string, mapping?: Record<string, string> | null) => postForm<ImportJob>('/imports/cases', importForm(file, source, mapping)),
   list: () => api.get<{ items: ImportJob[] }>('/imports', { kind: 'cases' }).then((r) => r.items),
@@ -41,8 +40,7 @@ export interface SimilarQuery {
 }
 
 export const similarCasesApi = {
-  list: (q: SimilarQuery, opts: { signal?: AbortSignal } = {}) =>
-    api.get<{ items: SimilarCase[] }>('/cases/similar', { ...q }, { signal: opts.signal }).then((r) => r.items),
+  list: (q: SimilarQuery, opts: { signal?: AbortSignal } = {}) => api.get<{ items: SimilarCase[] }>('/cases/similar', { ...q }, { signal: opts.signal }).then((r) => r.items),
 }
 
 export const personLookupApi = {

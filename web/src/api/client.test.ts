@@ -13,9 +13,7 @@ function jsonResponse(status: number, body: unknown, statusText = ''): Response 
 describe('buildUrl', () => {
   it('prefixes /api and drops empty query values', () => {
     expect(buildUrl('/regions')).toBe('/api/regions')
-    expect(buildUrl('users', { q: '张', role: '', regionCode: undefined, limit: 20, offset: 0, x: null })).toBe(
-      '/api/users?q=%E5%BC%A0&limit=20&offset=0',
-    )
+    expect(buildUrl('users', { q: '张', role: '', regionCode: undefined, limit: 20, offset: 0, x: null })).toBe('/api/users?q=%E5%BC%A0&limit=20&offset=0')
   })
 })
 
@@ -59,9 +57,7 @@ describe('request', () => {
   })
 
   it('throws an ApiError with status, code, message and details from the error body', async () => {
-    fetchMock.mockResolvedValue(
-      jsonResponse(409, { error: { code: 'PHONE_TAKEN', message: 'phone already used', details: { field: 'phone' } } }),
-    )
+    fetchMock.mockResolvedValue(jsonResponse(409, { error: { code: 'PHONE_TAKEN', message: 'phone already used', details: { field: 'phone' } } }))
     const err = (await api.post('/users', {}).catch((e) => e)) as ApiError
     expect(err).toBeInstanceOf(ApiError)
     expect(err.status).toBe(409)
@@ -71,9 +67,7 @@ describe('request', () => {
   })
 
   it('keeps details of a 429 (retryAfterSeconds)', async () => {
-    fetchMock.mockResolvedValue(
-      jsonResponse(429, { error: { code: 'TOO_MANY_ATTEMPTS', message: 'slow down', details: { retryAfterSeconds: 600 } } }),
-    )
+    fetchMock.mockResolvedValue(jsonResponse(429, { error: { code: 'TOO_MANY_ATTEMPTS', message: 'slow down', details: { retryAfterSeconds: 600 } } }))
     const err = (await api.post('/auth/login', {}, { skipUnauthorizedHandler: true }).catch((e) => e)) as ApiError
     expect(err.code).toBe('TOO_MANY_ATTEMPTS')
     expect(err.details).toEqual({ retryAfterSeconds: 600 })

@@ -136,12 +136,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'method' | 'query' | 'body'> = {}) =>
-    request<T>(path, { ...opts, method: 'GET', query }),
-  post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'method' | 'body'> = {}) =>
-    request<T>(path, { ...opts, method: 'POST', body: body ?? {} }),
-  patch: <T>(path: string, body: unknown, opts: Omit<RequestOptions, 'method' | 'body'> = {}) =>
-    request<T>(path, { ...opts, method: 'PATCH', body }),
-  del: <T>(path: string, opts: Omit<RequestOptions, 'method' | 'body'> = {}) =>
-    request<T>(path, { ...opts, method: 'DELETE' }),
+  get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'method' | 'query' | 'body'> = {}) => request<T>(path, { ...opts, method: 'GET', query }),
+  post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'method' | 'body'> = {}) => request<T>(path, { ...opts, method: 'POST', body: body ?? {} }),
+  patch: <T>(path: string, body: unknown, opts: Omit<RequestOptions, 'method' | 'body'> = {}) => request<T>(path, { ...opts, method: 'PATCH', body }),
+  del: <T>(path: string, opts: Omit<RequestOptions, 'method' | 'body'> = {}) => request<T>(path, { ...opts, method: 'DELETE' }),
 }

@@ -10,8 +10,7 @@ const messages: Record<string, string> = {
   'errors.TOO_MANY_ATTEMPTS_NOW': '请稍后再试',
   'errors.unknown': '操作失败',
 }
-const t = (key: string, named?: Record<string, unknown>) =>
-  (messages[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(named?.[k] ?? ''))
+const t = (key: string, named?: Record<string, unknown>) => (messages[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(named?.[k] ?? ''))
 const te = (key: string) => key in messages
 
 describe('describeError', () => {
@@ -31,9 +30,7 @@ describe('describeError', () => {
     expect(d.detail).toBeUndefined()
   })
   it('rounds retryAfterSeconds up to minutes', () => {
-    expect(describeError(new ApiError(429, 'TOO_MANY_ATTEMPTS', 'x', { retryAfterSeconds: 61 }), t, te).title).toBe(
-      '请 2 分钟后再试',
-    )
+    expect(describeError(new ApiError(429, 'TOO_MANY_ATTEMPTS', 'x', { retryAfterSeconds: 61 }), t, te).title).toBe('请 2 分钟后再试')
     expect(describeError(new ApiError(429, 'TOO_MANY_ATTEMPTS', 'x'), t, te).title).toBe('请稍后再试')
   })
   it('handles non-API errors', () => {
@@ -63,7 +60,12 @@ describe('fieldErrors', () => {
   })
   it('reads plain maps and joins several problems of one field', () => {
     expect(fieldErrors({ name: ['too long', 'bad chars'] })).toEqual({ name: 'too long；bad chars' })
-    expect(fieldErrors([{ path: '/name', message: 'a' }, { path: '/name', message: 'b' }])).toEqual({ name: 'a；b' })
+    expect(
+      fieldErrors([
+        { path: '/name', message: 'a' },
+        { path: '/name', message: 'b' },
+      ]),
+    ).toEqual({ name: 'a；b' })
   })
   it('ignores metadata and junk', () => {
     expect(fieldErrors(undefined)).toEqual({})

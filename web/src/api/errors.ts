@@ -12,16 +12,7 @@ export interface ErrorDescription {
 }
 
 /** Codes whose server message only restates the code: the translated title says it all. */
-const SELF_EXPLANATORY = new Set([
-  'INVALID_CREDENTIALS',
-  'TOO_MANY_ATTEMPTS',
-  'ACCOUNT_DISABLED',
-  'WRONG_PASSWORD',
-  'UNAUTHENTICATED',
-  'SESSION_EXPIRED',
-  'FORBIDDEN',
-  'NETWORK_ERROR',
-])
+const SELF_EXPLANATORY = new Set(['INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS', 'ACCOUNT_DISABLED', 'WRONG_PASSWORD', 'UNAUTHENTICATED', 'SESSION_EXPIRED', 'FORBIDDEN', 'NETWORK_ERROR'])
 
 function retryMinutes(details: unknown): number | null {
   const s = (details as { retryAfterSeconds?: unknown } | null | undefined)?.retryAfterSeconds
@@ -42,8 +33,7 @@ export function describeError(err: unknown, t: Translate, te: HasKey): ErrorDesc
     } else {
       title = err.message || t('errors.unknown')
     }
-    const detail =
-      err.message && err.message !== title && te(key) && !SELF_EXPLANATORY.has(err.code) ? err.message : undefined
+    const detail = err.message && err.message !== title && te(key) && !SELF_EXPLANATORY.has(err.code) ? err.message : undefined
     return { title, detail, code: err.code }
   }
   const message = (err as Error)?.message

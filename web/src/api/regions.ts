@@ -10,8 +10,7 @@ export const regionsApi = {
   get: (code: string) => api.get<RegionDetail>(`/regions/${enc(code)}`),
   summary: (code: string) => api.get<RegionSummary>(`/regions/${enc(code)}/summary`),
   /** Admin: add a grid under a village. */
-  createGrid: (parentCode: string, name: string, code?: string) =>
-    api.post<Region>('/regions', code ? { parentCode, name, code } : { parentCode, name }),
+  createGrid: (parentCode: string, name: string, code?: string) => api.post<Region>('/regions', code ? { parentCode, name, code } : { parentCode, name }),
   rename: (code: string, name: string) => api.patch<Region>(`/regions/${enc(code)}`, { name }),
 }
 

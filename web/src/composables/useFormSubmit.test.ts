@@ -63,7 +63,10 @@ describe('useFormSubmit', () => {
     expect(s.serverError.value).toEqual({ title: '该手机号已被使用', detail: '手机号 13800000000 已存在', code: 'PHONE_TAKEN' })
     expect(s.fieldError.value).toEqual({ phone: '该手机号已被使用' })
 
-    const details = [{ path: '/regionCode', message: '不在管辖范围' }, { path: '/name', message: '太长' }]
+    const details = [
+      { path: '/regionCode', message: '不在管辖范围' },
+      { path: '/name', message: '太长' },
+    ]
     await s.run(async () => Promise.reject(new ApiError(400, 'UNKNOWN_REGION', 'bad', details)))
     expect(s.fieldError.value).toEqual({ regionCode: '不在管辖范围', name: '太长' })
     expect(s.saving.value).toBe(false)

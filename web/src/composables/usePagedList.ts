@@ -60,7 +60,10 @@ export function usePagedList<T, F extends object>(options: PagedListOptions<T, F
 
   const searchOn = options.searchOn ?? []
   if (searchOn.length) watch(() => searchOn.map((key) => filters[key]), search)
-  watch(() => [page.current, page.size], () => reload())
+  watch(
+    () => [page.current, page.size],
+    () => reload(),
+  )
   void reload()
 
   return { filters, page, rows, total, loading, error, reload, search, resetFilters }

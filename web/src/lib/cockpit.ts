@@ -14,10 +14,7 @@ export interface TreeDatum {
  * its number of villages, and — when its children were loaded — holding those children (villages, one unit each).
  * Children that failed to load are kept, sized by the summary's count, without sub-items.
  */
-export function buildRegionTree(
-  summary: RegionSummary | null,
-  grandChildren: Record<string, Region[] | undefined>,
-): TreeDatum[] {
+export function buildRegionTree(summary: RegionSummary | null, grandChildren: Record<string, Region[] | undefined>): TreeDatum[] {
   if (!summary) return []
   const out: TreeDatum[] = []
   for (const child of summary.children) {

@@ -8,8 +8,7 @@ const summary = {
   children: [{ code: '330683105', name: '石璜镇', level: 'town', villages: 17, grids: 34, users: 2, units: 18 }],
   usersByRole: [{ role: 'admin', count: 1 }],
 }
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 
 describe('loadRegionOverview', () => {
   const fetchMock = vi.fn()
@@ -20,9 +19,7 @@ describe('loadRegionOverview', () => {
   afterEach(() => vi.unstubAllGlobals())
 
   it('takes the subtree totals from the summary, in one request', async () => {
-    fetchMock.mockImplementation(async (url: string) =>
-      url.startsWith('/api/regions/330683/summary') ? json(200, summary) : json(404, { error: { code: 'ROUTE_NOT_FOUND', message: url } }),
-    )
+    fetchMock.mockImplementation(async (url: string) => (url.startsWith('/api/regions/330683/summary') ? json(200, summary) : json(404, { error: { code: 'ROUTE_NOT_FOUND', message: url } })))
     const o = await loadRegionOverview('330683')
     expect(o.totals).toEqual({ towns: 1, villages: 17, grids: 34, users: 6, units: 334 })
     expect(fetchMock).toHaveBeenCalledTimes(1)

@@ -25,7 +25,19 @@ describe('summaryTotals', () => {
 
 describe('roleCounts', () => {
   it('drops zeros and sorts by count', () => {
-    const s = { region, totals: { towns: 0, villages: 0, grids: 0, users: 10, units: 0 }, children: [], usersByRole: [{ role: 'admin', count: 1 }, { role: 'volunteer', count: 9 }, { role: 'leader', count: 0 }] }
-    expect(roleCounts(s)).toEqual([{ role: 'volunteer', count: 9 }, { role: 'admin', count: 1 }])
+    const s = {
+      region,
+      totals: { towns: 0, villages: 0, grids: 0, users: 10, units: 0 },
+      children: [],
+      usersByRole: [
+        { role: 'admin', count: 1 },
+        { role: 'volunteer', count: 9 },
+        { role: 'leader', count: 0 },
+      ],
+    }
+    expect(roleCounts(s)).toEqual([
+      { role: 'volunteer', count: 9 },
+      { role: 'admin', count: 1 },
+    ])
   })
 })

@@ -22,7 +22,17 @@ const user: User = {
 
 describe('buildCreateUser', () => {
   it('keeps role-dependent fields only for the roles that use them', () => {
-    const form = { ...emptyUserForm(), phone: ' 13900000001 ', name: ' 张三 ', password: 'secret-123', roles: ['grid_worker' as const], regionCode: '330683105212', station: 'village' as const, isPartyMember: true, residenceRegionCode: '330683105' }
+    const form = {
+      ...emptyUserForm(),
+      phone: ' 13900000001 ',
+      name: ' 张三 ',
+      password: 'secret-123',
+      roles: ['grid_worker' as const],
+      regionCode: '330683105212',
+      station: 'village' as const,
+      isPartyMember: true,
+      residenceRegionCode: '330683105',
+    }
     expect(buildCreateUser(form)).toEqual({
       phone: '13900000001',
       name: '张三',
@@ -33,7 +43,17 @@ describe('buildCreateUser', () => {
     })
   })
   it('sends station for stationed cadres and volunteer data for volunteers', () => {
-    const form = { ...emptyUserForm(), phone: '13900000002', name: '李四', password: 'secret-123', roles: ['stationed_cadre' as const, 'volunteer' as const], regionCode: '330683', station: 'enterprise' as const, isPartyMember: true, residenceRegionCode: '330683105212' }
+    const form = {
+      ...emptyUserForm(),
+      phone: '13900000002',
+      name: '李四',
+      password: 'secret-123',
+      roles: ['stationed_cadre' as const, 'volunteer' as const],
+      regionCode: '330683',
+      station: 'enterprise' as const,
+      isPartyMember: true,
+      residenceRegionCode: '330683105212',
+    }
     expect(buildCreateUser(form)).toMatchObject({
       station: 'enterprise',
       isPartyMember: true,

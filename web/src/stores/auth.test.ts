@@ -18,8 +18,7 @@ const admin: SessionUser = {
   station: null,
 }
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 
 describe('auth store', () => {
   const fetchMock = vi.fn()

@@ -110,9 +110,7 @@ export const useDiaryOutboxStore = defineStore('diaryOutbox', () => {
     if (!uid) throw new Error('not signed in')
     if (userId.value !== uid) await start(uid)
     const body = { ...args.body, clientId: args.body.clientId ?? newClientId() } as CreateDiary
-    const photos = await Promise.all(
-      (args.photos ?? []).map(async (p) => ({ clientId: newClientId(), name: p.name, type: p.type, data: await p.blob.arrayBuffer() })),
-    )
+    const photos = await Promise.all((args.photos ?? []).map(async (p) => ({ clientId: newClientId(), name: p.name, type: p.type, data: await p.blob.arrayBuffer() })))
     const item = newOutboxItem({ userId: uid, body, photos, label: args.label })
     await s.put(item)
     await refresh()

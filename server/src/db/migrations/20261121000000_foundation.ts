@@ -8,9 +8,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('level', 'text', (c) =>
-      c.notNull().check(sql`level in ('city', 'county', 'town', 'village', 'grid')`),
-    )
+    .addColumn('level', 'text', (c) => c.notNull().check(sql`level in ('city', 'county', 'town', 'village', 'grid')`))
     .addColumn('parent_id', 'integer', (c) => c.references('regions.id').onDelete('restrict'))
     .addColumn('path', 'text', (c) => c.notNull())
     .addColumn('depth', 'smallint', (c) => c.notNull())
@@ -25,9 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('units')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) =>
-      c.notNull().check(sql`kind in ('department', 'town_office', 'village_committee', 'enterprise', 'partner')`),
-    )
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('department', 'town_office', 'village_committee', 'enterprise', 'partner')`))
     .addColumn('region_id', 'integer', (c) => c.notNull().references('regions.id'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

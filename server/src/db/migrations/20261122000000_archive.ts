@@ -90,7 +90,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   ] as const) {
     await db.schema
       .createTable(table)
-      .addColumn(owner, 'uuid', (c) => c.notNull().references(`${owner === 'person_id' ? 'persons' : 'households'}.id`).onDelete('cascade'))
+      .addColumn(owner, 'uuid', (c) =>
+        c
+          .notNull()
+          .references(`${owner === 'person_id' ? 'persons' : 'households'}.id`)
+          .onDelete('cascade'),
+      )
       .addColumn('tag_id', 'integer', (c) => c.notNull().references('tags.id').onDelete('cascade'))
       .addPrimaryKeyConstraint(`${table}_pk`, [owner, 'tag_id'])
       .execute()

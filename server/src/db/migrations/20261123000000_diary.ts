@@ -17,11 +17,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
     .addColumn('text', 'text', (c) => c.notNull())
     .addColumn('mood', 'text')
-    .addColumn('urgency', 'text', (c) => c.notNull().defaultTo('normal').check(sql`urgency in ('normal', 'urgent', 'emergency')`))
+    .addColumn('urgency', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('normal')
+        .check(sql`urgency in ('normal', 'urgent', 'emergency')`),
+    )
     .addColumn('lat', 'double precision')
     .addColumn('lng', 'double precision')
     .addColumn('location_source', 'text', (c) => c.notNull().defaultTo('none'))
-    .addColumn('review', 'text', (c) => c.notNull().defaultTo('none').check(sql`review in ('none', 'reviewed', 'good_example')`))
+    .addColumn('review', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('none')
+        .check(sql`review in ('none', 'reviewed', 'good_example')`),
+    )
     .addColumn('reviewed_by', 'uuid', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('reviewed_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

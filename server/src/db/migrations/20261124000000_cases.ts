@@ -22,19 +22,64 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Default taxonomy: the 13 top-level codes and common sub-categories, with levels and limits.
   const top: Record<string, [string, string, number, number, number, string[]][]> = {
-    traffic: [['traffic.road', '道路破损', 10, 5, 24, ['路面', '坑洼', '破损']], ['traffic.streetlight', '路灯故障', 5, 3, 24, ['路灯', '不亮']], ['traffic.parking', '乱停车', 5, 3, 12, ['停车', '占道']]],
-    housing: [['housing.repair', '房屋维修', 10, 5, 24, ['漏水', '房屋']], ['housing.property', '物业服务', 10, 5, 24, ['物业']], ['housing.danger', '危旧房', 10, 3, 12, ['危房']]],
-    environment: [['environment.garbage', '垃圾清运', 3, 2, 12, ['垃圾', '清运']], ['environment.sewage', '污水排放', 5, 3, 12, ['污水', '臭']], ['environment.noise', '噪声扰民', 5, 3, 12, ['噪声', '噪音']]],
-    utilities: [['utilities.water', '供水', 3, 2, 8, ['停水', '水压']], ['utilities.power', '供电', 3, 2, 8, ['停电', '电线']], ['utilities.gas', '燃气', 3, 1, 4, ['燃气', '煤气']]],
-    agriculture: [['agriculture.irrigation', '农田水利', 10, 5, 24, ['灌溉', '水渠']], ['agriculture.land', '土地承包', 15, 10, 48, ['承包', '土地']]],
-    dispute: [['dispute.neighbor', '邻里纠纷', 10, 5, 24, ['邻里', '吵架']], ['dispute.family', '家庭纠纷', 10, 5, 24, ['家庭', '赡养']], ['dispute.land', '土地纠纷', 15, 10, 48, ['宅基地', '地界']]],
-    welfare: [['welfare.elderly', '养老服务', 10, 5, 24, ['老人', '养老']], ['welfare.assistance', '社会救助', 10, 5, 24, ['低保', '救助']]],
-    health: [['health.medical', '就医服务', 10, 5, 24, ['看病', '医院']], ['health.epidemic', '疫情防控', 5, 2, 4, ['疫情', '传染']]],
-    education: [['education.school', '入学就学', 10, 5, 24, ['入学', '学校']], ['education.minor', '未成年人保护', 5, 2, 8, ['留守儿童', '未成年']]],
-    enterprise: [['enterprise.service', '惠企服务', 10, 5, 24, ['企业', '政策']], ['enterprise.approval', '审批办证', 10, 5, 24, ['审批', '办证']]],
-    labor: [['labor.wage', '欠薪讨薪', 10, 5, 24, ['工资', '欠薪']], ['labor.jobs', '就业创业', 15, 10, 48, ['就业', '招工']]],
-    safety: [['safety.public', '治安隐患', 5, 2, 4, ['治安', '偷盗']], ['safety.fire', '消防安全', 3, 1, 2, ['消防', '火灾']], ['safety.fraud', '电信诈骗', 5, 2, 4, ['诈骗']]],
-    other: [['other.consult', '政策咨询', 10, 5, 24, ['咨询']], ['other.suggestion', '意见建议', 15, 10, 48, ['建议']]],
+    traffic: [
+      ['traffic.road', '道路破损', 10, 5, 24, ['路面', '坑洼', '破损']],
+      ['traffic.streetlight', '路灯故障', 5, 3, 24, ['路灯', '不亮']],
+      ['traffic.parking', '乱停车', 5, 3, 12, ['停车', '占道']],
+    ],
+    housing: [
+      ['housing.repair', '房屋维修', 10, 5, 24, ['漏水', '房屋']],
+      ['housing.property', '物业服务', 10, 5, 24, ['物业']],
+      ['housing.danger', '危旧房', 10, 3, 12, ['危房']],
+    ],
+    environment: [
+      ['environment.garbage', '垃圾清运', 3, 2, 12, ['垃圾', '清运']],
+      ['environment.sewage', '污水排放', 5, 3, 12, ['污水', '臭']],
+      ['environment.noise', '噪声扰民', 5, 3, 12, ['噪声', '噪音']],
+    ],
+    utilities: [
+      ['utilities.water', '供水', 3, 2, 8, ['停水', '水压']],
+      ['utilities.power', '供电', 3, 2, 8, ['停电', '电线']],
+      ['utilities.gas', '燃气', 3, 1, 4, ['燃气', '煤气']],
+    ],
+    agriculture: [
+      ['agriculture.irrigation', '农田水利', 10, 5, 24, ['灌溉', '水渠']],
+      ['agriculture.land', '土地承包', 15, 10, 48, ['承包', '土地']],
+    ],
+    dispute: [
+      ['dispute.neighbor', '邻里纠纷', 10, 5, 24, ['邻里', '吵架']],
+      ['dispute.family', '家庭纠纷', 10, 5, 24, ['家庭', '赡养']],
+      ['dispute.land', '土地纠纷', 15, 10, 48, ['宅基地', '地界']],
+    ],
+    welfare: [
+      ['welfare.elderly', '养老服务', 10, 5, 24, ['老人', '养老']],
+      ['welfare.assistance', '社会救助', 10, 5, 24, ['低保', '救助']],
+    ],
+    health: [
+      ['health.medical', '就医服务', 10, 5, 24, ['看病', '医院']],
+      ['health.epidemic', '疫情防控', 5, 2, 4, ['疫情', '传染']],
+    ],
+    education: [
+      ['education.school', '入学就学', 10, 5, 24, ['入学', '学校']],
+      ['education.minor', '未成年人保护', 5, 2, 8, ['留守儿童', '未成年']],
+    ],
+    enterprise: [
+      ['enterprise.service', '惠企服务', 10, 5, 24, ['企业', '政策']],
+      ['enterprise.approval', '审批办证', 10, 5, 24, ['审批', '办证']],
+    ],
+    labor: [
+      ['labor.wage', '欠薪讨薪', 10, 5, 24, ['工资', '欠薪']],
+      ['labor.jobs', '就业创业', 15, 10, 48, ['就业', '招工']],
+    ],
+    safety: [
+      ['safety.public', '治安隐患', 5, 2, 4, ['治安', '偷盗']],
+      ['safety.fire', '消防安全', 3, 1, 2, ['消防', '火灾']],
+      ['safety.fraud', '电信诈骗', 5, 2, 4, ['诈骗']],
+    ],
+    other: [
+      ['other.consult', '政策咨询', 10, 5, 24, ['咨询']],
+      ['other.suggestion', '意见建议', 15, 10, 48, ['建议']],
+    ],
   }
   const topLevel: Record<string, string> = { dispute: 'village', welfare: 'village', agriculture: 'village', enterprise: 'town', labor: 'town', housing: 'town', health: 'town', education: 'town' }
   let sort = 0
@@ -47,7 +92,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     for (const [sub, subName, n, u, e, keywords] of top[code] ?? []) {
       await db
         .insertInto('categories')
-        .values({ code: sub, name: subName, parent_id: parent.id, default_level: topLevel[code] ?? 'village', normal_days: n, urgent_days: u, emergency_hours: e, keywords: sql`${sql.val(keywords)}::text[]`, sort: (sort += 1) })
+        .values({
+          code: sub,
+          name: subName,
+          parent_id: parent.id,
+          default_level: topLevel[code] ?? 'village',
+          normal_days: n,
+          urgent_days: u,
+          emergency_hours: e,
+          keywords: sql`${sql.val(keywords)}::text[]`,
+          sort: (sort += 1),
+        })
         .execute()
     }
   }

@@ -58,7 +58,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index cases_to_dispatch_idx on cases (due_at, created_at desc) include (region_id, level) where state in ('new', 'returned', 'escalated', 'reopened')`.execute(db)
 
   // 民情码 of a place: a short code printed on its poster (/r/<code>); regions use their own code.
-  await db.schema.alterTable('places').addColumn('qr_code', 'text', (c) => c.unique()).execute()
+  await db.schema
+    .alterTable('places')
+    .addColumn('qr_code', 'text', (c) => c.unique())
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -46,18 +46,7 @@ function inGroup(column: string, group: AuditGroup): Expression<SqlBool> {
 function source(db: Executor, personId: string | undefined) {
   const audit = db
     .selectFrom('audit_log as a')
-    .select([
-      sql<string>`'a' || a.id`.as('key'),
-      'a.id as seq',
-      'a.at',
-      'a.actor_id',
-      'a.action',
-      'a.entity_type',
-      'a.entity_id',
-      'a.region_id',
-      'a.ip',
-      'a.details',
-    ])
+    .select([sql<string>`'a' || a.id`.as('key'), 'a.id as seq', 'a.at', 'a.actor_id', 'a.action', 'a.entity_type', 'a.entity_id', 'a.region_id', 'a.ip', 'a.details'])
   if (!personId) return audit
   const history = db
     .selectFrom('archive_history as h')
@@ -76,7 +65,10 @@ function source(db: Executor, personId: string | undefined) {
       sql<string | null>`null::text`.as('ip'),
       sql<unknown>`jsonb_build_object('changes', h.changes)`.as('details'),
     ])
-  return audit.where('a.entity_type', '=', 'person').where('a.entity_id', '=', personId).unionAll(history as any)
+  return audit
+    .where('a.entity_type', '=', 'person')
+    .where('a.entity_id', '=', personId)
+    .unionAll(history as any)
 }
 
 export async function listAudit(db: Executor, f: AuditFilter) {
@@ -119,12 +111,7 @@ export async function listAudit(db: Executor, f: AuditFilter) {
 
 /** A person's region path, to check the caller may see them before listing what happened to them. */
 export async function personPath(db: Executor, id: string) {
-  return db
-    .selectFrom('persons as p')
-    .innerJoin('regions as r', 'r.id', 'p.region_id')
-    .select(['p.id', 'r.path as region_path'])
-    .where('p.id', '=', id)
-    .executeTakeFirst()
+  return db.selectFrom('persons as p').innerJoin('regions as r', 'r.id', 'p.region_id').select(['p.id', 'r.path as region_path']).where('p.id', '=', id).executeTakeFirst()
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -148,15 +135,69 @@ export async function entityNames(db: Executor, refs: { type: string; id: string
   const tags = ids('tag', INT).map(Number)
   const sources = ids('case_source', /^[a-z0-9_-]{2,40}$/)
   await Promise.all([
-    persons.length && db.selectFrom('persons').select(['id', 'name']).where('id', 'in', persons).execute().then((r) => put('person', r)),
-    users.length && db.selectFrom('users').select(['id', 'name']).where('id', 'in', users).execute().then((r) => put('user', r)),
-    units.length && db.selectFrom('units').select(['id', 'name']).where('id', 'in', units).execute().then((r) => put('unit', r)),
-    households.length && db.selectFrom('households').select(['id', 'address as name']).where('id', 'in', households).execute().then((r) => put('household', r)),
-    clients.length && db.selectFrom('api_clients').select(['id', 'name']).where('id', 'in', clients).execute().then((r) => put('api_client', r)),
-    regions.length && db.selectFrom('regions').select(['code as id', 'name']).where('code', 'in', regions).execute().then((r) => put('region', r)),
-    categories.length && db.selectFrom('categories').select(['id', 'name']).where('id', 'in', categories).execute().then((r) => put('category', r)),
-    tags.length && db.selectFrom('tags').select(['id', 'name']).where('id', 'in', tags).execute().then((r) => put('tag', r)),
-    sources.length && db.selectFrom('case_sources').select(['code as id', 'name']).where('code', 'in', sources).execute().then((r) => put('case_source', r)),
+    persons.length &&
+      db
+        .selectFrom('persons')
+        .select(['id', 'name'])
+        .where('id', 'in', persons)
+        .execute()
+        .then((r) => put('person', r)),
+    users.length &&
+      db
+        .selectFrom('users')
+        .select(['id', 'name'])
+        .where('id', 'in', users)
+        .execute()
+        .then((r) => put('user', r)),
+    units.length &&
+      db
+        .selectFrom('units')
+        .select(['id', 'name'])
+        .where('id', 'in', units)
+        .execute()
+        .then((r) => put('unit', r)),
+    households.length &&
+      db
+        .selectFrom('households')
+        .select(['id', 'address as name'])
+        .where('id', 'in', households)
+        .execute()
+        .then((r) => put('household', r)),
+    clients.length &&
+      db
+        .selectFrom('api_clients')
+        .select(['id', 'name'])
+        .where('id', 'in', clients)
+        .execute()
+        .then((r) => put('api_client', r)),
+    regions.length &&
+      db
+        .selectFrom('regions')
+        .select(['code as id', 'name'])
+        .where('code', 'in', regions)
+        .execute()
+        .then((r) => put('region', r)),
+    categories.length &&
+      db
+        .selectFrom('categories')
+        .select(['id', 'name'])
+        .where('id', 'in', categories)
+        .execute()
+        .then((r) => put('category', r)),
+    tags.length &&
+      db
+        .selectFrom('tags')
+        .select(['id', 'name'])
+        .where('id', 'in', tags)
+        .execute()
+        .then((r) => put('tag', r)),
+    sources.length &&
+      db
+        .selectFrom('case_sources')
+        .select(['code as id', 'name'])
+        .where('code', 'in', sources)
+        .execute()
+        .then((r) => put('case_source', r)),
   ])
   return out
 }

@@ -61,24 +61,25 @@ export class AuditService {
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     })
-    const names = await repo.entityNames(this.db, items.map((r) => ({ type: r.entity_type, id: r.entity_id })))
+    const names = await repo.entityNames(
+      this.db,
+      items.map((r) => ({ type: r.entity_type, id: r.entity_id })),
+    )
     return {
-      items: items.map(
-        (r): AuditRow => ({
-          id: r.key,
-          at: new Date(r.at).toISOString(),
-          actor: r.actor_id && r.actor_name ? { id: r.actor_id, name: r.actor_name, phone: maskPhone(r.actor_phone ?? '') } : null,
-          action: r.action,
-          group: auditGroupOf(r.action),
-          entityType: r.entity_type,
-          entityId: r.entity_id,
-          entityName: (r.entity_id && names.get(`${r.entity_type}:${r.entity_id}`)) ?? null,
-          regionCode: r.region_code,
-          regionName: r.region_name,
-          ip: r.ip,
-          details: maskDetails(r.details),
-        }),
-      ),
+      items: items.map((r): AuditRow => ({
+        id: r.key,
+        at: new Date(r.at).toISOString(),
+        actor: r.actor_id && r.actor_name ? { id: r.actor_id, name: r.actor_name, phone: maskPhone(r.actor_phone ?? '') } : null,
+        action: r.action,
+        group: auditGroupOf(r.action),
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        entityName: (r.entity_id && names.get(`${r.entity_type}:${r.entity_id}`)) ?? null,
+        regionCode: r.region_code,
+        regionName: r.region_name,
+        ip: r.ip,
+        details: maskDetails(r.details),
+      })),
       total,
     }
   }

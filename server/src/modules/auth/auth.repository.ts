@@ -5,19 +5,7 @@ export async function findCredentials(db: Kysely<DB>, phone: string) {
   return db
     .selectFrom('users as u')
     .innerJoin('regions as r', 'r.id', 'u.region_id')
-    .select([
-      'u.id',
-      'u.name',
-      'u.phone',
-      'u.roles',
-      'u.active',
-      'u.password_hash',
-      'u.unit_id',
-      'u.station',
-      'r.code as region_code',
-      'r.name as region_name',
-      'r.level as region_level',
-    ])
+    .select(['u.id', 'u.name', 'u.phone', 'u.roles', 'u.active', 'u.password_hash', 'u.unit_id', 'u.station', 'r.code as region_code', 'r.name as region_name', 'r.level as region_level'])
     .where('u.phone', '=', phone)
     .executeTakeFirst()
 }

@@ -20,26 +20,14 @@ export function authRoutes(app: App, service: AuthService, ttlHours: number) {
       return res
     },
   )
-  app.post(
-    '/api/auth/logout',
-    { config: { public: true }, schema: { tags, summary: 'End the current session', response: { 200: OkSchema } } },
-    async (req, reply) => {
-      await service.logout(req.actor)
-      clearSessionCookie(reply)
-      return { ok: true as const }
-    },
-  )
-  app.get(
-    '/api/auth/me',
-    { schema: { tags, summary: 'The signed-in user', response: { 200: SessionUserSchema, ...errors } } },
-    async (req) => actorToSessionUser(actorOf(req)),
-  )
-  app.post(
-    '/api/auth/password',
-    { schema: { tags, summary: 'Change one’s own password', body: ChangePasswordBody, response: { 200: OkSchema, ...errors } } },
-    async (req) => {
-      await service.changePassword(actorOf(req), req.body.currentPassword, req.body.newPassword, req.ip)
-      return { ok: true as const }
-    },
-  )
+  app.post('/api/auth/logout', { config: { public: true }, schema: { tags, summary: 'End the current session', response: { 200: OkSchema } } }, async (req, reply) => {
+    await service.logout(req.actor)
+    clearSessionCookie(reply)
+    return { ok: true as const }
+  })
+  app.get('/api/auth/me', { schema: { tags, summary: 'The signed-in user', response: { 200: SessionUserSchema, ...errors } } }, async (req) => actorToSessionUser(actorOf(req)))
+  app.post('/api/auth/password', { schema: { tags, summary: 'Change one’s own password', body: ChangePasswordBody, response: { 200: OkSchema, ...errors } } }, async (req) => {
+    await service.changePassword(actorOf(req), req.body.currentPassword, req.body.newPassword, req.ip)
+    return { ok: true as const }
+  })
 }

@@ -96,9 +96,7 @@ export class AuthService {
     return {
       token,
       expiresAt: expiresAt.toISOString(),
-      ...(failed.count > 0 && failed.lastAt
-        ? { failedAttemptsSinceLastLogin: { count: failed.count, addresses: failed.addresses, lastAt: new Date(failed.lastAt).toISOString() } }
-        : {}),
+      ...(failed.count > 0 && failed.lastAt ? { failedAttemptsSinceLastLogin: { count: failed.count, addresses: failed.addresses, lastAt: new Date(failed.lastAt).toISOString() } } : {}),
       user: {
         id: user.id,
         name: user.name,

@@ -13,8 +13,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const login = (phone: string, password: string, ip = '10.0.0.1') =>
-  t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone, password }, remoteAddress: ip })
+const login = (phone: string, password: string, ip = '10.0.0.1') => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone, password }, remoteAddress: ip })
 
 describe('login', () => {
   it('logs in by phone and password, returning token and user, and sets the session cookie', async () => {
@@ -71,7 +70,11 @@ describe('login', () => {
     expect(blocked.json().error.code).toBe('TOO_MANY_ATTEMPTS')
     expect(blocked.json().error.details.retryAfterSeconds).toBeGreaterThan(60)
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(60)
-    await t.db.updateTable('login_attempts').set({ at: new Date(Date.now() - 16 * 60_000) }).where('phone', '=', u.phone).execute()
+    await t.db
+      .updateTable('login_attempts')
+      .set({ at: new Date(Date.now() - 16 * 60_000) })
+      .where('phone', '=', u.phone)
+      .execute()
     expect((await login(u.phone, TEST_PASSWORD, '10.0.2.1')).statusCode).toBe(200)
   })
 
@@ -88,7 +91,11 @@ describe('login', () => {
     expect(wait).toBeGreaterThan(0)
     expect(wait).toBeLessThanOrEqual(60)
     // Once the short delay has passed, the owner (from anywhere) gets in and is told of every failure.
-    await t.db.updateTable('login_attempts').set({ at: new Date(Date.now() - 61_000) }).where('phone', '=', u.phone).execute()
+    await t.db
+      .updateTable('login_attempts')
+      .set({ at: new Date(Date.now() - 61_000) })
+      .where('phone', '=', u.phone)
+      .execute()
     const owner = await login(u.phone, TEST_PASSWORD, '10.0.6.200')
     expect(owner.statusCode, owner.body).toBe(200)
     expect(owner.json().failedAttemptsSinceLastLogin).toMatchObject({ count: 2 * max, addresses: 2 * max })
@@ -116,7 +123,11 @@ describe('login', () => {
 describe('sessions', () => {
   it('an expired token → 401 SESSION_EXPIRED', async () => {
     const u = await makeUser(t.db, { regionCode: '330683105' })
-    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', u.id).execute()
+    await t.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', u.id)
+      .execute()
     const res = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })
     expect(res.statusCode).toBe(401)
     expect(res.json().error.code).toBe('SESSION_EXPIRED')
@@ -142,7 +153,11 @@ describe('sessions', () => {
   it('using a session slides its expiry forward', async () => {
     const u = await makeUser(t.db, { regionCode: '330683105' })
     const soon = new Date(Date.now() + 60_000)
-    await t.db.updateTable('sessions').set({ expires_at: soon, last_seen_at: new Date(Date.now() - 5 * 60_000) }).where('user_id', '=', u.id).execute()
+    await t.db
+      .updateTable('sessions')
+      .set({ expires_at: soon, last_seen_at: new Date(Date.now() - 5 * 60_000) })
+      .where('user_id', '=', u.id)
+      .execute()
     await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: u.auth })
     const row = await t.db.selectFrom('sessions').select('expires_at').where('user_id', '=', u.id).executeTakeFirstOrThrow()
     expect(row.expires_at.getTime()).toBeGreaterThan(soon.getTime() + 3600_000)
@@ -198,7 +213,10 @@ describe('session cache (SESSION_CACHE_MS)', () => {
     const short = await createTestApp({ SESSION_CACHE_MS: '300' })
     const none = await createTestApp({ SESSION_CACHE_MS: '0' })
     try {
-      for (const [app, db, lag] of [[short.app, short.db, 300], [none.app, none.db, 0]] as const) {
+      for (const [app, db, lag] of [
+        [short.app, short.db, 300],
+        [none.app, none.db, 0],
+      ] as const) {
         const u = await makeUser(db, { regionCode: '330683105' })
         expect((await me(app, u.auth)).statusCode).toBe(200)
         await db.updateTable('users').set({ active: false }).where('id', '=', u.id).execute()
@@ -223,7 +241,11 @@ describe('session cache (SESSION_CACHE_MS)', () => {
     await t.db.updateTable('sessions').set({ expires_at: soon, last_seen_at: new Date() }).where('user_id', '=', u.id).execute()
     expect((await me(t.app, u.auth)).statusCode).toBe(200)
     // Another process slid the expiry forward; this one's cached copy still has the old one.
-    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() + 3600_000) }).where('user_id', '=', u.id).execute()
+    await t.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() + 3600_000) })
+      .where('user_id', '=', u.id)
+      .execute()
     await new Promise((r) => setTimeout(r, 450))
     expect((await me(t.app, u.auth)).statusCode).toBe(200)
     expect(await t.db.selectFrom('sessions').select('id').where('user_id', '=', u.id).execute()).toHaveLength(1)

@@ -69,7 +69,10 @@ export async function insertEntry(db: Executor, row: Insertable<DiaryEntriesTabl
 
 export async function insertConcerns(db: Executor, entryId: string, texts: string[]) {
   if (texts.length === 0) return
-  await db.insertInto('diary_concerns').values(texts.map((text, position) => ({ entry_id: entryId, position, text }))).execute()
+  await db
+    .insertInto('diary_concerns')
+    .values(texts.map((text, position) => ({ entry_id: entryId, position, text })))
+    .execute()
 }
 
 export async function concernsOf(db: Executor, entryIds: string[]) {
@@ -104,7 +107,11 @@ export async function findPhotoByClientId(db: Executor, entryId: string, clientI
 }
 
 export async function countPhotos(db: Executor, entryId: string) {
-  const r = await db.selectFrom('diary_photos').select(sql<number>`count(*)::int`.as('n')).where('entry_id', '=', entryId).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('diary_photos')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('entry_id', '=', entryId)
+    .executeTakeFirstOrThrow()
   return r.n
 }
 
@@ -205,27 +212,31 @@ export async function householdCountIn(db: Executor, path: string) {
 }
 
 export async function villagesIn(db: Executor, path: string) {
-  return db.selectFrom('regions').select(['id', 'code', 'name', 'path']).where('path', 'like', path + '%').where('level', '=', 'village').orderBy('code').execute()
+  return db
+    .selectFrom('regions')
+    .select(['id', 'code', 'name', 'path'])
+    .where('path', 'like', path + '%')
+    .where('level', '=', 'village')
+    .orderBy('code')
+    .execute()
 }
 
 export async function insertVisitDay(db: Executor, row: { regionId: number; date: string; title: string; createdBy: string }) {
-  return db
-    .insertInto('visit_days')
-    .values({ region_id: row.regionId, date: row.date, title: row.title, created_by: row.createdBy })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  return db.insertInto('visit_days').values({ region_id: row.regionId, date: row.date, title: row.title, created_by: row.createdBy }).returning('id').executeTakeFirstOrThrow()
 }
 
 export async function visitDays(db: Executor, scope: Scope, fromDate: string) {
-  return db
-    .selectFrom('visit_days as d')
-    .innerJoin('regions as r', 'r.id', 'd.region_id')
-    .select(['d.id', 'd.date', 'd.title', 'd.created_at', 'r.code as region_code', 'r.name as region_name', 'r.path as region_path'])
-    // A town's 民情日 concerns everyone in the town, and those above it.
-    .where((eb) => eb.or([whereInScope(eb, scope, 'r.path'), sql<SqlBool>`${scope.regionPath} like r.path || '%'`]))
-    .where('d.date', '>=', fromDate)
-    .orderBy('d.date')
-    .execute()
+  return (
+    db
+      .selectFrom('visit_days as d')
+      .innerJoin('regions as r', 'r.id', 'd.region_id')
+      .select(['d.id', 'd.date', 'd.title', 'd.created_at', 'r.code as region_code', 'r.name as region_name', 'r.path as region_path'])
+      // A town's 民情日 concerns everyone in the town, and those above it.
+      .where((eb) => eb.or([whereInScope(eb, scope, 'r.path'), sql<SqlBool>`${scope.regionPath} like r.path || '%'`]))
+      .where('d.date', '>=', fromDate)
+      .orderBy('d.date')
+      .execute()
+  )
 }
 
 export async function visitDayTaken(db: Executor, regionId: number, date: string) {

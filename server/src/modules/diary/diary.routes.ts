@@ -89,7 +89,15 @@ export function diaryRoutes(app: App, service: DiaryService) {
   )
   app.patch(
     '/api/visits/rules/:id',
-    { schema: { tags: ['visits'], summary: 'Change a visit rule (visits.manage)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), body: UpdateVisitRuleBody, response: { 200: VisitRuleSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['visits'],
+        summary: 'Change a visit rule (visits.manage)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: UpdateVisitRuleBody,
+        response: { 200: VisitRuleSchema, ...errorResponses },
+      },
+    },
     async (req) => service.updateRule(actorOf(req), req.params.id, req.body, req.ip),
   )
   app.get(
@@ -97,8 +105,10 @@ export function diaryRoutes(app: App, service: DiaryService) {
     { schema: { tags: ['visits'], summary: 'Visit compliance per cadre and per village for a month', querystring: ComplianceQuery, response: { 200: ComplianceSchema, ...errorResponses } } },
     async (req) => service.compliance(actorOf(req), req.query.regionCode, req.query.period),
   )
-  app.get('/api/visit-days', { schema: { tags: ['visits'], summary: 'Upcoming 民情日 in or above the caller’s area', response: { 200: Type.Array(VisitDaySchema), ...errorResponses } } }, async (req) =>
-    service.visitDays(actorOf(req)),
+  app.get(
+    '/api/visit-days',
+    { schema: { tags: ['visits'], summary: 'Upcoming 民情日 in or above the caller’s area', response: { 200: Type.Array(VisitDaySchema), ...errorResponses } } },
+    async (req) => service.visitDays(actorOf(req)),
   )
   app.post(
     '/api/visit-days',

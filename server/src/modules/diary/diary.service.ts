@@ -1,15 +1,5 @@
 import { createHash } from 'node:crypto'
-import {
-  type Compliance,
-  type CreateDiary,
-  DIARY_MAX_PHOTOS,
-  type DiaryEntry,
-  type DiaryListQuery,
-  PHOTO_MAX_BYTES,
-  PHOTO_TYPES,
-  type TimelineItem,
-  type VisitRule,
-} from '@minqing/common'
+import { type Compliance, type CreateDiary, DIARY_MAX_PHOTOS, type DiaryEntry, type DiaryListQuery, PHOTO_MAX_BYTES, PHOTO_TYPES, type TimelineItem, type VisitRule } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { Static } from 'typebox'
 import type { DB } from '../../db/types.ts'
@@ -131,8 +121,7 @@ export class DiaryService {
   }
 
   private async replay(actor: Actor, existing: { id: string; content_hash: string }, hash: string) {
-    if (existing.content_hash !== hash)
-      throw conflict('CLIENT_ID_REUSED', '该 clientId 已用于另一篇日记', { entryId: existing.id })
+    if (existing.content_hash !== hash) throw conflict('CLIENT_ID_REUSED', '该 clientId 已用于另一篇日记', { entryId: existing.id })
     return { entry: await this.get(actor, existing.id), created: false }
   }
 
@@ -179,9 +168,7 @@ export class DiaryService {
       locationSource: r.location_source,
       concerns: concerns.filter((c) => c.entry_id === r.id).map((c) => ({ id: c.id, text: c.text, caseId: c.case_id })),
       photos: photos.filter((p) => p.entry_id === r.id).map((p) => ({ id: p.id, url: `/api/diary/photos/${p.id}`, size: p.size, contentType: p.content_type })),
-      comments: comments
-        .filter((c) => c.entry_id === r.id)
-        .map((c) => ({ id: c.id, authorId: c.author_id, authorName: c.author_name, text: c.text, createdAt: c.created_at.toISOString() })),
+      comments: comments.filter((c) => c.entry_id === r.id).map((c) => ({ id: c.id, authorId: c.author_id, authorName: c.author_name, text: c.text, createdAt: c.created_at.toISOString() })),
       review: r.review,
       reviewedBy: r.reviewed_by ? { id: r.reviewed_by, name: r.reviewer_name ?? '' } : null,
       createdAt: r.created_at.toISOString(),
@@ -266,7 +253,12 @@ export class DiaryService {
     const windows = { week: month, month, half_year: halfYearWindow(period), year } as Record<string, Window>
     const countsByWindow = new Map<string, Map<string, { visits: number; households: number }>>()
     for (const [name, w] of Object.entries(windows)) {
-      const rows = await repo.visitCounts(this.db, cadres.map((c) => c.id), w.from, w.to)
+      const rows = await repo.visitCounts(
+        this.db,
+        cadres.map((c) => c.id),
+        w.from,
+        w.to,
+      )
       countsByWindow.set(name, new Map(rows.map((r) => [r.author_id, { visits: r.visits, households: r.households }])))
     }
     const villageHouseholds = new Map<string, number>()
@@ -296,14 +288,20 @@ export class DiaryService {
         }
         lines.push({ ruleId: rule.id, description: rule.description, measure: rule.measure, period: rule.period, periodStart: w.start, periodEnd: w.end, done, required, met: done >= required })
       }
-      if (lines.length)
-        cadreRows.push({ userId: c.id, name: c.name, roles: c.roles, regionCode: c.region_code, regionName: c.region_name, rules: lines, behind: lines.some((l) => !l.met) })
+      if (lines.length) cadreRows.push({ userId: c.id, name: c.name, roles: c.roles, regionCode: c.region_code, regionName: c.region_name, rules: lines, behind: lines.some((l) => !l.met) })
     }
 
     const shareRule = rules.find((r) => r.measure === 'household_share')
     const share = shareRule?.target ?? 8
     const villages = region.level === 'village' ? [{ code: region.code, name: region.name, path }] : await repo.villagesIn(this.db, path)
-    const coverage = await repo.villageCoverage(this.db, villages.map((v) => v.path), month.from, month.to, year.from, year.to)
+    const coverage = await repo.villageCoverage(
+      this.db,
+      villages.map((v) => v.path),
+      month.from,
+      month.to,
+      year.from,
+      year.to,
+    )
     const byPath = new Map(coverage.map((c) => [c.path, c]))
     return {
       period,
@@ -363,7 +361,11 @@ export class DiaryService {
     const c = await this.compliance(system, rootCode, period)
     const behind = c.cadres.filter((x) => x.behind)
     for (const cadre of behind)
-      await this.bus.publish('visits.behind', { userId: cadre.userId, period, rules: cadre.rules.filter((r) => !r.met).map((r) => ({ description: r.description, done: r.done, required: r.required })) })
+      await this.bus.publish('visits.behind', {
+        userId: cadre.userId,
+        period,
+        rules: cadre.rules.filter((r) => !r.met).map((r) => ({ description: r.description, done: r.done, required: r.required })),
+      })
     return behind.length
   }
 }
@@ -409,4 +411,3 @@ const diaryTimeline = async (db: Kysely<DB>, subject: { householdId: string; mem
     ref: { type: 'diary', id: e.id },
   }))
 }
-

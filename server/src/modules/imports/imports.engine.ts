@@ -80,23 +80,72 @@ export function orderedUuid(): string {
 // ---- value rules ------------------------------------------------------------------------------
 
 const RELATION_ALIASES: Record<string, (typeof RELATIONS)[number]> = {
-  本人: '户主', 户主本人: '户主',
-  妻: '配偶', 妻子: '配偶', 夫: '配偶', 丈夫: '配偶', 爱人: '配偶',
-  子: '子女', 女: '子女', 儿子: '子女', 女儿: '子女', 长子: '子女', 次子: '子女', 三子: '子女', 长女: '子女', 次女: '子女', 三女: '子女', 独子: '子女', 独女: '子女', 养子: '子女', 养女: '子女', 继子: '子女', 继女: '子女',
+  本人: '户主',
+  户主本人: '户主',
+  妻: '配偶',
+  妻子: '配偶',
+  夫: '配偶',
+  丈夫: '配偶',
+  爱人: '配偶',
+  子: '子女',
+  女: '子女',
+  儿子: '子女',
+  女儿: '子女',
+  长子: '子女',
+  次子: '子女',
+  三子: '子女',
+  长女: '子女',
+  次女: '子女',
+  三女: '子女',
+  独子: '子女',
+  独女: '子女',
+  养子: '子女',
+  养女: '子女',
+  继子: '子女',
+  继女: '子女',
   媳妇: '儿媳',
-  父: '父母', 母: '父母', 父亲: '父母', 母亲: '父母', 公公: '父母', 婆婆: '父母', 岳父: '父母', 岳母: '父母',
-  孙子: '孙辈', 孙女: '孙辈', 外孙: '孙辈', 外孙子: '孙辈', 外孙女: '孙辈',
-  兄: '兄弟姐妹', 弟: '兄弟姐妹', 姐: '兄弟姐妹', 妹: '兄弟姐妹', 哥哥: '兄弟姐妹', 弟弟: '兄弟姐妹', 姐姐: '兄弟姐妹', 妹妹: '兄弟姐妹',
-  其它: '其他', 亲属: '其他',
+  父: '父母',
+  母: '父母',
+  父亲: '父母',
+  母亲: '父母',
+  公公: '父母',
+  婆婆: '父母',
+  岳父: '父母',
+  岳母: '父母',
+  孙子: '孙辈',
+  孙女: '孙辈',
+  外孙: '孙辈',
+  外孙子: '孙辈',
+  外孙女: '孙辈',
+  兄: '兄弟姐妹',
+  弟: '兄弟姐妹',
+  姐: '兄弟姐妹',
+  妹: '兄弟姐妹',
+  哥哥: '兄弟姐妹',
+  弟弟: '兄弟姐妹',
+  姐姐: '兄弟姐妹',
+  妹妹: '兄弟姐妹',
+  其它: '其他',
+  亲属: '其他',
 }
 const POLITICAL_ALIASES: Record<string, string> = {
-  党员: '中共党员', 共产党员: '中共党员', 中国共产党党员: '中共党员', 预备党员: '中共预备党员', 团员: '共青团员', 共青团: '共青团员', 无: '群众',
+  党员: '中共党员',
+  共产党员: '中共党员',
+  中国共产党党员: '中共党员',
+  预备党员: '中共预备党员',
+  团员: '共青团员',
+  共青团: '共青团员',
+  无: '群众',
 }
 const YES = new Set(['是', '同城', 'y', 'yes', 'true', '1', '√'])
 const NO = new Set(['否', '不同城', '非同城', 'n', 'no', 'false', '0', '×'])
 const LEVEL_NAMES: Record<string, string> = { city: '市', county: '县(市、区)', town: '镇(街道)', village: '村(社区)', grid: '网格' }
 
-const clean = (v: string | undefined) => (v ?? '').replace(/[\u200b\ufeff]/g, '').replace(/[\s\u3000]+/g, ' ').trim()
+const clean = (v: string | undefined) =>
+  (v ?? '')
+    .replace(/[\u200b\ufeff]/g, '')
+    .replace(/[\s\u3000]+/g, ' ')
+    .trim()
 
 /** YYYY-MM-DD from the ways dates are typed in registers (2020-1-2, 2020/01/02, 2020年1月2日, 20200102, an Excel serial). */
 export function parseDate(raw: string): string | null {
@@ -281,8 +330,7 @@ export class HouseholdImporter {
     }
     const nameDigest = compact(nameKey)
     const sameName = this.nameSeen.get(nameDigest)
-    if (sameName !== undefined && (!idNumber || sameName % 2 === 0))
-      problems.push(`同一户中“${name}”与第 ${Math.floor(sameName / 2)} 行重复(无身份证号时以户和姓名识别)`)
+    if (sameName !== undefined && (!idNumber || sameName % 2 === 0)) problems.push(`同一户中“${name}”与第 ${Math.floor(sameName / 2)} 行重复(无身份证号时以户和姓名识别)`)
     const hhDigest = relation === '户主' ? compact(hhKey) : ''
     if (relation === '户主') {
       const head = this.headSeen.get(hhDigest)
@@ -325,7 +373,14 @@ export class HouseholdImporter {
     const outcome: ChunkOutcome = { rows: rows.length + extraRejections.length, rejections: [...extraRejections], persons: tally(), households: new Map() }
 
     // 1. Persons known by ID number. One registered in another area is not the importer's to move.
-    const byHash = new Map((await repo.personsByIdHash(trx, rows.flatMap((r) => (r.id ? [r.id.hash] : [])))).map((p) => [p.id_hash!, p]))
+    const byHash = new Map(
+      (
+        await repo.personsByIdHash(
+          trx,
+          rows.flatMap((r) => (r.id ? [r.id.hash] : [])),
+        )
+      ).map((p) => [p.id_hash!, p]),
+    )
     const live: PreparedRow[] = []
     for (const r of rows) {
       const found = r.id && byHash.get(r.id.hash)
@@ -404,7 +459,12 @@ export class HouseholdImporter {
     }
 
     // Tags the matched persons and the households already carry.
-    const personTagsHad = groupPairs(await repo.personTagPairs(trx, matched.filter((m) => m.r.personTags.length).map((m) => m.p.id)))
+    const personTagsHad = groupPairs(
+      await repo.personTagPairs(
+        trx,
+        matched.filter((m) => m.r.personTags.length).map((m) => m.p.id),
+      ),
+    )
     const hhIdsWithTags = [...new Set(live.filter((r) => r.householdTags.length && !created.has(r.hhKey)).map((r) => household(r).id))]
     const hhTagsHad = groupPairs(await repo.householdTagPairs(trx, hhIdsWithTags))
 
@@ -502,11 +562,17 @@ export class HouseholdImporter {
    */
   async replay(db: Kysely<DB>, rows: PreparedRow[], extraRejections: Rejection[] = []): Promise<ChunkOutcome> {
     const outcome: ChunkOutcome = { rows: rows.length + extraRejections.length, rejections: [...extraRejections], persons: tally(), households: new Map() }
-    const byHash = new Map((await repo.personsByIdHash(db, rows.flatMap((r) => (r.id ? [r.id.hash] : [])))).map((p) => [p.id_hash!, p]))
+    const byHash = new Map(
+      (
+        await repo.personsByIdHash(
+          db,
+          rows.flatMap((r) => (r.id ? [r.id.hash] : [])),
+        )
+      ).map((p) => [p.id_hash!, p]),
+    )
     for (const r of rows) {
       const found = r.id && byHash.get(r.id.hash)
-      if (found && !found.region_path.startsWith(this.opts.scopePath))
-        outcome.rejections.push({ rowNo: r.rowNo, reason: '该身份证号已登记在您辖区以外的档案中,请联系其所在村社或上级处理' })
+      if (found && !found.region_path.startsWith(this.opts.scopePath)) outcome.rejections.push({ rowNo: r.rowNo, reason: '该身份证号已登记在您辖区以外的档案中,请联系其所在村社或上级处理' })
       else if (!this.households.has(compact(r.hhKey))) this.households.set(compact(r.hhKey), 'earlier')
     }
     return outcome

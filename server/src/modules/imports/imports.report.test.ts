@@ -41,7 +41,6 @@ async function importFile(data: Buffer) {
   }
 }
 
-
 const ID_MALE = withIdCheck('33068319580312001') // born 1958-03-12, male
 const ID_OTHER = withIdCheck('33068319600101002')
 const ID_BAD_CHECK = '33068319700505003' + (withIdCheck('33068319700505003').endsWith('1') ? '2' : '1')

@@ -10,7 +10,11 @@ export type RegionInfo = Pick<RegionRow, 'id' | 'code' | 'name' | 'level' | 'pat
 
 /** Every region in the subtree: an import names codes of villages and grids inside the importer's area. */
 export async function regionsUnder(db: Executor, scopePath: string): Promise<RegionInfo[]> {
-  return db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('path', 'like', scopePath + '%').execute()
+  return db
+    .selectFrom('regions')
+    .select(['id', 'code', 'name', 'level', 'path'])
+    .where('path', 'like', scopePath + '%')
+    .execute()
 }
 
 export async function regionById(db: Executor, id: number) {
@@ -226,11 +230,7 @@ export async function startJob(db: Executor, id: string) {
     .execute()
 }
 
-export async function saveProgress(
-  db: Executor,
-  id: string,
-  p: { totalRows?: number; processedRows: number; acceptedRows: number; rejectedRows: number; result: object },
-) {
+export async function saveProgress(db: Executor, id: string, p: { totalRows?: number; processedRows: number; acceptedRows: number; rejectedRows: number; result: object }) {
   await db
     .updateTable('import_jobs')
     .set({

@@ -10,10 +10,7 @@ import { IMPORT_FIELDS } from './sheet.ts'
 import type { ImportsService } from './imports.service.ts'
 
 // Query schemas of this module's own routes (candidates for common/src/archive.ts).
-export const ImportTemplateQuery = Type.Object(
-  { format: Type.Optional(Type.Enum(['xlsx', 'csv'] as const, { default: 'xlsx' })) },
-  { additionalProperties: false },
-)
+export const ImportTemplateQuery = Type.Object({ format: Type.Optional(Type.Enum(['xlsx', 'csv'] as const, { default: 'xlsx' })) }, { additionalProperties: false })
 export const ImportListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
@@ -84,10 +81,8 @@ export function importRoutes(app: App, service: ImportsService, maxBytes: number
     async (req) => service.list(actorOf(req), req.query),
   )
 
-  app.get(
-    '/api/imports/:id',
-    { schema: { tags, summary: 'One import job with its progress and result', params: IdParams, response: { 200: ImportJobSchema, ...errorResponses } } },
-    async (req) => service.get(actorOf(req), req.params.id),
+  app.get('/api/imports/:id', { schema: { tags, summary: 'One import job with its progress and result', params: IdParams, response: { 200: ImportJobSchema, ...errorResponses } } }, async (req) =>
+    service.get(actorOf(req), req.params.id),
   )
 
   app.get(

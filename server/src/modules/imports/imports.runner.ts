@@ -162,8 +162,7 @@ export class ImportRunner {
       try {
         await this.process(job)
       } catch (err) {
-        const message =
-          err instanceof AppError ? err.message : '导入过程中出错,已导入的部分保留;请稍后重新导入同一文件(重复导入不会产生重复数据)'
+        const message = err instanceof AppError ? err.message : '导入过程中出错,已导入的部分保留;请稍后重新导入同一文件(重复导入不会产生重复数据)'
         if (!(err instanceof AppError)) this.log.error({ err, job: id }, 'import job failed')
         await this.db.transaction().execute(async (trx) => {
           await repo.finishJob(trx, id, { status: 'failed', error: message.slice(0, 1000) })
@@ -197,9 +196,7 @@ export class ImportRunner {
     if (dataRows > MAX_DATA_ROWS) throw new AppError(400, 'TOO_MANY_ROWS', `文件有 ${dataRows} 行数据,超过上限 ${MAX_DATA_ROWS} 行,请拆分后导入`)
     const columns = header ? kind.columns(header.cells, options) : undefined
     const base: Omit<JobResult, 'rejectedSample'> = {
-      columns: Object.fromEntries(
-        (Object.entries(columns?.index ?? {}) as [string, number][]).sort((a, b) => a[1] - b[1]).map(([f, i]) => [columns!.headers[i], f]),
-      ),
+      columns: Object.fromEntries((Object.entries(columns?.index ?? {}) as [string, number][]).sort((a, b) => a[1] - b[1]).map(([f, i]) => [columns!.headers[i], f])),
       ignoredColumns: columns?.ignored ?? [],
       headers: columns?.headers ?? [],
     }

@@ -12,20 +12,7 @@ import type { Upload } from '../../platform/uploads.ts'
 import * as repo from './imports.repository.ts'
 import type { ImportRunner, JobOptions } from './imports.runner.ts'
 import { reportMasker } from './report-mask.ts'
-import {
-  type SheetSource,
-  BOM,
-  csvLine,
-  csvLineCount,
-  detectSheet,
-  HEAD_READ_MS,
-  MAX_DATA_ROWS,
-  parseMapping,
-  resolveColumns,
-  scanSheet,
-  type SheetFormat,
-  templateFile,
-} from './sheet.ts'
+import { type SheetSource, BOM, csvLine, csvLineCount, detectSheet, HEAD_READ_MS, MAX_DATA_ROWS, parseMapping, resolveColumns, scanSheet, type SheetFormat, templateFile } from './sheet.ts'
 
 /** The largest import file; the server-wide UPLOAD_LIMIT_BYTES applies too (whichever is smaller). */
 export const IMPORT_MAX_BYTES = 100 * 1024 * 1024
@@ -101,8 +88,7 @@ export class ImportsService {
     // Line breaks bound a CSV's records from above; only a file near the limit is parsed to count exactly.
     if (source.format === 'csv' && csvLineCount(upload.data) > MAX_DATA_ROWS + 1) {
       const { dataRows } = await scanSheet(upload.data, source)
-      if (dataRows > MAX_DATA_ROWS)
-        throw badRequest('TOO_MANY_ROWS', `文件有 ${dataRows} 行数据,超过上限 ${MAX_DATA_ROWS} 行,请拆分后导入`, { rows: dataRows, max: MAX_DATA_ROWS })
+      if (dataRows > MAX_DATA_ROWS) throw badRequest('TOO_MANY_ROWS', `文件有 ${dataRows} 行数据,超过上限 ${MAX_DATA_ROWS} 行,请拆分后导入`, { rows: dataRows, max: MAX_DATA_ROWS })
     }
     return { source, header: head.header.cells, sample: head.sample }
   }

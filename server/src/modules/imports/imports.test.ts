@@ -130,8 +130,7 @@ async function importFile(data: Buffer, filename = 'households.csv', user = cadr
   return waitJob(res.json().id, user)
 }
 
-const count = async (table: string, where = 'true') =>
-  (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.raw(where)}`.execute(t.db)).rows[0].n
+const count = async (table: string, where = 'true') => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.raw(where)}`.execute(t.db)).rows[0].n
 
 /** Parse the report (RFC 4180 CSV with a BOM). */
 function parseReport(text: string): string[][] {
@@ -144,12 +143,12 @@ function parseReport(text: string): string[][] {
   for (let i = 0; i < s.length; i++) {
     const c = s[i]
     if (quoted) {
-      if (c === '"' && s[i + 1] === '"') (cell += '"'), i++
+      if (c === '"' && s[i + 1] === '"') ((cell += '"'), i++)
       else if (c === '"') quoted = false
       else cell += c
     } else if (c === '"') quoted = true
-    else if (c === ',') row.push(cell), (cell = '')
-    else if (c === '\n') row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = '')
+    else if (c === ',') (row.push(cell), (cell = ''))
+    else if (c === '\n') (row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = ''))
     else cell += c
   }
   return rows
@@ -439,7 +438,14 @@ describe('household import', () => {
   })
 
   it('households live in villages and grids: a town handler naming the town itself is told so', async () => {
-    const job = await importFile(csv([{ regionCode: '330683105', address: '石璜镇1号', name: '镇上人' }, { regionCode: `${YAHUANG}001`, address: '雅璜村镇办1号', name: '村里人' }]), 't.csv', town)
+    const job = await importFile(
+      csv([
+        { regionCode: '330683105', address: '石璜镇1号', name: '镇上人' },
+        { regionCode: `${YAHUANG}001`, address: '雅璜村镇办1号', name: '村里人' },
+      ]),
+      't.csv',
+      town,
+    )
     expect(job).toMatchObject({ acceptedRows: 1, rejectedRows: 1 })
     expect(job.result.rejectedSample[0].reason).toMatch(/是镇\(街道\).*须为村\(社区\)或网格/)
   })

@@ -88,7 +88,10 @@ function xlsx(strings: string[], rows: (r: number) => number[], rowCount: number
       '[Content_Types].xml',
       '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
     ],
-    ['_rels/.rels', `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`],
+    [
+      '_rels/.rels',
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ],
     ['xl/workbook.xml', `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${NS}" xmlns:r="${REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`],
     [
       'xl/_rels/workbook.xml.rels',
@@ -100,8 +103,7 @@ function xlsx(strings: string[], rows: (r: number) => number[], rowCount: number
 }
 
 /** `n` distinct strings of `len` random CJK characters (incompressible, like real complaint texts). */
-const bigStrings = (n: number, len: number) =>
-  Array.from({ length: n }, (_, i) => `${i}-` + Array.from({ length: len }, () => String.fromCharCode(0x4e00 + randomInt(20000))).join(''))
+const bigStrings = (n: number, len: number) => Array.from({ length: n }, (_, i) => `${i}-` + Array.from({ length: len }, () => String.fromCharCode(0x4e00 + randomInt(20000))).join(''))
 
 /** POST the file to the case headers screen, with the time and CPU it cost the server process. */
 async function headers(data: Buffer, url = '/api/imports/cases/headers') {

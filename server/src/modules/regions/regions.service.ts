@@ -71,11 +71,7 @@ export class RegionsService {
   async summary(actor: Actor, code: string): Promise<RegionSummary> {
     const row = await repo.findRegionByCode(this.db, code)
     if (!row || !pathInScope(scopeOf(actor), row.path)) throw notFound('区域')
-    const [totals, children, usersByRole] = await Promise.all([
-      repo.subtreeTotals(this.db, row.path),
-      repo.childSummaries(this.db, row.id),
-      repo.usersByRole(this.db, row.path),
-    ])
+    const [totals, children, usersByRole] = await Promise.all([repo.subtreeTotals(this.db, row.path), repo.childSummaries(this.db, row.id), repo.usersByRole(this.db, row.path)])
     return { region: toRegion(row), totals, children, usersByRole }
   }
 
@@ -99,12 +95,10 @@ export class RegionsService {
         code = parent.code + String(next).padStart(3, '0')
       }
       const taken = () => conflict('REGION_CODE_TAKEN', `区域代码已存在: ${code}`)
-      const row = await repo
-        .insertRegion(trx, { code, name: body.name, level: 'grid', parentId: parent.id, path: `${parent.path}${code}/`, depth: parent.depth + 1 })
-        .catch((err: unknown) => {
-          // Any other writer of this code (an import, another process): the user's conflict, not a 500.
-          throw (err as { code?: string })?.code === '23505' ? taken() : err
-        })
+      const row = await repo.insertRegion(trx, { code, name: body.name, level: 'grid', parentId: parent.id, path: `${parent.path}${code}/`, depth: parent.depth + 1 }).catch((err: unknown) => {
+        // Any other writer of this code (an import, another process): the user's conflict, not a 500.
+        throw (err as { code?: string })?.code === '23505' ? taken() : err
+      })
       await audit(trx, { actor, action: 'region.create', entityType: 'region', entityId: code, regionId: row.id, ip, details: { name: body.name } })
       return toRegion(row)
     })

@@ -83,9 +83,7 @@ describe('grids', () => {
   it('10 parallel creations under one village: 10 grids with distinct codes, no 500 (issue 11 #9)', async () => {
     await makeRegion(t.db, '330683105214')
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        t.app.inject({ method: 'POST', url: '/api/regions', headers: admin.auth, payload: { parentCode: '330683105214', name: `并发网格${i}` } }),
-      ),
+      Array.from({ length: 10 }, (_, i) => t.app.inject({ method: 'POST', url: '/api/regions', headers: admin.auth, payload: { parentCode: '330683105214', name: `并发网格${i}` } })),
     )
     expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(201))
     const codes = answers.map((a) => a.json().code).sort()
@@ -95,9 +93,7 @@ describe('grids', () => {
   it('the same named code given twice at once: one 201, one 409 REGION_CODE_TAKEN', async () => {
     await makeRegion(t.db, '330683105215')
     const answers = await Promise.all(
-      ['甲', '乙'].map((name) =>
-        t.app.inject({ method: 'POST', url: '/api/regions', headers: admin.auth, payload: { parentCode: '330683105215', name, code: '330683105215050' } }),
-      ),
+      ['甲', '乙'].map((name) => t.app.inject({ method: 'POST', url: '/api/regions', headers: admin.auth, payload: { parentCode: '330683105215', name, code: '330683105215050' } })),
     )
     expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409])
     expect(answers.find((a) => a.statusCode === 409)!.json().error.code).toBe('REGION_CODE_TAKEN')

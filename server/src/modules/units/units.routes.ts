@@ -20,19 +20,11 @@ export function unitRoutes(app: App, service: UnitsService) {
     },
     async (req) => service.list(actorOf(req), req.query),
   )
-  app.get(
-    '/api/units/:id',
-    { schema: { tags, summary: 'One unit', params: IdParams, response: { 200: UnitSchema, ...errorResponses } } },
-    async (req) => service.get(actorOf(req), req.params.id),
+  app.get('/api/units/:id', { schema: { tags, summary: 'One unit', params: IdParams, response: { 200: UnitSchema, ...errorResponses } } }, async (req) => service.get(actorOf(req), req.params.id))
+  app.post('/api/units', { schema: { tags, summary: 'Create a unit (admin)', body: CreateUnitBody, response: { 201: UnitSchema, ...errorResponses } } }, async (req, reply) =>
+    reply.status(201).send(await service.create(actorOf(req), req.body, req.ip)),
   )
-  app.post(
-    '/api/units',
-    { schema: { tags, summary: 'Create a unit (admin)', body: CreateUnitBody, response: { 201: UnitSchema, ...errorResponses } } },
-    async (req, reply) => reply.status(201).send(await service.create(actorOf(req), req.body, req.ip)),
-  )
-  app.patch(
-    '/api/units/:id',
-    { schema: { tags, summary: 'Change a unit (admin)', params: IdParams, body: UpdateUnitBody, response: { 200: UnitSchema, ...errorResponses } } },
-    async (req) => service.update(actorOf(req), req.params.id, req.body, req.ip),
+  app.patch('/api/units/:id', { schema: { tags, summary: 'Change a unit (admin)', params: IdParams, body: UpdateUnitBody, response: { 200: UnitSchema, ...errorResponses } } }, async (req) =>
+    service.update(actorOf(req), req.params.id, req.body, req.ip),
   )
 }

@@ -73,7 +73,12 @@ export async function insertUser(db: Executor, row: Insertable<UsersTable>) {
 
 /** Insert unless the phone exists; returns the id either way (used by the demo seed). */
 export async function insertUserIfMissing(db: Executor, row: Insertable<UsersTable>) {
-  const res = await db.insertInto('users').values(row).onConflict((oc) => oc.column('phone').doNothing()).returning('id').executeTakeFirst()
+  const res = await db
+    .insertInto('users')
+    .values(row)
+    .onConflict((oc) => oc.column('phone').doNothing())
+    .returning('id')
+    .executeTakeFirst()
   return { id: res?.id ?? (await findUserIdByPhone(db, row.phone))!.id, inserted: !!res }
 }
 

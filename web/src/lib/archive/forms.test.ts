@@ -1,17 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import {
-  creditCodeProblem,
-  idNumberProblem,
-  phoneProblem,
-  withCreditCheck,
-  withIdCheck,
-  type Enterprise,
-  type HouseholdDetail,
-  type Person,
-  type Place,
-  type Tag,
-} from '@minqing/common'
+import { creditCodeProblem, idNumberProblem, phoneProblem, withCreditCheck, withIdCheck, type Enterprise, type HouseholdDetail, type Person, type Place, type Tag } from '@minqing/common'
 import {
   applyIdFacts,
   buildCreateEnterprise,

@@ -321,8 +321,7 @@ export function enterpriseToForm(e: Enterprise): EnterpriseFormState {
 export const normaliseCreditCode = (v: string) => v.replace(/\s+/g, '').toUpperCase()
 export const enterpriseCreditProblem = (v: string) => (text(v) ? creditCodeProblem(v) : null)
 
-const teamBody = (team: TeamMemberForm[]) =>
-  team.filter((m) => m.userId).map((m) => (text(m.duty) ? { userId: m.userId, duty: text(m.duty) } : { userId: m.userId }))
+const teamBody = (team: TeamMemberForm[]) => team.filter((m) => m.userId).map((m) => (text(m.duty) ? { userId: m.userId, duty: text(m.duty) } : { userId: m.userId }))
 
 export function buildCreateEnterprise(form: EnterpriseFormState): EnterpriseBody {
   const body: EnterpriseBody = { regionCode: form.regionCode, name: text(form.name), creditCode: normaliseCreditCode(form.creditCode) }
@@ -457,11 +456,11 @@ export const TAG_ERROR_FIELDS: Record<string, keyof TagFormState> = { TAG_TAKEN:
 /** The shared validators answer in Chinese; these keys say the same in the UI's language. */
 const PROBLEM_KEYS: Record<string, string> = {
   '身份证号应为18位(最后一位可为X)': 'archive.problems.idFormat',
-  '身份证号中的出生日期无效': 'archive.problems.idBirth',
-  '身份证号校验位错误': 'archive.problems.idCheck',
+  身份证号中的出生日期无效: 'archive.problems.idBirth',
+  身份证号校验位错误: 'archive.problems.idCheck',
   '统一社会信用代码应为18位数字或大写字母(不含I、O、S、V、Z)': 'archive.problems.creditFormat',
-  '统一社会信用代码校验位错误': 'archive.problems.creditCheck',
-  '电话号码格式不正确': 'archive.problems.phone',
+  统一社会信用代码校验位错误: 'archive.problems.creditCheck',
+  电话号码格式不正确: 'archive.problems.phone',
 }
 /** The i18n key of a validator's problem (null: unknown text, show it as it is). */
 export const problemKey = (problem: string): string | null => PROBLEM_KEYS[problem] ?? null

@@ -64,9 +64,7 @@ describe('import progress', () => {
 
 describe('importResultEntries', () => {
   it('flattens nested counts and skips what is not a number', () => {
-    expect(
-      importResultEntries({ persons: { unchanged: 0, created: 9 }, unchanged: 2, households: { unchanged: 0, created: 3, updated: 1 }, note: 'x', list: [1] }),
-    ).toEqual([
+    expect(importResultEntries({ persons: { unchanged: 0, created: 9 }, unchanged: 2, households: { unchanged: 0, created: 3, updated: 1 }, note: 'x', list: [1] })).toEqual([
       { key: 'households.created', value: 3 },
       { key: 'households.updated', value: 1 },
       { key: 'households.unchanged', value: 0 },

@@ -1,16 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import {
-  ageRangeReversed,
-  emptyHouseholdFilters,
-  emptyPersonFilters,
-  enterpriseParams,
-  householdParams,
-  personParams,
-  placeParams,
-  toQueryString,
-  withQuery,
-} from './query.ts'
+import { ageRangeReversed, emptyHouseholdFilters, emptyPersonFilters, enterpriseParams, householdParams, personParams, placeParams, toQueryString, withQuery } from './query.ts'
 
 describe('toQueryString', () => {
   it('drops empty values and repeats arrays', () => {
@@ -37,9 +27,7 @@ describe('householdParams', () => {
 describe('personParams', () => {
   it('expresses "独居老人 in 石璜镇 whose children are not in the same city"', () => {
     const f = { ...emptyPersonFilters(), regionCode: '330683105', tags: ['alone_elderly'], childrenInCity: 'no' as const }
-    expect(toQueryString(personParams(f, { limit: 20, offset: 0 }))).toBe(
-      'regionCode=330683105&tag=alone_elderly&childrenInCity=false&limit=20&offset=0',
-    )
+    expect(toQueryString(personParams(f, { limit: 20, offset: 0 }))).toBe('regionCode=330683105&tag=alone_elderly&childrenInCity=false&limit=20&offset=0')
   })
   it('maps the tri-state, normalises the ID number and clamps ages', () => {
     const p = personParams({ ...emptyPersonFilters(), childrenInCity: 'yes', idNumber: ' 33068319900101123x ', ageMin: 60.7, ageMax: 200 })
@@ -58,8 +46,6 @@ describe('enterprise / place params', () => {
   it('trim and drop empties', () => {
     expect(enterpriseParams({ regionCode: null, q: ' 织造 ' })).toEqual({ regionCode: undefined, q: '织造', creditCode: undefined })
     expect(enterpriseParams({ regionCode: null, q: '91330683ma2d12345x' })).toMatchObject({ q: undefined, creditCode: '91330683MA2D12345X' })
-    expect(toQueryString(placeParams({ regionCode: '330683105', kind: '', q: '' }, { limit: 10, offset: 0 }))).toBe(
-      'regionCode=330683105&limit=10&offset=0',
-    )
+    expect(toQueryString(placeParams({ regionCode: '330683105', kind: '', q: '' }, { limit: 10, offset: 0 }))).toBe('regionCode=330683105&limit=10&offset=0')
   })
 })

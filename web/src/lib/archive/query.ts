@@ -75,8 +75,7 @@ export const emptyPersonFilters = (): PersonFilters => ({
 })
 
 const triToBool = (v: TriState): boolean | undefined => (v === 'yes' ? true : v === 'no' ? false : undefined)
-const age = (v: number | null): number | undefined =>
-  v === null || v === undefined || !Number.isFinite(v) ? undefined : Math.max(0, Math.min(150, Math.trunc(v)))
+const age = (v: number | null): number | undefined => (v === null || v === undefined || !Number.isFinite(v) ? undefined : Math.max(0, Math.min(150, Math.trunc(v))))
 
 export function personParams(f: PersonFilters, page?: PageRange): Params {
   let ageMin = age(f.ageMin)

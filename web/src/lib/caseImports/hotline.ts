@@ -130,8 +130,7 @@ export function buildHotlineCase(f: HotlineForm): CreateCase {
     // when the archive holds another one; with none typed the server takes the person's own number.
     const phone = normalisePhone(f.phone)
     body.reporter = phone ? { personId: f.person.id, phone } : { personId: f.person.id }
-  }
-  else if (f.callerMode === 'anonymous') body.reporter = { anonymous: true }
+  } else if (f.callerMode === 'anonymous') body.reporter = { anonymous: true }
   else {
     const reporter: NonNullable<CreateCase['reporter']> = {}
     if (f.name.trim()) reporter.name = f.name.trim()

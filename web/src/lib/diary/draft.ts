@@ -51,7 +51,11 @@ export function buildCreateDiary(d: DiaryDraft, clientId: string, now = new Date
     body.householdId = d.householdId
   }
   if (d.mood) body.mood = d.mood
-  const concerns = d.concerns.map((c) => c.trim()).filter(Boolean).slice(0, 20).map((c) => c.slice(0, 500))
+  const concerns = d.concerns
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .slice(0, 20)
+    .map((c) => c.slice(0, 500))
   if (concerns.length) body.concerns = concerns
   if (d.lat !== null && d.lng !== null && Number.isFinite(d.lat) && Number.isFinite(d.lng)) {
     body.lat = coord(d.lat)

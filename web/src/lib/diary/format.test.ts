@@ -39,7 +39,16 @@ describe('diary format', () => {
 describe('the write form → POST /api/diary', () => {
   const now = new Date('2026-11-20T08:00:00.000Z')
   it('what is filled in, trimmed, with the time it was written', () => {
-    const d = { ...emptyDraft('village'), householdId: 'h1', text: '  王大爷家屋顶漏水 ', mood: 'anxious' as const, urgency: 'urgent' as const, concerns: [' 修屋顶 ', '', '低保'], lat: 29.5212345678, lng: 120.8512345678 }
+    const d = {
+      ...emptyDraft('village'),
+      householdId: 'h1',
+      text: '  王大爷家屋顶漏水 ',
+      mood: 'anxious' as const,
+      urgency: 'urgent' as const,
+      concerns: [' 修屋顶 ', '', '低保'],
+      lat: 29.5212345678,
+      lng: 120.8512345678,
+    }
     expect(buildCreateDiary(d, 'cid00001', now)).toEqual({
       clientId: 'cid00001',
       kind: 'village',

@@ -119,7 +119,11 @@ export const browserCodec: ImageCodec = {
  * scaled to MAX_SIDE and re-encoded as JPEG at JPEG_QUALITY unless already small. A re-encode that comes out
  * bigger than an acceptable original keeps the original.
  */
-export async function preparePhoto(file: File | (Blob & { name?: string }), codec: ImageCodec = browserCodec, opts: { maxSide?: number; quality?: number; smallBytes?: number } = {}): Promise<PreparedPhoto> {
+export async function preparePhoto(
+  file: File | (Blob & { name?: string }),
+  codec: ImageCodec = browserCodec,
+  opts: { maxSide?: number; quality?: number; smallBytes?: number } = {},
+): Promise<PreparedPhoto> {
   const name = (file as File).name || 'photo'
   let decoded: Awaited<ReturnType<ImageCodec['decode']>>
   try {

@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { MemoryOutbox, newOutboxItem, openOutbox, type OutboxItem } from './outbox.ts'
 
 const body = (clientId: string, text = '走访') => ({ clientId, kind: 'village' as const, text })
-const item = (clientId: string, userId = 'u1', createdAt = '2026-11-20T08:00:00.000Z'): OutboxItem =>
-  newOutboxItem({ userId, body: body(clientId), now: new Date(createdAt) })
+const item = (clientId: string, userId = 'u1', createdAt = '2026-11-20T08:00:00.000Z'): OutboxItem => newOutboxItem({ userId, body: body(clientId), now: new Date(createdAt) })
 
 describe('diary outbox (IndexedDB)', () => {
   it('keeps entries with their photos, per user, oldest first', async () => {

@@ -128,7 +128,10 @@ export class MemoryOutbox implements OutboxStore {
   readonly persistent = false
   private items = new Map<string, OutboxItem>()
   async all(userId?: string) {
-    return [...this.items.values()].filter((i) => !userId || i.userId === userId).map((i) => structuredClone(i)).sort(byCreated)
+    return [...this.items.values()]
+      .filter((i) => !userId || i.userId === userId)
+      .map((i) => structuredClone(i))
+      .sort(byCreated)
   }
   async get(clientId: string) {
     const i = this.items.get(clientId)

@@ -8,10 +8,7 @@ describe('diaryParams (console filters → GET /api/diary)', () => {
     expect(toQueryString(diaryParams(emptyDiaryFilters(), { limit: 20 }))).toBe('limit=20')
   })
   it('sends every filter that is set', () => {
-    const p = diaryParams(
-      { regionCode: '330683105212', kind: 'village', authorId: 'a1', review: 'good_example', q: '  屋顶漏水 ', range: ['2026-11-01', '2026-11-30'] },
-      { before: 'e9', limit: 20 },
-    )
+    const p = diaryParams({ regionCode: '330683105212', kind: 'village', authorId: 'a1', review: 'good_example', q: '  屋顶漏水 ', range: ['2026-11-01', '2026-11-30'] }, { before: 'e9', limit: 20 })
     expect(p).toEqual({
       regionCode: '330683105212',
       kind: 'village',

@@ -55,10 +55,7 @@ export function diaryParams(f: DiaryFilters, extra: { before?: string | null; li
 }
 
 /** Every page of a cursor-paged list, up to `cap` items (for the export). `capped`: there were more. */
-export async function collectPages<T>(
-  fetch: (before: string | null) => Promise<{ items: T[]; nextBefore: string | null }>,
-  cap: number,
-): Promise<{ items: T[]; capped: boolean }> {
+export async function collectPages<T>(fetch: (before: string | null) => Promise<{ items: T[]; nextBefore: string | null }>, cap: number): Promise<{ items: T[]; capped: boolean }> {
   const items: T[] = []
   let before: string | null = null
   for (;;) {

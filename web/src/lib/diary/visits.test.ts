@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest'
 import type { VisitRule } from '@minqing/common'
 import { coverageChartOption, doneOfRequired, monthlyRequired, periodOf, shareTarget, todayCN, villageBehind } from './visits.ts'
 
-const rule = (over: Partial<VisitRule>): VisitRule => ({ id: 1, role: 'stationed_cadre', station: 'village', measure: 'household_share', period: 'month', target: 8, description: '', active: true, ...over })
+const rule = (over: Partial<VisitRule>): VisitRule => ({
+  id: 1,
+  role: 'stationed_cadre',
+  station: 'village',
+  measure: 'household_share',
+  period: 'month',
+  target: 8,
+  description: '',
+  active: true,
+  ...over,
+})
 
 describe('visits helpers', () => {
   it('the month and the day are China’s', () => {

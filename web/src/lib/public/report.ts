@@ -117,7 +117,23 @@ export function stageIndex(stage: PublicCaseView['stage']): number {
 
 /** The i18n key (and its values) of a timeline row, in the resident's words. */
 export function stepText(step: PublicCaseView['steps'][number]): { key: string; named: Record<string, string> } {
-  const known = ['create', 'dispatch', 'transfer', 'accept', 'approve_extension', 'escalate', 'reply', 'resolve_on_spot', 'rate', 'reopen', 'reject', 'merge', 'answered_via_merge', 'auto_close', 'external_update']
+  const known = [
+    'create',
+    'dispatch',
+    'transfer',
+    'accept',
+    'approve_extension',
+    'escalate',
+    'reply',
+    'resolve_on_spot',
+    'rate',
+    'reopen',
+    'reject',
+    'merge',
+    'answered_via_merge',
+    'auto_close',
+    'external_update',
+  ]
   const action = known.includes(step.action) ? step.action : 'other'
   const withUnit = (action === 'dispatch' || action === 'transfer') && step.unit
   return { key: `publicReport.step.${action}${withUnit ? 'To' : ''}`, named: { unit: step.unit ?? '' } }
