@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { withIdCheck } from '../../common/src/identity.ts'
-import { baseUrl, launch, TINY_PNG as PNG, watchErrors } from './browser.ts'
+import { apiLogin, baseUrl, launch, TINY_PNG as PNG, watchErrors } from './browser.ts'
 
 // 民情档案 in the browser: the 雅璜村 cadre finds a household, reads it, files a document and downloads it; and
 // the same on the phone.
@@ -108,11 +108,36 @@ describe('archive', () => {
     expect(download.suggestedFilename()).toBe('e2e-hukou.png')
     expect(readFileSync((await download.path())!).equals(PNG)).toBe(true)
 
-    // History and 一事一表 open without errors.
+    // A member reports something (raised by the cadre through the API): it joins the household's 一事一表.
+    const token = await apiLogin('13800000003')
+    const call = async <T>(method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${baseUrl()}/api${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+      return { status: res.status, json: (await res.json()) as T }
+    }
+    const householdId = page.url().split('/').pop()!
+    const detail = await call<{ regionCode: string; members: { id: string }[] }>('GET', `/households/${householdId}`)
+    const raised = await call<{ id: string; number: string }>('POST', '/cases', {
+      regionCode: detail.json.regionCode,
+      title: `e2e 屋后水沟堵塞 ${Date.now()}`,
+      description: '屋后排水沟堵了,下雨积水',
+      reporter: { personId: detail.json.members[0].id },
+    })
+    expect(raised.status, JSON.stringify(raised.json)).toBe(201)
+
+    // History and 一事一表 open without errors; the member's case is on the timeline and opens its page.
     await page.locator('[data-testid=household-tabs] .el-tabs__item', { hasText: '变更记录' }).click()
     await page.waitForSelector('[data-testid=history-table] .el-table__row')
     await page.locator('[data-testid=household-tabs] .el-tabs__item', { hasText: '一事一表' }).click()
     await page.waitForSelector('[data-testid=timeline]')
+    const caseItem = page.locator('[data-testid=timeline-case]', { hasText: raised.json.number })
+    await caseItem.waitFor()
+    await caseItem.click()
+    await page.waitForURL(new RegExp(`/console/cases/${raised.json.id}$`))
+    await expect.poll(() => page.textContent('[data-testid=case-number]')).toBe(raised.json.number)
 
     expect(errors).toEqual([])
     await ctx.close()
