@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { IsoDateTime, Name, Nullable, pagingFields, RegionCodeSchema, UuidSchema } from './schemas.ts'
 
-import { DOCUMENT_KINDS, ENTERPRISE_SIZES, GENDERS, TAG_TARGETS } from './archive-enums.ts'
+import { ENTERPRISE_SIZES, GENDERS, TAG_TARGETS } from './archive-enums.ts'
 
 export const GenderSchema = Type.Enum(GENDERS)
 export const EnterpriseSizeSchema = Type.Enum(ENTERPRISE_SIZES)

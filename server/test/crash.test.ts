@@ -239,7 +239,7 @@ describe('crash safety of minqing serve', () => {
     let acknowledged = 0
     let lost = 0
     let duplicates = 0
-    let tables = 0
+    let tables: number
     try {
       const { rows: names } = await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(d.db)
       for (const { t } of names) await sql`select count(*) from ${sql.id(t)}`.execute(d.db)

@@ -251,7 +251,7 @@ function withRaw(v: unknown, at: (string | number)[], raw: string) {
 // ---- cases ---------------------------------------------------------------------------------------------
 
 function fill(op: Operation, r: Rand, known: Known, override: Record<string, string> = {}) {
-  let url = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+  const url = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     if (name in override) return override[name]
     const p = op.params.find((x) => x.in === 'path' && x.name === name)
     return encodeURIComponent(pathValue(op, name, p?.schema ?? {}, r, known))

@@ -119,7 +119,7 @@ export class Scheduler {
       await job.run({ db, now, runKey })
       await db
         .updateTable('job_runs')
-        .set({ status: 'done', finished_at: sql`now()` as any })
+        .set({ status: 'done', finished_at: sql<Date>`now()` })
         .where('job_name', '=', job.name)
         .where('run_key', '=', runKey)
         .execute()
@@ -128,7 +128,7 @@ export class Scheduler {
       this.log.error({ err, job: job.name, runKey }, 'job failed')
       await db
         .updateTable('job_runs')
-        .set({ status: 'failed', finished_at: sql`now()` as any, error: String((err as Error)?.message ?? err).slice(0, 2000) })
+        .set({ status: 'failed', finished_at: sql<Date>`now()`, error: String((err as Error)?.message ?? err).slice(0, 2000) })
         .where('job_name', '=', job.name)
         .where('run_key', '=', runKey)
         .execute()

@@ -42,7 +42,7 @@ export async function findSessionWithUser(db: Kysely<DB>, tokenHash: string) {
 export async function touchSession(db: Kysely<DB>, sessionId: string, expiresAt: Date) {
   await db
     .updateTable('sessions')
-    .set({ last_seen_at: sql`now()` as any, expires_at: expiresAt })
+    .set({ last_seen_at: sql<Date>`now()`, expires_at: expiresAt })
     .where('id', '=', sessionId)
     .execute()
 }

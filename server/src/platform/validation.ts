@@ -56,10 +56,11 @@ export const MAX_INTEGER = Number.MAX_SAFE_INTEGER
 export function boundIntegers<T>(schema: T, seen = new Map<object, unknown>()): T {
   if (!schema || typeof schema !== 'object') return schema
   if (seen.has(schema as object)) return seen.get(schema as object) as T
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON Schema walked key by key: any node, any keyword.
   const copy: any = Array.isArray(schema) ? [] : {}
   seen.set(schema as object, copy)
   for (const key of Reflect.ownKeys(schema as object)) {
-    copy[key] = boundIntegers((schema as any)[key], seen)
+    copy[key] = boundIntegers((schema as Record<PropertyKey, unknown>)[key], seen)
   }
   if (!Array.isArray(schema)) {
     const type = copy.type

@@ -17,7 +17,7 @@ export async function findPasswordHash(db: Kysely<DB>, userId: string) {
 export async function setPassword(db: Kysely<DB>, userId: string, passwordHash: string) {
   await db
     .updateTable('users')
-    .set({ password_hash: passwordHash, password_changed_at: sql`now()` as any, updated_at: sql`now()` as any })
+    .set({ password_hash: passwordHash, password_changed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
     .where('id', '=', userId)
     .execute()
 }

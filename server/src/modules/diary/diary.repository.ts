@@ -137,7 +137,7 @@ export async function insertComment(db: Executor, row: { entryId: string; author
 export async function setReview(db: Executor, id: string, review: 'none' | 'reviewed' | 'good_example', reviewerId: string | null) {
   await db
     .updateTable('diary_entries')
-    .set({ review, reviewed_by: reviewerId, reviewed_at: review === 'none' ? null : (sql`now()` as any) })
+    .set({ review, reviewed_by: reviewerId, reviewed_at: review === 'none' ? null : sql<Date>`now()` })
     .where('id', '=', id)
     .execute()
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { type Compliance, type CreateDiary, DIARY_MAX_PHOTOS, type DiaryEntry, type DiaryListQuery, PHOTO_MAX_BYTES, PHOTO_TYPES, type TimelineItem, type VisitRule } from '@minqing/common'
+import { type Compliance, type CreateDiary, DIARY_MAX_PHOTOS, type DiaryEntry, type DiaryListQuery, PHOTO_MAX_BYTES, type TimelineItem, type VisitRule } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { Static } from 'typebox'
 import type { DB } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { insertFile } from '../../platform/files.repository.ts'
 import type { EventBus } from '../../platform/events.ts'
 import { type Actor, assertVisible, pathInScope, requireCountyAdmin, requirePermission, scopeOf, SYSTEM_ACTOR_ID, visibleRow } from '../../platform/policy.ts'
@@ -274,8 +274,8 @@ export class DiaryService {
       for (const rule of applicable) {
         const w = windows[rule.period]
         const counts = countsByWindow.get(rule.period)!.get(c.id) ?? { visits: 0, households: 0 }
-        let done = 0
-        let required = 0
+        let done: number
+        let required: number
         if (rule.measure === 'visits') {
           done = counts.visits
           required = rule.period === 'week' ? rule.target * weeksIn(period) : rule.target

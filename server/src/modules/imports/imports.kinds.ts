@@ -69,6 +69,7 @@ export interface ImportKind {
   identifiers?: Record<string, IdentifierKind>
   /** Which cell holds which field; throws 400 UNKNOWN_COLUMNS when the file cannot be this kind's. */
   columns(headerCells: string[], options: JobOptions): ColumnMap<string>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own row and field types; the engine only passes them through.
   open(db: Kysely<DB>, job: repo.ImportJobRow): Promise<RowImporter<any, any>>
 }
 

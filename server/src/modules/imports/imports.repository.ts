@@ -225,7 +225,7 @@ export async function unfinishedJobIds(db: Executor) {
 export async function startJob(db: Executor, id: string) {
   await db
     .updateTable('import_jobs')
-    .set({ status: 'running', started_at: sql`coalesce(started_at, now())` as any, error: null })
+    .set({ status: 'running', started_at: sql<Date>`coalesce(started_at, now())`, error: null })
     .where('id', '=', id)
     .execute()
 }
@@ -250,7 +250,7 @@ export async function finishJob(db: Executor, id: string, f: { status: 'done' | 
     .set({
       status: f.status,
       error: f.error ?? null,
-      finished_at: sql`now()` as any,
+      finished_at: sql<Date>`now()`,
       ...(f.reportFileId !== undefined ? { report_file_id: f.reportFileId } : {}),
       ...(f.result !== undefined ? { result: JSON.stringify(f.result) } : {}),
     })

@@ -233,6 +233,7 @@ async function* csvRows(data: Buffer, encoding: TextEncoding | undefined): Async
 async function* xlsxRows(data: Buffer): AsyncGenerator<SheetRow> {
   let reader: AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }>>
   try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- exceljs ships no types for its streaming reader.
     reader = new (ExcelJS as any).stream.xlsx.WorkbookReader(Readable.from([data]), {
       sharedStrings: 'cache',
       styles: 'cache',

@@ -106,7 +106,7 @@ export async function upsertRegions(db: Executor, rows: { code: string; name: st
 export async function updateRegionName(db: Executor, id: number, name: string) {
   return db
     .updateTable('regions')
-    .set({ name, updated_at: sql`now()` as any })
+    .set({ name, updated_at: sql<Date>`now()` })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow()

@@ -58,7 +58,7 @@ export async function updateUnit(db: Executor, id: string, patch: { name?: strin
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
       ...(patch.regionId !== undefined ? { region_id: patch.regionId } : {}),
-      updated_at: sql`now()` as any,
+      updated_at: sql<Date>`now()`,
     })
     .where('id', '=', id)
     .execute()

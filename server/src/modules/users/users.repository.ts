@@ -85,7 +85,7 @@ export async function insertUserIfMissing(db: Executor, row: Insertable<UsersTab
 export async function updateUser(db: Executor, id: string, patch: Partial<Insertable<UsersTable>>) {
   await db
     .updateTable('users')
-    .set({ ...patch, updated_at: sql`now()` as any })
+    .set({ ...patch, updated_at: sql<Date>`now()` })
     .where('id', '=', id)
     .execute()
 }
