@@ -7,7 +7,7 @@ import { Scheduler } from './platform/jobs.ts'
 import { DiskStorage, uploadsDir } from './platform/storage.ts'
 
 /** A connection URL as it may be printed: the password hidden. */
-export function printableUrl(raw: string): string {
+function printableUrl(raw: string): string {
   try {
     const u = new URL(raw)
     if (u.password) u.password = '***'
@@ -18,7 +18,7 @@ export function printableUrl(raw: string): string {
 }
 
 /** One line for a connection failure: Node's AggregateError (one per address tried) has an empty message. */
-export function describeConnectError(err: unknown): string {
+function describeConnectError(err: unknown): string {
   const e = err as { message?: string; code?: string; errors?: unknown[] }
   if (e?.message) return e.message
   const inner = Array.isArray(e?.errors) ? e.errors.map((x) => (x as Error)?.message).filter(Boolean) : []
@@ -27,7 +27,7 @@ export function describeConnectError(err: unknown): string {
 }
 
 /** Thrown before "ready" when a configured service is not there: its message is the one line the operator needs. */
-export class StartupError extends Error {
+class StartupError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'StartupError'
@@ -44,7 +44,7 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 }
 
 /** Connects once to REDIS_URL (no retries, a few seconds at most) and answers PING, or throws the one line. */
-export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
+async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: timeoutMs })
   let last: unknown
   redis.on('error', (err) => (last = err))

@@ -8,8 +8,6 @@ import type { AppContext } from '../src/context.ts'
 import { MemoryBus } from '../src/platform/events.ts'
 import { createTestDatabase } from './db.ts'
 
-export type TestApp = Awaited<ReturnType<typeof buildApp>>
-
 /**
  * A full app over this file's own database, with a throwaway data folder. Call `close` in afterAll.
  * `env` overrides configuration (e.g. LOGIN_MAX_FAILURES) the way the environment would.

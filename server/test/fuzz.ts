@@ -50,7 +50,7 @@ export function seeded(seed: number) {
 }
 export type Rand = ReturnType<typeof seeded>
 
-export function operationsOf(doc: any): Operation[] {
+function operationsOf(doc: any): Operation[] {
   const ops: Operation[] = []
   for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
     for (const [method, op] of Object.entries<any>(item)) {
@@ -65,7 +65,7 @@ export function operationsOf(doc: any): Operation[] {
 
 // ---- values ------------------------------------------------------------------------------------------
 
-export const NASTY_STRINGS: readonly string[] = [
+const NASTY_STRINGS: readonly string[] = [
   'a\u0000b',
   '\u0000',
   '\ud800',
@@ -90,9 +90,9 @@ export const NASTY_STRINGS: readonly string[] = [
   '%00%ff%',
 ]
 /** Number literals written into JSON text as they are (JSON.stringify cannot write 1e400 or 2^70 exactly). */
-export const NASTY_NUMBERS: readonly string[] = ['1e308', '-1e308', '99999999999999999999', '-1', '0', '1.5', '1e400', '-0', '2147483648', '9223372036854775808']
-export const WRONG_TYPES: readonly unknown[] = [123, 'str', true, null, [], {}, [null], { $gt: '' }]
-export const PATH_TRICKS: readonly string[] = [
+const NASTY_NUMBERS: readonly string[] = ['1e308', '-1e308', '99999999999999999999', '-1', '0', '1.5', '1e400', '-0', '2147483648', '9223372036854775808']
+const WRONG_TYPES: readonly unknown[] = [123, 'str', true, null, [], {}, [null], { $gt: '' }]
+const PATH_TRICKS: readonly string[] = [
   '..',
   '%2e%2e',
   '..%2f..%2fetc%2fpasswd',
@@ -113,7 +113,7 @@ export const PATH_TRICKS: readonly string[] = [
   '00000000-0000-0000-0000-000000000000',
   '%20',
 ]
-export const QUERY_TRICKS: readonly string[] = [
+const QUERY_TRICKS: readonly string[] = [
   '%00',
   'a%00b',
   '%ED%A0%80',
@@ -179,7 +179,7 @@ function genString(s: Schema, r: Rand, known: Known, key: string): string {
 }
 
 /** A value the schema accepts (as far as this small generator knows schemas). */
-export function generate(s: Schema | undefined, r: Rand, known: Known, key = '', depth = 0): unknown {
+function generate(s: Schema | undefined, r: Rand, known: Known, key = '', depth = 0): unknown {
   if (!s || depth > 6) return 'x'
   if ('const' in s) return s.const
   if (s.enum) return r.pick(s.enum)
@@ -279,7 +279,7 @@ function validQuery(op: Operation, r: Rand, known: Known): [string, string][] {
 }
 
 /** The requests for one operation: a valid one, then broken ones, shuffled and cut to `budget`. */
-export function casesFor(op: Operation, r: Rand, known: Known, budget: number): FuzzRequest[] {
+function casesFor(op: Operation, r: Rand, known: Known, budget: number): FuzzRequest[] {
   const id = `${op.method} ${op.path}`
   const out: FuzzRequest[] = []
   const json = { 'content-type': 'application/json' }
@@ -390,7 +390,7 @@ export interface Answer {
  * — except under /open311/, whose errors follow the GeoReport v2 spec: `[{ code, description }]` in JSON, or
  * `<errors><error><code>…` in XML (or the platform's shape for what fails before routing).
  */
-export function problemOf(a: Answer, url = ''): string | undefined {
+function problemOf(a: Answer, url = ''): string | undefined {
   if (a.status >= 500) return `status ${a.status}: ${a.body.slice(0, 300)}`
   if (a.status >= 400 && url.startsWith('/open311/')) {
     if (/xml/.test(a.contentType)) return /<errors>\s*<error>\s*<code>\d{3}<\/code>\s*<description>/.test(a.body) ? undefined : `status ${a.status}: not a GeoReport XML error: ${a.body.slice(0, 200)}`
@@ -417,7 +417,7 @@ export function problemOf(a: Answer, url = ''): string | undefined {
 }
 
 /** Ids and codes found in an answer, remembered under the collection the request went to. */
-export function harvest(known: Known, collection: string, body: string) {
+function harvest(known: Known, collection: string, body: string) {
   let v: unknown
   try {
     v = JSON.parse(body)
@@ -443,7 +443,7 @@ export function harvest(known: Known, collection: string, body: string) {
 }
 
 /** The collection a request's ids belong to: its path up to the first parameter, without a format suffix. */
-export function collectionOf(path: string) {
+function collectionOf(path: string) {
   const cut = path.indexOf('/{')
   return (cut < 0 ? path : path.slice(0, cut)).replace(/\.(json|xml)$/, '')
 }

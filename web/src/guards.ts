@@ -30,12 +30,12 @@ export interface GuardUser {
 /** `true` = go ahead; a string = redirect there. */
 export type GuardDecision = true | string
 
-export const MOBILE_BREAKPOINT = 768
+const MOBILE_BREAKPOINT = 768
 export const DESKTOP_LOGIN = '/login'
 export const MOBILE_LOGIN = '/m/login'
 export const CONSOLE_HOME = '/console'
 export const MOBILE_HOME = '/m'
-export const CONSOLE_FORBIDDEN = '/console/403'
+const CONSOLE_FORBIDDEN = '/console/403'
 
 /** Where `/` goes: phones to the mobile app, everything else to the console. */
 export function homeFor(viewportWidth: number): string {
@@ -83,11 +83,11 @@ export function loginLocation(area: Area, fullPath: string, opts: { expired?: bo
   return params.length ? `${login}?${params.join('&')}` : login
 }
 
-export function homeOfArea(area: Area): string {
+function homeOfArea(area: Area): string {
   return area === 'mobile' ? MOBILE_HOME : CONSOLE_HOME
 }
 
-export function hasAnyRole(user: GuardUser | null, roles: readonly Role[] | undefined): boolean {
+function hasAnyRole(user: GuardUser | null, roles: readonly Role[] | undefined): boolean {
   if (!roles || roles.length === 0) return true
   if (!user) return false
   return roles.some((r) => user.roles.includes(r))

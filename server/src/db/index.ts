@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { type MigrationResultSet, Migrator } from 'kysely/migration'
 import pg from 'pg'
 import { migrations } from './migrations/index.ts'
@@ -95,8 +95,4 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSe
   const result = await migrator.migrateToLatest()
   if (result.error) throw result.error
   return result
-}
-
-export async function ping(db: Kysely<DB>): Promise<void> {
-  await sql`select 1`.execute(db)
 }

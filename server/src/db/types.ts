@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Json = ColumnType<unknown, string | undefined, string>
@@ -483,10 +483,8 @@ export interface DB {
 }
 
 export type RegionRow = Selectable<RegionsTable>
-export type NewRegion = Insertable<RegionsTable>
 export type UnitRow = Selectable<UnitsTable>
 export type UserRow = Selectable<UsersTable>
-export type UserUpdate = Updateable<UsersTable>
 
 /** What a repository function runs on: the database, or a transaction a service opened. */
 export type Executor = Kysely<DB> | Transaction<DB>

@@ -3,7 +3,7 @@ import type { Executor } from '../db/types.ts'
 import { hashToken } from './auth.ts'
 import * as repo from './api-keys.repository.ts'
 
-export type { ApiClientKind, ApiClientRow } from './api-keys.repository.ts'
+export type { ApiClientRow } from './api-keys.repository.ts'
 
 /**
  * API keys of the systems that call us (Open311 clients, platforms pushing cases). A key is shown once, at
@@ -18,7 +18,7 @@ const SHOWN = 10
 /** last_used_at is a hint for the console, not an audit trail: written at most this often per key. */
 const TOUCH_EVERY_MS = 60_000
 
-export function newApiKey(): string {
+function newApiKey(): string {
   return KEY_PREFIX + randomBytes(24).toString('base64url')
 }
 

@@ -30,7 +30,3 @@ export async function audit(db: Kysely<DB> | Transaction<DB>, entry: AuditEntry)
     })
     .execute()
 }
-
-export async function auditTrail(db: Kysely<DB>, entityType: string, entityId: string) {
-  return db.selectFrom('audit_log').selectAll().where('entity_type', '=', entityType).where('entity_id', '=', entityId).orderBy('id').execute()
-}

@@ -7,7 +7,7 @@ import type { Actor } from './policy.ts'
 import { SessionCache } from './session-cache.ts'
 import { deleteSession, findSessionWithUser, touchSession } from './sessions.repository.ts'
 
-export const SESSION_COOKIE = 'mq_session'
+const SESSION_COOKIE = 'mq_session'
 
 declare module 'fastify' {
   interface FastifyRequest {

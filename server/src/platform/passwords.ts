@@ -25,7 +25,7 @@ export async function burnVerifyTime(password: string): Promise<void> {
 // the public demo password. Its dictionaries load once, on the first check.
 
 /** The lowest zxcvbn score (0–4) taken: 3 is "safely unguessable" for an online attack (about 10^8 guesses). */
-export const MIN_PASSWORD_SCORE = 3
+const MIN_PASSWORD_SCORE = 3
 /**
  * The demo seed's password (seed/demo.ts DEMO_PASSWORD, printed on the demo's start page): the seed hashes it
  * directly, and no password set through the API or the command line may be it, demo or not.
@@ -71,7 +71,7 @@ function zxcvbn(): Promise<Checker> {
 }
 
 /** Why a password is too weak (with a Chinese message for the user), or null when it is fine. */
-export async function passwordWeakness(password: string, who: PasswordContext = {}): Promise<{ reason: WeakReason; message: string; warning?: string } | null> {
+async function passwordWeakness(password: string, who: PasswordContext = {}): Promise<{ reason: WeakReason; message: string; warning?: string } | null> {
   const lower = password.toLowerCase()
   const compact = lower.replace(/[\s\-_.]/g, '')
   if (lower === DEMO_SEED_PASSWORD || compact === DEMO_SEED_PASSWORD.replace('-', '')) return { reason: 'demo_password', message: '不能使用公开的演示密码' }

@@ -99,7 +99,7 @@ export function requirePermission(actor: Actor, permission: Permission): void {
 }
 
 /** Region levels whose admins may change settings that apply to every town (county-wide settings). */
-export const COUNTY_LEVELS: readonly RegionLevel[] = ['city', 'county']
+const COUNTY_LEVELS: readonly RegionLevel[] = ['city', 'county']
 
 /** True when the actor sits at county level or above (their area is the whole county). */
 export const isCountyLevel = (actor: Pick<Actor, 'regionLevel'>) => COUNTY_LEVELS.includes(actor.regionLevel)

@@ -4,7 +4,7 @@ import type { findSessionWithUser } from './sessions.repository.ts'
 export type SessionRow = NonNullable<Awaited<ReturnType<typeof findSessionWithUser>>>
 
 /** Bus topic: sessions that ended (logout, password change, account disabled or narrowed). */
-export const SESSION_REVOKED = 'session.revoked'
+const SESSION_REVOKED = 'session.revoked'
 export interface SessionRevocation {
   sessionId?: string
   userId?: string

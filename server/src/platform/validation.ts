@@ -46,7 +46,7 @@ export function installTextGuard(app: FastifyInstance) {
 }
 
 /** The largest integer a JSON number holds exactly; it also fits a PostgreSQL bigint. */
-export const MAX_INTEGER = Number.MAX_SAFE_INTEGER
+const MAX_INTEGER = Number.MAX_SAFE_INTEGER
 
 /**
  * A copy of a route schema in which every integer without bounds gets ±MAX_INTEGER, so 1e308 or 10^20 in

@@ -10,7 +10,7 @@ const CN = 8 * 3600_000
 
 export const cnDate = (t: Date) => new Date(t.getTime() + CN).toISOString().slice(0, 10)
 
-export function isWorkday(t: Date): boolean {
+function isWorkday(t: Date): boolean {
   return chineseDays.isWorkday(cnDate(t))
 }
 

@@ -2,7 +2,7 @@
 // half-year and year around it.
 const OFFSET = '+08:00'
 
-export const startOfDayCN = (date: string) => new Date(`${date}T00:00:00${OFFSET}`)
+const startOfDayCN = (date: string) => new Date(`${date}T00:00:00${OFFSET}`)
 
 export function currentMonthCN(now = new Date()): string {
   const cn = new Date(now.getTime() + 8 * 3600_000)

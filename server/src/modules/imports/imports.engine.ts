@@ -71,7 +71,7 @@ export interface ChunkOutcome {
  * the primary keys and the indexes that repeat them (persons.household_id, history.entity_id) grow at their
  * right edge instead of touching random pages of a large index.
  */
-export function orderedUuid(): string {
+function orderedUuid(): string {
   const u = randomUUID()
   const ts = Date.now().toString(16).padStart(12, '0')
   return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${u.slice(15)}`
@@ -148,7 +148,7 @@ const clean = (v: string | undefined) =>
     .trim()
 
 /** YYYY-MM-DD from the ways dates are typed in registers (2020-1-2, 2020/01/02, 2020年1月2日, 20200102, an Excel serial). */
-export function parseDate(raw: string): string | null {
+function parseDate(raw: string): string | null {
   let y: number, m: number, d: number
   let match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?$/.exec(raw)
   if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])]

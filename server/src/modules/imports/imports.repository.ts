@@ -17,10 +17,6 @@ export async function regionsUnder(db: Executor, scopePath: string): Promise<Reg
     .execute()
 }
 
-export async function regionById(db: Executor, id: number) {
-  return db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('id', '=', id).executeTakeFirst()
-}
-
 export type TagInfo = Pick<Selectable<TagsTable>, 'id' | 'code' | 'name' | 'applies_to'>
 
 export async function allTags(db: Executor): Promise<TagInfo[]> {

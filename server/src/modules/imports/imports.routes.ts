@@ -10,8 +10,8 @@ import { IMPORT_FIELDS } from './sheet.ts'
 import type { ImportsService } from './imports.service.ts'
 
 // Query schemas of this module's own routes (candidates for common/src/archive.ts).
-export const ImportTemplateQuery = Type.Object({ format: Type.Optional(Type.Enum(['xlsx', 'csv'] as const, { default: 'xlsx' })) }, { additionalProperties: false })
-export const ImportListQuery = Type.Object(
+const ImportTemplateQuery = Type.Object({ format: Type.Optional(Type.Enum(['xlsx', 'csv'] as const, { default: 'xlsx' })) }, { additionalProperties: false })
+const ImportListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     /** mine (default): the caller's own jobs; area: every job of the caller's area. */
@@ -21,7 +21,7 @@ export const ImportListQuery = Type.Object(
   },
   { additionalProperties: false },
 )
-export const ImportJobListSchema = Type.Object({ items: Type.Array(ImportJobSchema) })
+const ImportJobListSchema = Type.Object({ items: Type.Array(ImportJobSchema) })
 
 const tags = ['imports']
 const FileBody = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })

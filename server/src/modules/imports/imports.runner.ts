@@ -46,7 +46,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
  */
 const inertCell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v)
 
-export function toFields(cells: string[], columns: ColumnMap<string>): FieldCells {
+function toFields(cells: string[], columns: ColumnMap<string>): FieldCells {
   const out: FieldCells = {}
   for (const [f, i] of Object.entries(columns.index) as [string, number][]) {
     if (i < cells.length) out[f] = cells[i]

@@ -22,7 +22,7 @@ const SAMPLE_ROWS = 5
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 
-export function toImportJob(row: repo.ImportJobRow): ImportJob {
+function toImportJob(row: repo.ImportJobRow): ImportJob {
   const result = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as Record<string, unknown>
   return {
     id: row.id,

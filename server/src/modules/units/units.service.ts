@@ -8,7 +8,7 @@ import { type Actor, assertVisible, assertWritableRegion, requireRole, scopeOf }
 import type { RegionsService } from '../regions/regions.service.ts'
 import * as repo from './units.repository.ts'
 
-export function toUnit(row: repo.UnitWithRegion): Unit {
+function toUnit(row: repo.UnitWithRegion): Unit {
   return { id: row.id, name: row.name, kind: row.kind, regionCode: row.region_code, regionName: row.region_name }
 }
 

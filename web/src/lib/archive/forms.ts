@@ -318,7 +318,7 @@ export function enterpriseToForm(e: Enterprise): EnterpriseFormState {
     notes: e.notes ?? '',
   }
 }
-export const normaliseCreditCode = (v: string) => v.replace(/\s+/g, '').toUpperCase()
+const normaliseCreditCode = (v: string) => v.replace(/\s+/g, '').toUpperCase()
 export const enterpriseCreditProblem = (v: string) => (text(v) ? creditCodeProblem(v) : null)
 
 const teamBody = (team: TeamMemberForm[]) => team.filter((m) => m.userId).map((m) => (text(m.duty) ? { userId: m.userId, duty: text(m.duty) } : { userId: m.userId }))

@@ -5,5 +5,3 @@ import { rolesWith } from '../archive/nav.ts'
 export const CASE_IMPORT_ROLES: Role[] = rolesWith('cases.import')
 /** Who takes calls and visitors (来电来访登记): everyone who may raise a case. */
 export const HOTLINE_ROLES: Role[] = rolesWith('cases.raise')
-/** Who may look a caller up in the archive. */
-export const ARCHIVE_READ_ROLES: Role[] = rolesWith('archive.read')

@@ -3,7 +3,7 @@ import type { DiaryEntry } from '@minqing/common'
 import { caseTitle } from './format.ts'
 import { formatDateTime } from '../archive/format.ts'
 
-export const CASE_DESCRIPTION_MAX = 5000
+const CASE_DESCRIPTION_MAX = 5000
 
 export function caseFromConcern(entry: DiaryEntry, concernId: string, kindLabel: string) {
   const concern = entry.concerns.find((c) => c.id === concernId)

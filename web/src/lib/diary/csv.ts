@@ -20,9 +20,9 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-export const csvRow = (cells: readonly unknown[]) => cells.map(csvCell).join(',')
+const csvRow = (cells: readonly unknown[]) => cells.map(csvCell).join(',')
 
-export function entryRow(e: DiaryEntry, l: CsvLabels): unknown[] {
+function entryRow(e: DiaryEntry, l: CsvLabels): unknown[] {
   return [
     formatDateTime(e.occurredAt),
     l.kind(e.kind),

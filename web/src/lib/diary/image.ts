@@ -6,7 +6,7 @@
 import { PHOTO_MAX_BYTES, PHOTO_TYPES } from '@minqing/common'
 
 export const MAX_SIDE = 1600
-export const JPEG_QUALITY = 0.8
+const JPEG_QUALITY = 0.8
 /** Below this (and within MAX_SIDE, in a type the server takes) a picture is sent as it is. */
 export const SMALL_BYTES = 400 * 1024
 
@@ -23,7 +23,7 @@ export function fitWithin(width: number, height: number, maxSide = MAX_SIDE): Si
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale }
 }
 
-export const isAcceptedType = (type: string) => (PHOTO_TYPES as readonly string[]).includes(type)
+const isAcceptedType = (type: string) => (PHOTO_TYPES as readonly string[]).includes(type)
 
 export type CompressPlan = 'keep' | 'compress'
 
@@ -75,7 +75,7 @@ export interface ImageCodec {
   encode(source: CanvasImageSource, size: Size, quality: number): Promise<Blob>
 }
 
-export const browserCodec: ImageCodec = {
+const browserCodec: ImageCodec = {
   async decode(file) {
     if (typeof createImageBitmap === 'function') {
       try {

@@ -7,8 +7,8 @@
  */
 import type { CreateDiary } from '@minqing/common'
 
-export const DB_NAME = 'minqing-diary'
-export const DB_VERSION = 1
+const DB_NAME = 'minqing-diary'
+const DB_VERSION = 1
 const STORE = 'outbox'
 
 export interface OutboxPhoto {
@@ -76,7 +76,7 @@ function done(tx: IDBTransaction): Promise<void> {
   })
 }
 
-export function openDatabase(factory: IDBFactory, name = DB_NAME): Promise<IDBDatabase> {
+function openDatabase(factory: IDBFactory, name = DB_NAME): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const open = factory.open(name, DB_VERSION)
     open.onupgradeneeded = () => {

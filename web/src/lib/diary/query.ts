@@ -18,7 +18,7 @@ export interface DiaryFilters {
 export const emptyDiaryFilters = (): DiaryFilters => ({ regionCode: null, kind: '', authorId: null, review: '', q: '', range: null })
 
 /** The server takes at most 40 characters of search text. */
-export const Q_MAX = 40
+const Q_MAX = 40
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /** Start of a day in China time as an ISO instant (`2026-11-01` → `2026-10-31T16:00:00.000Z`). */

@@ -41,8 +41,8 @@ export interface BackoffOptions {
   jitter?: number
   random?: () => number
 }
-export const BACKOFF_BASE_MS = 5_000
-export const BACKOFF_MAX_MS = 5 * 60_000
+const BACKOFF_BASE_MS = 5_000
+const BACKOFF_MAX_MS = 5 * 60_000
 
 /** Wait before attempt `attempts + 1`: 5 s, 10 s, 20 s … capped at 5 min, ±20 %. */
 export function backoffMs(attempts: number, opts: BackoffOptions = {}): number {
@@ -81,7 +81,7 @@ export interface SyncResult {
   stoppedBy: 'offline' | 'auth' | null
 }
 
-export function toOutboxError(err: unknown): OutboxError {
+function toOutboxError(err: unknown): OutboxError {
   if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message }
   return { status: 0, code: 'UNKNOWN', message: (err as Error)?.message || String(err) }
 }

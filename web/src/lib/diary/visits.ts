@@ -11,7 +11,7 @@ export function todayCN(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
 }
 
-export const DEFAULT_SHARE = 8
+const DEFAULT_SHARE = 8
 
 /** The monthly share (%) the active household-share rule asks for (8 unless an admin changed it). */
 export function shareTarget(rules: readonly VisitRule[] | null | undefined): number {

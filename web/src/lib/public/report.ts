@@ -17,7 +17,7 @@ export interface ReportFormState {
 
 export const emptyReportForm = (): ReportFormState => ({ description: '', categoryCode: null, anonymous: false, name: '', phone: '', lat: null, lng: null })
 
-export const normalizePhone = (raw: string) => raw.replace(/[\s-]+/g, '')
+const normalizePhone = (raw: string) => raw.replace(/[\s-]+/g, '')
 
 /** i18n keys of what is wrong, per field; empty when the form can be sent. */
 export function reportProblems(f: ReportFormState): Partial<Record<'description' | 'name' | 'phone', string>> {

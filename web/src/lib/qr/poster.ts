@@ -36,7 +36,7 @@ export function posterFilename(target: QrTarget): string {
 }
 
 /** A4 portrait at 150 dpi. */
-export const POSTER_SIZE = { width: 1240, height: 1754 }
+const POSTER_SIZE = { width: 1240, height: 1754 }
 const RED = '#c8102e'
 const FONT = '"PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
 
