@@ -69,7 +69,7 @@ export const publicReportZhCN = {
       ratePick: '请先选择满意、基本满意或不满意',
       thanks: '感谢您的评价!',
       yourRating: '您的评价',
-      unsatisfiedNote: '已将您的意见反馈给办理单位,将重新办理。',
+      unsatisfiedNote: '事项已退回重新交办,由负责人员重新办理,办好后会再请您评价;再次不满意的,将提交上一级处理。',
     },
     stage: {
       received: '已受理',

@@ -1,11 +1,10 @@
+import { OPEN_STATES } from '@minqing/common'
 import { sql } from 'kysely'
 import type { Executor } from '../../db/types.ts'
 import { regionIdUnder, type Scope } from '../../platform/policy.ts'
 
 // Candidates for "similar open case": the open cases of one grid or village the caller may see. The
 // similarity itself is computed over them in TypeScript (similar.ts): no pg_trgm, which PGlite lacks.
-
-export const OPEN_STATES = ['new', 'dispatched', 'accepted', 'returned', 'extension_requested', 'escalated', 'reopened'] as const
 
 export interface Candidate {
   id: string

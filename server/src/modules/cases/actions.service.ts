@@ -4,6 +4,7 @@ import {
   CASE_ACTION_TABLE,
   CASE_ACTIONS,
   CASE_ROLE_WORDS,
+  CASE_STATE_TABLE,
   type CaseAction,
   type CaseLevel,
   type CaseRole,
@@ -376,7 +377,8 @@ export class CaseActions {
       }
     },
     claim: async ({ db, actor, c, now, title }, body) => {
-      const fresh = !c.due_at || ['new', 'escalated', 'reopened'].includes(c.state)
+      // A case with no clock (new, escalated, reopened) starts a fresh one; a running or paused one keeps it.
+      const fresh = !c.due_at || CASE_STATE_TABLE[c.state as CaseState].clock === 'stopped'
       const { due, warn } = fresh ? await this.clock.clock(c, now, db) : { due: c.due_at, warn: c.warn_at }
       return {
         to: 'accepted',

@@ -1,3 +1,4 @@
+import { CLOCK_RUNNING_STATES } from '@minqing/common'
 import { type Insertable, type Kysely, type SqlBool, sql, type Transaction, type Updateable } from 'kysely'
 import type { CasesTable, DB } from '../../db/types.ts'
 import { cappedCount } from '../../db/paging.ts'
@@ -318,13 +319,13 @@ export async function casesPastTimes(db: Executor, now: Date) {
   return db
     .selectFrom('cases')
     .select(['id', 'state', 'due_at', 'warn_at', 'warned_at', 'overdue_at', 'accept_due_at', 'handler_id', 'unit_id', 'level', 'region_id', 'number', 'title'])
-    .where('state', 'in', ['dispatched', 'accepted'])
+    .where('state', 'in', [...CLOCK_RUNNING_STATES])
     .where('paused_at', 'is', null)
     .where((eb) =>
       eb.or([
         eb.and([eb('warn_at', '<=', now), eb('warned_at', 'is', null)]),
         eb.and([eb('due_at', '<=', now), eb('overdue_at', 'is', null)]),
-        eb.and([eb('state', '=', 'dispatched'), eb('accept_due_at', '<=', now)]),
+        eb.and([eb('state', '=', 'dispatched'), eb('accept_due_at', '<=', now)]), // SYSTEM_ACTION_TABLE.accept_overdue.from
       ]),
     )
     .execute()

@@ -1,4 +1,5 @@
 // The wire of GeoReport v2: formats by extension, XML as the spec prints it, W3C datetimes, status words.
+import { isTerminalState } from '@minqing/common'
 
 export type Format = 'json' | 'xml'
 
@@ -114,7 +115,7 @@ export function parseW3c(text: string): Date | undefined {
  * a satisfied rating or by itself after the rating period).
  */
 export function openOrClosed(state: string): 'open' | 'closed' {
-  return state === 'closed' || state === 'rejected' || state === 'merged' ? 'closed' : 'open'
+  return isTerminalState(state) ? 'closed' : 'open'
 }
 
 /** Plain words of where a case stands, for `status_notes` when there is no answer text. */

@@ -1,4 +1,4 @@
-import { CASE_LEVELS, CASE_STATES, type Open311PostRequest, type Open311PostUpdate, type Open311Request } from '@minqing/common'
+import { CASE_LEVELS, CASE_STATES, FINISHED_STATES, type Open311PostRequest, type Open311PostUpdate, type Open311Request } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { type ApiClientRow, verifyApiKey } from '../../platform/api-keys.ts'
@@ -263,7 +263,7 @@ export class Open311Service {
       repo.numbersOf(this.db, rows.flatMap((r) => (r.merged_into ? [r.merged_into] : []))),
     ])
     return rows.map((c) => {
-      const answered = ['replied', 'closed', 'rejected', 'merged'].includes(c.state) ? answers.get(c.id) : undefined
+      const answered = (FINISHED_STATES as readonly string[]).includes(c.state) ? answers.get(c.id) : undefined
       const mergedInto = c.merged_into ? merged.get(c.merged_into) : undefined
       const photo = photos.get(c.id)
       const status = openOrClosed(c.state)

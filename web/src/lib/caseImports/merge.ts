@@ -26,6 +26,5 @@ export function mergePlan(current: Shown, other: Pick<SimilarCase, 'id' | 'creat
 /** Similarity as a percentage for the list. */
 export const scorePercent = (score: number) => `${Math.round(Math.max(0, Math.min(1, score)) * 100)}%`
 
-const OPEN_STATES = new Set(['new', 'dispatched', 'accepted', 'returned', 'extension_requested', 'escalated', 'reopened'])
-/** A case still being worked on (the similar-cases panel is shown for these only). */
-export const isOpenState = (state: string) => OPEN_STATES.has(state)
+/** A case still being worked on (the similar-cases panel is shown for these only): the lifecycle table's open states. */
+export { isOpenState } from '@minqing/common'

@@ -3,17 +3,17 @@
  * the server wants (ACTION_BODIES in @minqing/common/cases.ts), what is missing before sending, and in which
  * order the buttons stand. Which actions a user may take right now is the server's answer (`allowedActions`).
  */
-import { CASE_ACTIONS, CASE_LEVELS, type CaseAction, type CaseDetail, type CaseLevel } from '@minqing/common'
+import { CASE_ACTIONS, CASE_LEVELS, type CaseAction, type CaseDetail, type CaseLevel, MAX_EXTENSION_DAYS, REJECT_KINDS as LIFECYCLE_REJECT_KINDS } from '@minqing/common'
 import { levelOfRegionCode } from './format.ts'
 
 export type SupervisionLevel = 'normal' | 'yellow' | 'red'
 export type Rating = 'satisfied' | 'basically_satisfied' | 'unsatisfied'
 export type RejectKind = 'spam' | 'not_government' | 'duplicate' | 'other'
-export const REJECT_KINDS: readonly RejectKind[] = ['spam', 'not_government', 'duplicate', 'other']
+export const REJECT_KINDS: readonly RejectKind[] = LIFECYCLE_REJECT_KINDS
 export const RATING_VALUES: readonly Rating[] = ['satisfied', 'basically_satisfied', 'unsatisfied']
 export const SUPERVISION_VALUES: readonly SupervisionLevel[] = ['normal', 'yellow', 'red']
-/** At most this many working days of extension in all (the server's limit). */
-export const MAX_EXTENSION_DAYS = 10
+/** At most this many working days of extension in all (the lifecycle table's limit). */
+export { MAX_EXTENSION_DAYS }
 
 export type FieldKind =
   | 'unit' // unit picker (dispatch, transfer)

@@ -8,10 +8,10 @@ import { formatDateTime } from '../archive/format.ts'
 
 export { formatDateTime }
 
-/** States in which nobody is working against a clock any more. */
-export const FINISHED_STATES: readonly CaseState[] = ['replied', 'closed', 'rejected', 'merged']
-/** States that wait for someone to dispatch (待交办). */
-export const DISPATCHABLE_STATES: readonly CaseState[] = ['new', 'returned', 'escalated', 'reopened']
+// State lists come from the lifecycle table (common/case-lifecycle.ts): FINISHED_STATES — nobody works against a
+// clock any more; DISPATCHABLE_STATES — waiting for someone to dispatch (待交办).
+import { DISPATCHABLE_STATES, FINISHED_STATES } from '@minqing/common'
+export { DISPATCHABLE_STATES, FINISHED_STATES }
 
 export type DueKind = 'none' | 'done' | 'paused' | 'normal' | 'warning' | 'overdue'
 export interface DueInfo {
