@@ -37,6 +37,7 @@ export default defineConfig(
     'server/src/platform/log-redaction.test.ts',
     'server/src/seed/',
     'server/test/factories.ts',
+    'server/test/access-matrix.test.ts',
     'server/test/case*.test.ts',
     'scripts/web-build.mjs',
     'web/vite.config.ts',
