@@ -16,6 +16,7 @@ export default defineConfig(
     'server/src/modules/cases/',
     'common/src/case*.ts',
     'common/src/index.ts',
+    'common/src/callbacks.ts',
     'common/src/labels.ts',
     'server/src/app.ts',
     'server/src/app.test.ts',
