@@ -5,6 +5,8 @@ import { CategoriesService } from './modules/cases/categories.service.ts'
 import { SmsChannel, WebhookChannel } from './modules/notifications/channels.ts'
 import { LogChannel, Notifier, NotificationsService, type OutboundChannel } from './modules/notifications/notifier.ts'
 import { RegionsService } from './modules/regions/regions.service.ts'
+import { UnitsService } from './modules/units/units.service.ts'
+import { ArchiveLookups } from './modules/archive/lookups.ts'
 
 export interface ServiceLog {
   debug(m: string): void
@@ -26,7 +28,9 @@ export function buildServices(ctx: AppContext, log: ServiceLog = { debug: () => 
   const crypto = new FieldCrypto(ctx.config.secret)
   const cases = new CasesService(ctx.db, crypto, regions, notifier, ctx.bus, undefined, ctx.storage)
   const categories = new CategoriesService(ctx.db, regions)
-  return { crypto, regions, notifications, notifier, cases, categories }
+  const units = new UnitsService(ctx.db, regions)
+  const archiveLookups = new ArchiveLookups(ctx.db)
+  return { crypto, regions, units, archiveLookups, notifications, notifier, cases, categories }
 }
 
 export type Services = ReturnType<typeof buildServices>

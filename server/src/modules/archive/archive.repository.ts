@@ -3,7 +3,7 @@ import type { Executor, HouseholdsTable, PersonsTable } from '../../db/types.ts'
 import { pageWithTotal } from '../../db/paging.ts'
 import type { Insertable, Updateable } from 'kysely'
 import { regionIdUnder, type Scope } from '../../platform/policy.ts'
-import { escapeLike } from '../regions/regions.repository.ts'
+import { escapeLike } from '../../db/like.ts'
 
 // ---- tags -----------------------------------------------------------------------
 export async function listTags(db: Executor) {

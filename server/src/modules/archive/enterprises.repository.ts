@@ -2,7 +2,7 @@ import { sql, type Insertable, type Updateable } from 'kysely'
 import type { EnterprisesTable, Executor, PlacesTable } from '../../db/types.ts'
 import { pageWithTotal } from '../../db/paging.ts'
 import { type Scope, whereInScope } from '../../platform/policy.ts'
-import { escapeLike } from '../regions/regions.repository.ts'
+import { escapeLike } from '../../db/like.ts'
 
 const enterpriseBase = (db: Executor) =>
   db

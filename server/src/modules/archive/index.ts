@@ -1,7 +1,5 @@
 import type { Module } from '../../context.ts'
-import { FieldCrypto } from '../../platform/crypto.ts'
 import { createRateLimiter } from '../../platform/ratelimit.ts'
-import { RegionsService } from '../regions/regions.service.ts'
 import { archiveRoutes } from './archive.routes.ts'
 import { ArchiveService } from './archive.service.ts'
 import { enterpriseRoutes } from './enterprises.routes.ts'
@@ -9,9 +7,7 @@ import { EnterprisesService } from './enterprises.service.ts'
 
 export const archiveModule: Module = {
   name: 'archive',
-  register(app, ctx) {
-    const crypto = new FieldCrypto(ctx.config.secret)
-    const regions = new RegionsService(ctx.db)
+  register(app, ctx, { crypto, regions }) {
     // Counts the hotline's phone lookups (shared through Redis when REDIS_URL is set).
     const limiter = createRateLimiter(ctx.config.redisUrl)
     app.addHook('onClose', async () => {

@@ -3,7 +3,7 @@ import { AUDIT_GROUP_PATTERNS, AUDIT_GROUPS, type AuditGroup } from '@minqing/co
 import type { Executor } from '../../db/types.ts'
 import { pageWithTotal } from '../../db/paging.ts'
 import { regionIdUnder } from '../../platform/policy.ts'
-import { escapeLike } from '../regions/regions.repository.ts'
+import { escapeLike } from '../../db/like.ts'
 
 export interface AuditFilter {
   /** Rows whose region lies under this path… */

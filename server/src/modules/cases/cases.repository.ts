@@ -4,7 +4,7 @@ import type { CasesTable, DB } from '../../db/types.ts'
 import { cappedCount } from '../../db/paging.ts'
 import { executePrepared } from '../../db/prepared.ts'
 import { regionIdUnder, type Scope } from '../../platform/policy.ts'
-import { escapeLike } from '../regions/regions.repository.ts'
+import { escapeLike } from '../../db/like.ts'
 
 type Executor = Kysely<DB> | Transaction<DB>
 

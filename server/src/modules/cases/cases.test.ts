@@ -1,15 +1,9 @@
 import { CASE_ACTION_TABLE, CASE_ACTIONS, CASE_QUEUES, CASE_STATES, type CaseAction, type CaseState, TERMINAL_STATES } from '@minqing/common'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
-import { actorFor, makeRegion, makeUnit, makeUser, type MadeUser } from '../../../test/factories.ts'
-import { FieldCrypto } from '../../platform/crypto.ts'
-import { MemoryBus } from '../../platform/events.ts'
-import { RegionsService } from '../regions/regions.service.ts'
-import { CasesService } from './cases.service.ts'
-import { Notifier } from '../notifications/notifier.ts'
+import { makeRegion, makeUnit, makeUser, type MadeUser } from '../../../test/factories.ts'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
-let service: CasesService
 let reporter: MadeUser // stationed cadre of 雅璜村 who raises cases
 let town: MadeUser // 石璜镇 town handler: dispatches
 let handler: MadeUser // member of the handling unit
@@ -42,7 +36,6 @@ beforeAll(async () => {
   countyAdmin = await makeUser(t.db, { roles: ['admin'], regionCode: '330683' })
   outsider = await makeUser(t.db, { roles: ['grid_worker'], regionCode: YAHUANG })
   foreign = await makeUser(t.db, { roles: ['stationed_cadre'], station: 'village', regionCode: '330683106220' })
-  service = new CasesService(t.db, new FieldCrypto('test-secret-0123456789abcdef0123456789'), new RegionsService(t.db), new Notifier(new MemoryBus(), []), new MemoryBus())
 })
 afterAll(() => t.close())
 
@@ -96,74 +89,7 @@ describe('the closed loop (done-when path)', () => {
   })
 })
 
-describe('time limits on the Chinese calendar', () => {
-  it('due times skip the 2026 National Day holiday and count the make-up Saturday', async () => {
-    const clock = await service.clock({ category_id: null, urgency: 'urgent' }, new Date('2026-09-30T10:00:00+08:00'))
-    // 5 working days after 9-30: 10-08, 10-09, 10-10 (make-up Saturday), 10-12, 10-13.
-    expect(clock.due.toISOString()).toBe(new Date('2026-10-13T10:00:00+08:00').toISOString())
-    const emergency = await service.clock({ category_id: null, urgency: 'emergency' }, new Date('2026-10-01T08:00:00+08:00'))
-    expect(emergency.due.toISOString()).toBe(new Date('2026-10-02T08:00:00+08:00').toISOString())
-  })
-
-  it('marks warning at 70 % and overdue after the limit on a clock the test controls, and notifies', async () => {
-    const c = await raise(reporter, { categoryCode: null, urgency: 'urgent' })
-    const actorTown = await actorFor(t.db, town.id)
-    const t0 = new Date('2026-09-30T10:00:00+08:00')
-    const d = await service.act(actorTown, c.id, 'dispatch', { unitId, handlerId: handler.id }, t0)
-    expect(d.dueAt).toBe(new Date('2026-10-13T10:00:00+08:00').toISOString())
-    expect(await service.checkDeadlines(new Date('2026-10-05T10:00:00+08:00'))).toMatchObject({ warned: 0, overdue: 0 })
-    await service.checkDeadlines(new Date(new Date(d.warnAt!).getTime() + 1000))
-    let now = await service.get(actorTown, c.id)
-    expect(now).toMatchObject({ warned: true, overdue: false })
-    await service.checkDeadlines(new Date('2026-10-13T10:00:01+08:00'))
-    await service.checkDeadlines(new Date('2026-10-14T10:00:01+08:00')) // idempotent: no second mark
-    now = await service.get(actorTown, c.id)
-    expect(now.overdue).toBe(true)
-    expect(now.events.filter((e) => e.action === 'overdue')).toHaveLength(1)
-    expect(now.events.map((e) => e.action)).toEqual(expect.arrayContaining(['warn', 'overdue', 'accept_overdue']))
-    const notes = await t.db.selectFrom('notifications').select(['user_id', 'kind']).where('case_id', '=', c.id).execute()
-    expect(notes).toContainEqual({ user_id: handler.id, kind: 'case.overdue' })
-    expect(notes).toContainEqual({ user_id: town.id, kind: 'case.overdue' })
-    const overdueQueue = (await t.app.inject({ method: 'GET', url: '/api/cases?queue=overdue', headers: town.auth })).json()
-    expect(overdueQueue.items.map((x: { id: string }) => x.id)).toContain(c.id)
-  })
-
-  it('the clock stops while an extension is pending; extensions total at most 10 working days', async () => {
-    const c = await raise(reporter, { categoryCode: null })
-    const a = { town: await actorFor(t.db, town.id), handler: await actorFor(t.db, handler.id) }
-    const t0 = new Date('2026-11-02T09:00:00+08:00')
-    const d = await service.act(a.town, c.id, 'dispatch', { unitId }, t0)
-    await service.act(a.handler, c.id, 'accept', {}, t0)
-    await service.act(a.handler, c.id, 'extend', { days: 6, reason: '需采购配件' }, new Date('2026-11-03T09:00:00+08:00'))
-    const approved = await service.act(a.town, c.id, 'approve_extension', { approved: true }, new Date('2026-11-04T09:00:00+08:00'))
-    // one calendar day paused, then 6 more working days
-    const shifted = new Date(new Date(d.dueAt!).getTime() + 86_400_000)
-    expect(new Date(approved.dueAt!).getTime()).toBeGreaterThan(shifted.getTime() + 5 * 86_400_000)
-    expect(approved.extensionDays).toBe(6)
-    await expect(service.act(a.handler, c.id, 'extend', { days: 5, reason: '再延' }, new Date('2026-11-05T09:00:00+08:00'))).rejects.toMatchObject({ code: 'EXTENSION_LIMIT' })
-  })
-
-  it('a return is refused after 2 working days', async () => {
-    const c = await raise(reporter, { categoryCode: null })
-    const a = { town: await actorFor(t.db, town.id), handler: await actorFor(t.db, handler.id) }
-    await service.act(a.town, c.id, 'dispatch', { unitId }, new Date('2026-11-02T09:00:00+08:00'))
-    await expect(service.act(a.handler, c.id, 'return', { reason: '不属本单位' }, new Date('2026-11-05T09:00:00+08:00'))).rejects.toMatchObject({ code: 'RETURN_WINDOW_CLOSED' })
-    const back = await service.act(a.handler, c.id, 'return', { reason: '不属本单位' }, new Date('2026-11-04T09:00:00+08:00'))
-    expect(back).toMatchObject({ state: 'returned', paused: true, unit: null })
-  })
-
-  it('replied cases nobody rated close after 7 days', async () => {
-    const c = await raise()
-    const onSpot = await service.act(await actorFor(t.db, reporter.id), c.id, 'resolve_on_spot', { result: '当场联系电工修好' }, new Date('2026-11-01T09:00:00+08:00'))
-    expect(onSpot.state).toBe('replied')
-    await service.autoClose(new Date('2026-11-07T09:00:00+08:00'))
-    expect((await service.get(await actorFor(t.db, reporter.id), c.id)).state).toBe('replied')
-    await service.autoClose(new Date('2026-11-08T09:00:01+08:00'))
-    const closed = await service.get(await actorFor(t.db, reporter.id), c.id)
-    expect(closed.state).toBe('closed')
-    expect(closed.events.at(-1)).toMatchObject({ action: 'auto_close', actor: null })
-  })
-})
+// Time limits, deadline marks, pauses and auto-close: clock.service.test.ts (service level, no app).
 
 // ---- the whole matrix: every action in every state, by the right actor, a wrong one, and from outside ----
 const BODIES: Record<CaseAction, () => object> = {

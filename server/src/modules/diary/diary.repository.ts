@@ -1,7 +1,7 @@
 import { type Insertable, type SqlBool, sql } from 'kysely'
 import type { DiaryEntriesTable, Executor } from '../../db/types.ts'
 import { type Scope, whereInScope } from '../../platform/policy.ts'
-import { escapeLike } from '../regions/regions.repository.ts'
+import { escapeLike } from '../../db/like.ts'
 
 const entryBase = (db: Executor) =>
   db

@@ -10,8 +10,7 @@ import type { EventBus } from '../../platform/events.ts'
 import { type Actor, assertVisible, pathInScope, requireCountyAdmin, requirePermission, scopeOf, SYSTEM_ACTOR_ID, visibleRow } from '../../platform/policy.ts'
 import type { Storage } from '../../platform/storage.ts'
 import { assertPhoto, EXTENSION_OF, type Upload } from '../../platform/uploads.ts'
-import { findEnterprise } from '../archive/enterprises.repository.ts'
-import { findHousehold, findPerson } from '../archive/archive.repository.ts'
+import { ArchiveLookups } from '../archive/lookups.ts'
 import { addTimelineSource } from '../archive/timeline.ts'
 import { regionPathString, type RegionsService } from '../regions/regions.service.ts'
 import * as repo from './diary.repository.ts'
@@ -45,6 +44,8 @@ export class DiaryService {
     private regions: RegionsService,
     private storage: Storage,
     private bus: EventBus,
+    /** The visited household, person or enterprise, read through the archive module (never its repository). */
+    private archive: ArchiveLookups = new ArchiveLookups(db),
   ) {
     addTimelineSource(diaryTimeline)
   }
@@ -65,14 +66,14 @@ export class DiaryService {
     const scope = scopeOf(actor)
 
     // What was visited must lie in the author's area: out of it, it does not exist for them.
-    const household = body.householdId ? await findHousehold(this.db, body.householdId) : undefined
+    const household = body.householdId ? await this.archive.household(body.householdId) : undefined
     if (body.householdId) assertVisible(scope, household && { path: household.region_path }, '户')
-    const person = body.personId ? await findPerson(this.db, body.personId) : undefined
+    const person = body.personId ? await this.archive.person(body.personId) : undefined
     if (body.personId) {
       assertVisible(scope, person && { path: person.region_path }, '人员')
       if (body.householdId && person!.household_id !== body.householdId) throw badRequest('VALIDATION_FAILED', '走访对象不属于该户')
     }
-    const enterprise = body.enterpriseId ? await findEnterprise(this.db, body.enterpriseId) : undefined
+    const enterprise = body.enterpriseId ? await this.archive.enterprise(body.enterpriseId) : undefined
     if (body.enterpriseId) assertVisible(scope, enterprise && { path: enterprise.region_path }, '企业')
     if (body.kind === 'enterprise' && !enterprise) throw badRequest('VALIDATION_FAILED', '企情日记须指定走访的企业 (enterpriseId)')
 

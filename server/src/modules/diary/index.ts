@@ -1,12 +1,11 @@
 import type { Module } from '../../context.ts'
-import { RegionsService } from '../regions/regions.service.ts'
 import { diaryRoutes } from './diary.routes.ts'
 import { DiaryService } from './diary.service.ts'
 
 export const diaryModule: Module = {
   name: 'diary',
-  register(app, ctx) {
-    const service = new DiaryService(ctx.db, new RegionsService(ctx.db), ctx.storage, ctx.bus)
+  register(app, ctx, { regions, archiveLookups }) {
+    const service = new DiaryService(ctx.db, regions, ctx.storage, ctx.bus, archiveLookups)
     diaryRoutes(app, service)
     // Once a day, cadres behind on their visit quotas are reminded (the event reaches them through the
     // notifications module). One run per day and county, whichever process gets there first.

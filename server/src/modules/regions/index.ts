@@ -1,10 +1,9 @@
 import type { Module } from '../../context.ts'
 import { regionRoutes } from './regions.routes.ts'
-import { RegionsService } from './regions.service.ts'
 
 export const regionsModule: Module = {
   name: 'regions',
-  register(app, ctx) {
-    regionRoutes(app, new RegionsService(ctx.db))
+  register(app, _ctx, { regions }) {
+    regionRoutes(app, regions)
   },
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Executor, RegionRow } from '../../db/types.ts'
 import type { Scope } from '../../platform/policy.ts'
 import { whereInScope } from '../../platform/policy.ts'
+import { escapeLike } from '../../db/like.ts'
 
 export type RegionWithCount = RegionRow & { child_count: number }
 
@@ -35,10 +36,6 @@ export async function searchInScope(db: Executor, scope: Scope, q: string, limit
     .orderBy('r.code')
     .limit(limit)
     .execute()
-}
-
-export function escapeLike(s: string) {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c)
 }
 
 export async function insertRegion(db: Executor, row: { code: string; name: string; level: RegionRow['level']; parentId: number | null; path: string; depth: number }): Promise<RegionRow> {

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Executor, UnitRow } from '../../db/types.ts'
 import { pageWithTotal } from '../../db/paging.ts'
 import { type Scope, whereInScope } from '../../platform/policy.ts'
-import { escapeLike } from '../regions/regions.repository.ts'
+import { escapeLike } from '../../db/like.ts'
 
 const base = (db: Executor) =>
   db

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Executor, UserRow, UsersTable } from '../../db/types.ts'
 import { pageWithTotal } from '../../db/paging.ts'
 import { type Scope, whereInScope } from '../../platform/policy.ts'
-import { escapeLike } from '../regions/regions.repository.ts'
+import { escapeLike } from '../../db/like.ts'
 import type { Insertable } from 'kysely'
 
 const base = (db: Executor) =>
