@@ -66,14 +66,12 @@ const statesWhere = (f: (s: CaseStateSpec) => boolean) => CASE_STATES.filter((s)
 export const OPEN_STATES: readonly CaseState[] = statesWhere((s) => s.phase === 'open')
 /** Nothing more happens: closed, rejected, merged. */
 export const TERMINAL_STATES: readonly CaseState[] = statesWhere((s) => s.phase === 'terminal')
-/** Not terminal: open or answered (waiting for the rating). Open311 calls these 'open'. */
-export const LIVE_STATES: readonly CaseState[] = statesWhere((s) => s.phase !== 'terminal')
 /** Nobody works against a clock any more: answered or terminal. */
 export const FINISHED_STATES: readonly CaseState[] = statesWhere((s) => s.phase !== 'open')
 /** The time limit counts down (deadline marks apply). */
 export const CLOCK_RUNNING_STATES: readonly CaseState[] = statesWhere((s) => s.clock === 'running')
 /** The clock is paused and resumes (a pending return or extension). */
-export const CLOCK_PAUSED_STATES: readonly CaseState[] = statesWhere((s) => s.clock === 'paused')
+const CLOCK_PAUSED_STATES: readonly CaseState[] = statesWhere((s) => s.clock === 'paused')
 export const isOpenState = (s: string) => (OPEN_STATES as readonly string[]).includes(s)
 export const isTerminalState = (s: string) => (TERMINAL_STATES as readonly string[]).includes(s)
 /** The resident's stage of a state (已收到 / 办理中 / 已答复 / 已办结 / 不予受理 / 已并案). */
@@ -212,8 +210,7 @@ export const CASE_ACTION_TABLE: Record<CaseAction, CaseActionSpec> = {
 }
 
 /** What the server does by itself, as the system actor; each writes its timeline row like a user's action. */
-export const SYSTEM_ACTIONS = ['warn', 'overdue', 'accept_overdue', 'auto_close', 'external_update', 'merged_from', 'answered_via_merge', 'comment', 'media_link', 'attach'] as const
-export type SystemAction = (typeof SYSTEM_ACTIONS)[number]
+export type SystemAction = 'warn' | 'overdue' | 'accept_overdue' | 'auto_close' | 'external_update' | 'merged_from' | 'answered_via_merge' | 'comment' | 'media_link' | 'attach'
 
 export interface SystemActionSpec {
   from: readonly CaseState[]

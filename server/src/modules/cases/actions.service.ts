@@ -277,8 +277,8 @@ export class CaseActions {
       const level = body.level ?? c.level
       const regionLevelIdx = c.region_path.split('/').filter(Boolean).length - 2 // grid 4→… village 3, town 2
       if (levelIndex(level) > levelIndex(c.level) || LEVEL_DEPTH[level] > regionLevelIdx + 1) throw badRequest('VALIDATION_FAILED', '只能交办到本级或下级', { level, current: c.level })
-      let due = c.due_at
-      let warn = c.warn_at
+      let due: Date
+      let warn: Date | null
       if (c.state === 'returned' && c.due_at && c.paused_at) {
         // The clock paused while the case was back with the dispatcher: it resumes where it stopped.
         const shift = now.getTime() - c.paused_at.getTime()

@@ -18,10 +18,9 @@ import { CaseIntake, type ExternalIntake } from './intake.service.ts'
 import { CasePublicView } from './public-view.service.ts'
 import { CaseReads } from './reads.service.ts'
 
+// What other modules use of the engine's parts.
 export { levelRegionPath } from './access.ts'
-export { type CaseTimingConfig, DEFAULT_TIMING } from './clock.service.ts'
-export { type ExternalIntake, type IntakeResult, newTrackingCode } from './intake.service.ts'
-export { toCase } from './reads.service.ts'
+export { type ExternalIntake } from './intake.service.ts'
 
 /**
  * The case engine: one object for every door (cases routes, public reports, Open311, imports, push), so every

@@ -1,4 +1,4 @@
-import { CASE_ACTION_TABLE, CASE_ACTIONS, CASE_QUEUES, CASE_STATES, type CaseAction, type CaseState, TERMINAL_STATES } from '@minqing/common'
+import { CASE_ACTION_TABLE, CASE_ACTIONS, CASE_QUEUES, CASE_STATES, type CaseAction, type CaseState, queuesOf, TERMINAL_STATES } from '@minqing/common'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
 import { makeRegion, makeUnit, makeUser, type MadeUser } from '../../../test/factories.ts'
@@ -302,6 +302,9 @@ describe('the lifecycle table: queues, ratings by whom (issue 12, defects 1 and 
   it('apart from terminal states, every state is in some responsible person’s queue', async () => {
     const responsible = { town, handler, leader }
     for (const state of CASE_STATES.filter((s) => !TERMINAL_STATES.includes(s))) {
+      // The table says so…
+      expect(queuesOf(state), state).not.toEqual([])
+      // …and the queues, asked as their people ask them, show it.
       const id = await caseIn(state, 'dispatch')
       const c = { id, number: await numberOf(id) }
       const seenBy: string[] = []

@@ -391,7 +391,7 @@ export interface IntakeResult {
 
 /** 10 characters of a 32-letter alphabet without look-alikes: 50 bits, not guessable at any rate we allow. */
 const TRACKING_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-export function newTrackingCode() {
+function newTrackingCode() {
   const bytes = randomBytes(10)
   return [...bytes].map((b) => TRACKING_ALPHABET[b & 31]).join('')
 }

@@ -7,7 +7,7 @@ import type { CaseActions } from './actions.service.ts'
 import * as repo from './cases.repository.ts'
 import { dataOf } from './reads.service.ts'
 
-export const TRACKING_RE = /^[A-Z0-9]{6,16}$/
+const TRACKING_RE = /^[A-Z0-9]{6,16}$/
 
 /** Timeline rows a resident sees, in their words (the web app labels them). */
 const PUBLIC_STEPS = new Set(['create', 'dispatch', 'transfer', 'accept', 'approve_extension', 'escalate', 'reply', 'resolve_on_spot', 'rate', 'reopen', 'reject', 'merge', 'answered_via_merge', 'auto_close', 'external_update'])
