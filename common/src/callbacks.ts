@@ -57,3 +57,15 @@ export const CallbackResultSchema = Type.Object({
 })
 export type CallbackResult = Type.Static<typeof CallbackResultSchema>
 export const CallbackPhoneSchema = Type.Object({ phone: Type.String() })
+
+/**
+ * The 8 hex digits a sample rate stands for: a case is sampled when the first 8 hex digits of md5(its id) sort
+ * below them — fixed per case, the same in SQL and in JavaScript. Rate 1 ('g', above every hex digit): all.
+ */
+export function sampleThreshold(rate: number): string {
+  const r = Math.min(1, Math.max(0, rate))
+  if (r >= 1) return 'g'
+  return Math.floor(r * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0')
+}

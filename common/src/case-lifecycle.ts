@@ -8,6 +8,7 @@
 import Type from 'typebox'
 import { CASE_LEVELS, CASE_QUEUES, CASE_STATES, RATINGS, SUPERVISION_LEVELS, type CaseAction, type CaseState, type PublicStage } from './case-enums.ts'
 import { Nullable, UuidSchema } from './schemas.ts'
+import { REPLY_PHOTOS_MAX } from './callbacks.ts'
 
 export type CaseQueue = (typeof CASE_QUEUES)[number]
 
@@ -79,13 +80,13 @@ export const stageOf = (s: CaseState): PublicStage => CASE_STATE_TABLE[s].stage
 
 // ---- work queues ---------------------------------------------------------------------------------------
 /** Who a queue is for; the server turns it into the list filter. */
-export type QueueOwner = 'dispatcher' | 'unit' | 'area' | 'supervisor' | 'reporter'
+export type QueueOwner = 'dispatcher' | 'unit' | 'area' | 'supervisor' | 'reporter' | 'caller'
 
 export interface CaseQueueSpec {
   states: readonly CaseState[]
   owner: QueueOwner
   /** Beyond the state. */
-  filter?: 'warned_not_overdue' | 'overdue' | 'unrated'
+  filter?: 'warned_not_overdue' | 'overdue' | 'unrated' | 'callback_due'
   label: string
 }
 
@@ -100,6 +101,9 @@ export const CASE_QUEUE_TABLE: Record<CaseQueue, CaseQueueSpec> = {
   overdue: { states: [...CLOCK_RUNNING_STATES, ...CLOCK_PAUSED_STATES], owner: 'area', filter: 'overdue', label: 'cases.queue.overdue' },
   to_rate: { states: ['replied'], owner: 'area', filter: 'unrated', label: 'cases.queue.to_rate' },
   supervised_by_me: { states: OPEN_STATES, owner: 'supervisor', label: 'cases.queue.supervised_by_me' },
+  // 回访: answered hotline and walk-in cases (and a sample of the others, CALLBACK_SAMPLE_RATE) whose reporter left
+  // a phone, for staff who may call back (cases.callback) and did not handle them. GET /api/callbacks adds the attempts.
+  callback: { states: ['replied'], owner: 'caller', filter: 'callback_due', label: 'cases.queue.callback' },
   mine: { states: CASE_STATES, owner: 'reporter', label: 'cases.queue.mine' },
 }
 
@@ -134,6 +138,8 @@ const LevelSchema = Type.Enum(CASE_LEVELS)
 const Note = Type.Optional(Type.String({ maxLength: 1000 }))
 const Reason = Type.String({ minLength: 1, maxLength: 1000 })
 const Result = Type.String({ minLength: 1, maxLength: 5000 })
+/** 处理后照片: photos the answerer uploaded to the case first (POST /api/cases/:id/files); the resident sees them. */
+const PhotoIds = Type.Optional(Type.Array(UuidSchema, { maxItems: REPLY_PHOTOS_MAX, uniqueItems: true, description: 'result photos: ids of the answerer’s own photos on this case' }))
 export const REJECT_KINDS = ['spam', 'not_government', 'duplicate', 'other'] as const
 
 /** One body schema per action (its route validates it; OpenAPI shows it). */
@@ -148,12 +154,12 @@ export const ACTION_BODIES = {
   claim: Type.Object({ note: Note }, { additionalProperties: false }),
   urge: Type.Object({ note: Note }, { additionalProperties: false }),
   supervise: Type.Object({ level: Type.Enum(SUPERVISION_LEVELS), note: Note }, { additionalProperties: false }),
-  reply: Type.Object({ result: Result }, { additionalProperties: false }),
+  reply: Type.Object({ result: Result, photoIds: PhotoIds }, { additionalProperties: false }),
   rate: Type.Object({ rating: Type.Enum(RATINGS), comment: Note }, { additionalProperties: false }),
   reopen: Type.Object({ reason: Reason, escalate: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
   merge: Type.Object({ intoCaseId: UuidSchema, note: Note }, { additionalProperties: false }),
   reject: Type.Object({ reason: Reason, kind: Type.Enum(REJECT_KINDS) }, { additionalProperties: false }),
-  resolve_on_spot: Type.Object({ result: Result }, { additionalProperties: false }),
+  resolve_on_spot: Type.Object({ result: Result, photoIds: PhotoIds }, { additionalProperties: false }),
 } as const satisfies Record<CaseAction, Type.TSchema>
 export type ActionBody<A extends CaseAction> = Type.Static<(typeof ACTION_BODIES)[A]>
 

@@ -204,7 +204,8 @@ export const PublicCaseViewSchema = Type.Object({
   category: Nullable(Type.String()),
   stage: Type.Enum(PUBLIC_STAGES),
   createdAt: IsoDateTime,
-  reply: Nullable(Type.Object({ text: Type.String(), at: IsoDateTime })),
+  /** The answer, with its result photos (处理后照片) under public URLs that serve only these photos. */
+  reply: Nullable(Type.Object({ text: Type.String(), at: IsoDateTime, photos: Type.Array(Type.Object({ id: UuidSchema, url: Type.String() })) })),
   rating: Nullable(Type.Enum(RATINGS)),
   ratingComment: Nullable(Type.String()),
   canRate: Type.Boolean(),

@@ -26,7 +26,7 @@ export function buildServices(ctx: AppContext, log: ServiceLog = { debug: () => 
   if (sms) channels.push(new SmsChannel(sms, (userId) => notifications.phoneOf(userId)))
   const notifier = new Notifier(ctx.bus, channels, (m) => log.warn(m))
   const crypto = new FieldCrypto(ctx.config.secret)
-  const cases = new CasesService(ctx.db, crypto, regions, notifier, ctx.bus, undefined, ctx.storage)
+  const cases = new CasesService(ctx.db, crypto, regions, notifier, ctx.bus, undefined, ctx.storage, { callbackSampleRate: ctx.config.callbackSampleRate })
   const categories = new CategoriesService(ctx.db, regions)
   const units = new UnitsService(ctx.db, regions)
   const archiveLookups = new ArchiveLookups(ctx.db)

@@ -334,6 +334,16 @@ const RULES: Record<string, Rule> = {
       ...(a.trackingCode ? [{ url: `/api/public/reports/${a.trackingCode}` }] : []),
     ],
   },
+  'GET /api/public/reports/:trackingCode/photos/:photoId': {
+    homeReads: false,
+    kind: 'read',
+    why: 'a result photo needs its case’s tracking code (a case id or number finds nothing) and is served only if it came with an answer',
+    probes: (x, a) => [
+      { url: `/api/public/reports/${x.case}/photos/${x.caseFile}`, missing: `/api/public/reports/${rnd()}/photos/${x.caseFile}` },
+      { url: `/api/public/reports/${x.caseNumber}/photos/${x.caseFile}`, missing: `/api/public/reports/MQ-20200101-9999/photos/${x.caseFile}` },
+      ...(a.trackingCode ? [{ url: `/api/public/reports/${a.trackingCode}/photos/${x.caseFile}` }] : []),
+    ],
+  },
   'GET /open311/v2/requests/:id': {
     homeReads: false,
     kind: 'read',
@@ -441,6 +451,11 @@ const RULES: Record<string, Rule> = {
     why: 'the user directory of the caller’s area',
     probes: () => [{ url: '/api/users?limit=200' }, { url: `/api/users?q=${MK}` }, { url: `/api/users?regionCode=${V}` }],
     control: (x) => ({ who: x.admin, probe: { url: '/api/users?limit=200' } }),
+  },
+  'GET /api/callbacks': {
+    kind: 'list',
+    why: '待回访: answered cases of the caller’s area to call back',
+    probes: () => [{ url: '/api/callbacks?limit=200' }],
   },
   'GET /api/cases': {
     kind: 'list',
@@ -690,6 +705,21 @@ const RULES: Record<string, Rule> = {
     why: 'attach a photo to a home case',
     probes: (x) => [{ url: `/api/cases/${x.case}/files`, form: pngForm() }],
     rows: (x) => caseRows(x.case),
+  },
+  'POST /api/cases/:id/callback': {
+    kind: 'write',
+    why: 'record a call-back (a rating on the reporter’s behalf) on a home case',
+    probes: (x) => [
+      { url: `/api/cases/${x.case}/callback`, body: { outcome: 'rated', rating: 'satisfied' } },
+      { url: `/api/cases/${x.case}/callback`, body: { outcome: 'unreachable' } },
+    ],
+    rows: (x) => caseRows(x.case),
+  },
+  'POST /api/cases/:id/callback/phone': {
+    kind: 'write',
+    why: 'reveal a home case reporter’s phone for a call-back (audited)',
+    probes: (x) => [{ url: `/api/cases/${x.case}/callback/phone`, body: {} }],
+    rows: (x) => [...caseRows(x.case), `select count(*)::int as n from audit_log where entity_id = ${q(x.case)}`],
   },
   'POST /api/public/reports/:trackingCode/rating': {
     kind: 'write',

@@ -2,6 +2,7 @@ import type { Module } from '../context.ts'
 import { archiveModule } from './archive/index.ts'
 import { auditModule } from './audit/index.ts'
 import { authModule } from './auth/index.ts'
+import { callbacksModule } from './callbacks/index.ts'
 import { caseImportsModule } from './case-imports/index.ts'
 import { casesModule } from './cases/index.ts'
 import { diaryModule } from './diary/index.ts'
@@ -11,8 +12,9 @@ import { intakeModule } from './intake/index.ts'
 import { notificationsModule } from './notifications/index.ts'
 import { open311Module } from './open311/index.ts'
 import { regionsModule } from './regions/index.ts'
+import { reporterSmsModule } from './reporter-sms/index.ts'
 import { unitsModule } from './units/index.ts'
 import { usersModule } from './users/index.ts'
 
 /** Every module, in registration order. A new module adds itself here. */
-export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, notificationsModule, intakeModule, open311Module, caseImportsModule, auditModule]
+export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, notificationsModule, reporterSmsModule, callbacksModule, intakeModule, open311Module, caseImportsModule, auditModule]

@@ -28,6 +28,7 @@ export const casesEn: Shape<typeof casesZhCN> = {
       to_rate: 'To rate',
       supervised_by_me: 'Supervised by me',
       mine: 'Raised by me',
+      callback: 'To call back',
       all: 'All',
     },
     state: {

@@ -23,6 +23,7 @@ export const casesZhCN = {
       to_rate: '待评价',
       supervised_by_me: '我督办的',
       mine: '我反映的',
+      callback: '待回访',
       all: '全部',
     },
     state: {

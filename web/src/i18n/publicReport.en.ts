@@ -63,6 +63,7 @@ export const publicReportEn: Shape<typeof publicReportZhCN> = {
       category: 'Category',
       reply: 'Answer',
       replyAt: 'Answered',
+      replyPhotos: 'Photos after the work',
       timeline: 'Steps',
       rejected: 'This report was not accepted',
       merged: 'This report is handled together with a similar one',

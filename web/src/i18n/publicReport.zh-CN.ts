@@ -59,6 +59,7 @@ export const publicReportZhCN = {
       category: '分类',
       reply: '答复',
       replyAt: '答复时间',
+      replyPhotos: '处理后照片',
       timeline: '办理过程',
       rejected: '该反映不予受理',
       merged: '该反映已与同类问题合并办理',

@@ -25,6 +25,7 @@ import type { Notifier, OutgoingNotification } from '../notifications/notifier.t
 import { type CaseFacts, HANDLING_ACTIONS, holdsRole, isSystem, isVisible, LEVEL_DEPTH, levelIndex, levelRegionPath, nextLevel, systemActor, villagePath } from './access.ts'
 import type { CaseClock } from './clock.service.ts'
 import * as repo from './cases.repository.ts'
+import { linkResultPhotos } from '../result-photos/result-photos.ts'
 
 type Trx = Transaction<DB>
 type Executor = Kysely<DB> | Trx
@@ -39,8 +40,8 @@ interface Outcome {
   note?: string | null
   data?: Record<string, unknown>
   notify?: { who: Recipient[]; title: string; kind?: string; body?: string | null }
-  /** More writes in the same transaction (another case's timeline); returns more notices. */
-  after?: (trx: Executor) => Promise<OutgoingNotification[]>
+  /** More writes in the same transaction (another case's timeline, the answer's photos); returns more notices. */
+  after?: (trx: Executor, eventId: string) => Promise<OutgoingNotification[]>
 }
 
 interface Step {
@@ -159,6 +160,8 @@ export class CaseActions {
       return { applied, rows: await this.notifier.record(trx, notices) }
     })
     await this.notifier.deliver(rows)
+    // After commit, like a user's action (the reporter's texts hear of an auto-close this way).
+    for (const [i, s] of steps.entries()) if (applied[i]) await this.bus.publish(`case.${s.action}`, { id, actorId: s.actorId ?? null })
     return applied
   }
 
@@ -231,7 +234,7 @@ export class CaseActions {
       const n = outcome.notify
       notices = await this.recipients(db, updated, n.who, actor, { kind: n.kind ?? `case.${name}`, title: n.title, body: n.body }, c)
     }
-    if (outcome.after) notices.push(...(await outcome.after(db)))
+    if (outcome.after) notices.push(...(await outcome.after(db, String(event.id))))
     return { applied: true, eventId: String(event.id), to: outcome.to, notices }
   }
 
@@ -401,7 +404,9 @@ export class CaseActions {
       patch: { replied_at: now, rating: null },
       note: body.result,
       notify: { who: ['reporter'], title: title('事项已答复,请评价') },
-      after: async (db) => {
+      after: async (db, eventId) => {
+        // 处理后照片: the answer's photos move to its timeline row (a bad one refuses the whole answer).
+        await linkResultPhotos(db, { caseId: c.id, eventId, userId: actor.userId, photoIds: body.photoIds })
         // 反映必反馈: the reporters of cases merged into this one are answered too.
         const out: OutgoingNotification[] = []
         for (const m of await repo.casesMergedInto(db, c.id)) {
@@ -461,12 +466,16 @@ export class CaseActions {
       }
     },
     reject: async ({ now, title }, body) => ({ to: 'rejected', patch: { closed_at: now }, note: body.reason, data: { kind: body.kind }, notify: { who: ['reporter'], title: title('事项不予受理') } }),
-    resolve_on_spot: async ({ actor, now, title }, body) => ({
+    resolve_on_spot: async ({ actor, c, now, title }, body) => ({
       to: 'replied',
       patch: { handler_id: actor.userId, replied_at: now },
       note: body.result,
       data: { onSpot: true },
       notify: { who: ['reporter'], title: title('事项已当场解决,请评价') },
+      after: async (db, eventId) => {
+        await linkResultPhotos(db, { caseId: c.id, eventId, userId: actor.userId, photoIds: body.photoIds })
+        return []
+      },
     }),
   }
 

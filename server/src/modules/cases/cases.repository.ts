@@ -165,6 +165,8 @@ export interface CaseFilter {
   /** Only cases at these levels (a dispatcher's to-dispatch queue: levels at or below their own). */
   levels?: string[]
   ratingMissing?: boolean
+  /** 回访 (the callback queue): reporters with a phone, hotline and walk-in or sampled, not handled by this user. */
+  callbackDue?: { threshold: string; userId: string; unitId: string | null }
   limit: number
   offset: number
 }
@@ -199,6 +201,16 @@ export async function listCases(db: Executor, scope: Scope & { userId: string },
   if (f.supervisedBy) q = q.where(sql<SqlBool>`exists (select 1 from case_events e where e.case_id = c.id and e.action = 'supervise' and e.actor_id = ${f.supervisedBy})`)
   if (f.reporterUserId) q = q.where('c.reporter_user_id', '=', f.reporterUserId)
   if (f.ratingMissing) q = q.where('c.rating', 'is', null)
+  if (f.callbackDue) {
+    // The same rule as callbacks.repository's queue (a test holds them together); the sample is md5(id) against the rate.
+    const cb = f.callbackDue
+    q = q
+      .where('c.reporter_kind', 'in', ['named', 'person'])
+      .where(sql<SqlBool>`(c.reporter_phone_enc is not null or exists (select 1 from persons p where p.id = c.reporter_person_id and p.phone_enc is not null))`)
+      .where(sql<SqlBool>`(c.channel in ('hotline', 'walk_in') or substr(md5(c.id::text), 1, 8) collate "C" < ${cb.threshold})`)
+      .where(sql<SqlBool>`c.handler_id is distinct from ${cb.userId} and c.claimed_by is distinct from ${cb.userId} and c.unit_id is distinct from ${cb.unitId}`)
+      .where(sql<SqlBool>`not exists (select 1 from case_events h where h.case_id = c.id and h.actor_id = ${cb.userId} and h.action in ('accept', 'reply', 'resolve_on_spot', 'claim'))`)
+  }
   if (f.levels) q = q.where('c.level', 'in', f.levels.length ? (f.levels as CasesTable['level'][]) : ['none' as CasesTable['level']])
   const [items, total] = await Promise.all([
     q.orderBy('c.due_at', (ob) => ob.asc().nullsLast()).orderBy('c.created_at', 'desc').limit(f.limit).offset(f.offset).execute(),

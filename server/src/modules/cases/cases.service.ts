@@ -1,4 +1,4 @@
-import { ACTION_BODIES, type ActionBody, CASE_ACTIONS, type CaseAction, type CaseDetail, type CaseListQuery, type CreateCase, type RATINGS } from '@minqing/common'
+import { ACTION_BODIES, type ActionBody, CASE_ACTIONS, sampleThreshold, type CaseAction, type CaseDetail, type CaseListQuery, type CreateCase, type RATINGS } from '@minqing/common'
 import type { Kysely, Transaction } from 'kysely'
 import type { Static } from 'typebox'
 import Value from 'typebox/value'
@@ -44,11 +44,12 @@ export class CasesService {
     bus: EventBus,
     timing: CaseTimingConfig = DEFAULT_TIMING,
     storage?: Storage,
+    opts: { callbackSampleRate?: number } = {},
   ) {
     const clock = new CaseClock(db, timing)
     this.actions = new CaseActions(db, clock, notifier, bus)
     this.clockParts = { clock, jobs: new ClockJobs(db, this.actions, timing) }
-    this.reads = new CaseReads(db, regions, this.actions)
+    this.reads = new CaseReads(db, regions, this.actions, sampleThreshold(opts.callbackSampleRate ?? 0.1))
     this.files = new CaseFiles(db, this.actions, storage)
     this.intake = new CaseIntake(db, crypto, notifier, bus, this.actions, this.files, this.reads)
     this.resident = new CasePublicView(db, this.actions)

@@ -6,6 +6,7 @@ import { residentActor } from './access.ts'
 import type { CaseActions } from './actions.service.ts'
 import * as repo from './cases.repository.ts'
 import { dataOf } from './reads.service.ts'
+import { answerPhotos } from '../result-photos/result-photos.ts'
 
 const TRACKING_RE = /^[A-Z0-9]{6,16}$/
 
@@ -37,7 +38,7 @@ export class CasePublicView {
       category: c.category_name ?? null,
       stage: stageOf(c.state as CaseState),
       createdAt: c.created_at.toISOString(),
-      reply: c.state === 'replied' || c.state === 'closed' || c.state === 'merged' ? (answer ? { text: answer.note!, at: answer.at.toISOString() } : null) : null,
+      reply: c.state === 'replied' || c.state === 'closed' || c.state === 'merged' ? (answer ? { text: answer.note!, at: answer.at.toISOString(), photos: await this.photosOf(c.id, answer, c.tracking_code!) } : null) : null,
       rating: c.rating,
       ratingComment: c.rating_comment,
       canRate: c.state === 'replied' && !c.rating,
@@ -52,6 +53,11 @@ export class CasePublicView {
         }
       }),
     }
+  }
+
+  /** The answer's result photos; an answer that came through a merged case shows that case's none. */
+  private async photosOf(caseId: string, answer: { id: string | number; action: string }, trackingCode: string) {
+    return answer.action === 'answered_via_merge' ? [] : answerPhotos(this.db, { caseId, eventId: String(answer.id), trackingCode })
   }
 
   /** The resident rates their case through its tracking code: the case's own `rate` action, on their behalf. */

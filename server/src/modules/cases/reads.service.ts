@@ -1,4 +1,4 @@
-import { type Case, CASE_LEVELS, CASE_QUEUE_TABLE, type CaseDetail, type CaseListQuery, type CaseState } from '@minqing/common'
+import { type Case, CASE_LEVELS, CASE_QUEUE_TABLE, type CaseDetail, type CaseListQuery, type CaseState, sampleThreshold } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { Static } from 'typebox'
 import type { DB } from '../../db/types.ts'
@@ -19,6 +19,8 @@ export class CaseReads {
     private db: Kysely<DB>,
     private regions: RegionsService,
     private actions: CaseActions,
+    /** 回访: the share of answered cases from other channels than hotline and walk-in whose reporter is called back. */
+    private callbackThreshold = sampleThreshold(0.1),
   ) {}
 
   async get(actor: Actor, id: string): Promise<CaseDetail> {
@@ -79,6 +81,10 @@ export class CaseReads {
       if (spec.filter === 'warned_not_overdue') f.warnedNotOverdue = true
       if (spec.filter === 'overdue') f.overdue = true
       if (spec.filter === 'unrated') f.ratingMissing = true
+      if (spec.filter === 'callback_due') {
+        f.ratingMissing = true
+        f.callbackDue = { threshold: this.callbackThreshold, userId: actor.userId, unitId: actor.unitId }
+      }
       switch (spec.owner) {
         case 'unit':
           f.unitOrHandler = { unitId: actor.unitId, userId: actor.userId }
@@ -94,6 +100,12 @@ export class CaseReads {
           // Cases whose level region lies at or below the caller's own region: theirs to dispatch.
           const depth = actor.regionPath.split('/').filter(Boolean).length - 1
           f.levels = hasPermission(actor, 'cases.dispatch') ? CASE_LEVELS.filter((l) => LEVEL_DEPTH[l] >= depth) : []
+          break
+        }
+        case 'caller': {
+          // Staff who may call back, for the cases at their region's level and below (like dispatchers).
+          const depth = actor.regionPath.split('/').filter(Boolean).length - 1
+          f.levels = hasPermission(actor, 'cases.callback') ? CASE_LEVELS.filter((l) => LEVEL_DEPTH[l] >= depth) : []
           break
         }
         case 'area':

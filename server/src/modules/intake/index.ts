@@ -22,7 +22,7 @@ export const intakeModule: Module = {
       await limiter.close()
     })
     const tokens = new FormTokens(ctx.config.secret, { minFillMs: cfg.minFillMs, ttlMs: cfg.tokenTtlMs })
-    const service = new PublicReportsService(ctx.db, cases, limiter, tokens, cfg, ctx.config.secret)
+    const service = new PublicReportsService(ctx.db, cases, limiter, tokens, cfg, ctx.config.secret, ctx.storage)
     publicRoutes(app, service, ctx.config.publicUrl)
     qrRoutes(app, new QrService(ctx.db), ctx.config.publicUrl)
   },

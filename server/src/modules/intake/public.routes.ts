@@ -10,6 +10,7 @@ import {
   TrackingCodeParams,
 } from '@minqing/common'
 import type { FastifyRequest } from 'fastify'
+import Type from 'typebox'
 import type { App } from '../../context.ts'
 import { AppError, errorSchemas } from '../../platform/errors.ts'
 import { readReportForm } from './public.form.ts'
@@ -95,6 +96,28 @@ export function publicRoutes(app: App, service: PublicReportsService, publicUrl:
     async (req, reply) => {
       reply.header('cache-control', 'no-store')
       return service.track(req.params.trackingCode, caller(req))
+    },
+  )
+
+  app.get(
+    '/api/public/reports/:trackingCode/photos/:photoId',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'A result photo (处理后照片) of the answer, by the tracking code: only photos that came with an answer of that case',
+        security: [],
+        params: Type.Object({ ...TrackingCodeParams.properties, photoId: Type.String({ format: 'uuid' }) }),
+      },
+    },
+    async (req, reply) => {
+      const f = await service.photo(req.params.trackingCode, req.params.photoId, caller(req))
+      return reply
+        .header('content-type', f.contentType)
+        .header('content-length', String(f.size))
+        .header('cache-control', 'private, max-age=86400')
+        .header('x-content-type-options', 'nosniff')
+        .send(f.stream)
     },
   )
 

@@ -21,7 +21,9 @@ import type { DB } from '../../db/types.ts'
 import { AppError, badRequest, notFound } from '../../platform/errors.ts'
 import { type RateLimiter, tooManyRequests } from '../../platform/ratelimit.ts'
 import { assertPhoto } from '../../platform/uploads.ts'
+import type { Storage } from '../../platform/storage.ts'
 import type { CasesService } from '../cases/cases.service.ts'
+import { answerPhotoFile } from '../result-photos/result-photos.ts'
 import type { FormTokens } from './formtoken.ts'
 import * as repo from './intake.repository.ts'
 
@@ -62,6 +64,7 @@ export class PublicReportsService {
     private tokens: FormTokens,
     private cfg: PublicIntakeConfig,
     secret: string,
+    private storage?: Storage,
   ) {
     // Phones are counted under a keyed hash: a shared Redis never holds residents' numbers.
     this.phoneKey = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), 'minqing', 'public-rate-phone-v1', 32))
@@ -197,6 +200,13 @@ export class PublicReportsService {
 
   async track(rawCode: string, caller: Caller, now = Date.now()): Promise<PublicCaseView> {
     return this.guarded(rawCode, caller, now, this.cfg.readsPerIp, 'read', (code) => this.engine.publicView(code))
+  }
+
+  /** A result photo of the answer, by the tracking code: read like the page itself (same limits, misses counted). */
+  async photo(rawCode: string, photoId: string, caller: Caller, now = Date.now()) {
+    const storage = this.storage
+    if (!storage) throw new Error('PublicReportsService was built without storage: photos cannot be read')
+    return this.guarded(rawCode, caller, now, this.cfg.readsPerIp, 'read', (code) => answerPhotoFile(this.db, storage, code, photoId))
   }
 
   async rate(rawCode: string, body: { rating: (typeof RATINGS)[number]; comment?: string }, caller: Caller, now = Date.now()): Promise<PublicCaseView> {

@@ -37,6 +37,7 @@ function filled(action: CaseAction): ActionForm {
     if (field.kind === 'case') f.intoCaseId = '00000000-0000-4000-8000-0000000000c2'
     if (field.kind === 'escalate') f.escalate = true
     if (field.kind === 'days') f.days = 3
+    if (field.kind === 'photos') f.photoIds = ['00000000-0000-4000-8000-0000000000f1']
   }
   return f
 }
@@ -58,8 +59,8 @@ describe('action dialogs', () => {
     expect(keys('merge')).toEqual(['intoCaseId*', 'note'])
     expect(keys('reject')).toEqual(['rejectKind*', 'reason*'])
     expect(keys('reopen')).toEqual(['reason*', 'escalate'])
-    expect(keys('reply')).toEqual(['result*'])
-    expect(keys('resolve_on_spot')).toEqual(['result*'])
+    expect(keys('reply')).toEqual(['result*', 'photoIds'])
+    expect(keys('resolve_on_spot')).toEqual(['result*', 'photoIds'])
     for (const a of ['accept', 'claim', 'urge'] as const) expect(keys(a)).toEqual(['note'])
     for (const a of ['return', 'escalate'] as const) expect(keys(a)).toEqual(['reason*'])
   })
@@ -77,6 +78,7 @@ describe('action dialogs', () => {
     expect(buildActionBody('reopen', { ...initialActionForm('reopen', base), reason: '没修好' })).toEqual({ reason: '没修好' })
     expect(buildActionBody('rate', { ...initialActionForm('rate', base), rating: 'satisfied' })).toEqual({ rating: 'satisfied' })
     expect(buildActionBody('approve_extension', initialActionForm('approve_extension', base))).toEqual({ approved: true })
+    expect(buildActionBody('reply', { ...initialActionForm('reply', base), result: '已修复' })).toEqual({ result: '已修复' })
   })
 
   it('preselects the suggested unit and the current level for dispatch, the next card for supervise', () => {

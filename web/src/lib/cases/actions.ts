@@ -27,8 +27,9 @@ export type FieldKind =
   | 'escalate' // reopen one level up
   | 'case' // target case of a merge
   | 'rejectKind' // why not accepted
+  | 'photos' // result photos of an answer (uploaded first, then named by id)
 
-export type FieldKey = 'unitId' | 'handlerId' | 'level' | 'note' | 'reason' | 'result' | 'comment' | 'days' | 'approved' | 'supervision' | 'rating' | 'escalate' | 'intoCaseId' | 'rejectKind'
+export type FieldKey = 'unitId' | 'handlerId' | 'level' | 'note' | 'reason' | 'result' | 'comment' | 'days' | 'approved' | 'supervision' | 'rating' | 'escalate' | 'intoCaseId' | 'rejectKind' | 'photoIds'
 
 export interface ActionField {
   key: FieldKey
@@ -41,6 +42,8 @@ export interface ActionField {
 const note: ActionField = { key: 'note', kind: 'textarea', required: false, max: 1000 }
 const reason: ActionField = { key: 'reason', kind: 'textarea', required: true, max: 1000 }
 const result: ActionField = { key: 'result', kind: 'textarea', required: true, max: 5000 }
+/** 处理后照片: shown to the resident with the answer. */
+const photos: ActionField = { key: 'photoIds', kind: 'photos', required: false }
 
 /** The dialog of each action, field by field, in the order shown. */
 export const ACTION_FIELDS: Record<CaseAction, readonly ActionField[]> = {
@@ -59,12 +62,12 @@ export const ACTION_FIELDS: Record<CaseAction, readonly ActionField[]> = {
   claim: [note],
   urge: [note],
   supervise: [{ key: 'supervision', kind: 'supervision', required: true }, note],
-  reply: [result],
+  reply: [result, photos],
   rate: [{ key: 'rating', kind: 'rating', required: true }, { key: 'comment', kind: 'textarea', required: false, max: 1000 }],
   reopen: [reason, { key: 'escalate', kind: 'escalate', required: false }],
   merge: [{ key: 'intoCaseId', kind: 'case', required: true }, note],
   reject: [{ key: 'rejectKind', kind: 'rejectKind', required: true }, reason],
-  resolve_on_spot: [result],
+  resolve_on_spot: [result, photos],
 }
 
 export interface ActionForm {
@@ -82,6 +85,7 @@ export interface ActionForm {
   escalate: boolean
   intoCaseId: string | null
   rejectKind: RejectKind | undefined
+  photoIds: string[]
 }
 
 type CaseFacts = Pick<CaseDetail, 'level' | 'regionCode' | 'suggestedUnit' | 'supervision' | 'extensionDays' | 'unit' | 'id'>
@@ -105,6 +109,7 @@ export function initialActionForm(action: CaseAction, c: CaseFacts): ActionForm 
     escalate: false,
     intoCaseId: null,
     rejectKind: undefined,
+    photoIds: [],
   }
 }
 
@@ -163,7 +168,7 @@ export function buildActionBody(action: CaseAction, form: ActionForm): Record<st
       return compact({ level: form.supervision, note: opt(form.note) })
     case 'reply':
     case 'resolve_on_spot':
-      return { result: form.result.trim() }
+      return compact({ result: form.result.trim(), photoIds: form.photoIds.length ? [...form.photoIds] : undefined })
     case 'rate':
       return compact({ rating: form.rating, comment: opt(form.comment) })
     case 'reopen':

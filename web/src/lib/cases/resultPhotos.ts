@@ -18,11 +18,7 @@ export function addedFiles(before: readonly Pick<CaseFile, 'id'>[], after: reado
  * server moves them to the answer, which the resident sees on the tracking page. A photo taken off the list
  * stays on the case as an ordinary photo.
  */
-export function useResultPhotos(
-  detail: Ref<CaseDetail>,
-  ids: Ref<string[]>,
-  on: { updated?: (d: CaseDetail) => void; failed: (err: unknown) => void },
-) {
+export function useResultPhotos(detail: Ref<CaseDetail>, ids: Ref<string[]>, on: { updated?: (d: CaseDetail) => void; failed: (err: unknown) => void }) {
   const chosen = ref<CaseFile[]>([])
   const busy = ref(false)
   const input = ref<HTMLInputElement | null>(null)
