@@ -216,7 +216,7 @@ export const CASE_ACTION_TABLE: Record<CaseAction, CaseActionSpec> = {
 }
 
 /** What the server does by itself, as the system actor; each writes its timeline row like a user's action. */
-export type SystemAction = 'warn' | 'overdue' | 'accept_overdue' | 'auto_close' | 'external_update' | 'merged_from' | 'answered_via_merge' | 'comment' | 'media_link' | 'attach'
+export type SystemAction = 'warn' | 'overdue' | 'accept_overdue' | 'auto_close' | 'external_update' | 'merged_from' | 'answered_via_merge' | 'comment' | 'media_link' | 'attach' | 'callback'
 
 export interface SystemActionSpec {
   from: readonly CaseState[]
@@ -236,6 +236,8 @@ export const SYSTEM_ACTION_TABLE: Record<SystemAction, SystemActionSpec> = {
   comment: { from: CASE_STATES, to: 'same', what: 'a connected system’s comment' },
   media_link: { from: CASE_STATES, to: 'same', what: 'a link to a connected system’s media' },
   attach: { from: CASE_STATES.filter((s) => !isTerminalState(s)), to: 'same', what: 'a photo added' },
+  // 回访: one call to the reporter (reached or not); the rating it records is the table's `rate` by a `caller`.
+  callback: { from: CASE_STATES, to: 'same', what: 'a call-back attempt, with its outcome' },
 }
 
 /** The states an action may lead to (for checks and documentation). */

@@ -65,6 +65,7 @@ export interface SystemInputs {
   comment: { note: string; data: Record<string, unknown> }
   media_link: { note: string; data: Record<string, unknown> }
   attach: { filename: string }
+  callback: { note: string | null; data: Record<string, unknown> }
 }
 export type SystemStep = { [S in SystemAction]: { action: S; input: SystemInputs[S]; actorId?: string | null } }[SystemAction]
 
@@ -531,5 +532,6 @@ export class CaseActions {
     }),
     media_link: async ({ c }, input) => ({ to: c.state as CaseState, note: input.note, data: input.data }),
     attach: async ({ c }, input) => ({ to: c.state as CaseState, data: { filename: input.filename } }),
+    callback: async ({ c }, input) => ({ to: c.state as CaseState, note: input.note, data: input.data }),
   }
 }
