@@ -182,10 +182,15 @@ export class CaseActions {
    * case's events (the state stays), and for a comment a notice to whoever handles the case.
    */
   async remark(db: Executor, caseId: string, r: { action: 'comment' | 'media_link'; note: string; at: Date; data: Record<string, unknown> }) {
+    const done = await this.mark(db, caseId, { action: r.action, input: { note: r.note, data: r.data } }, r.at)
+    return { eventId: done.eventId!, deliver: done.deliver }
+  }
+
+  /** A system step on a case by id, inside the caller's transaction (see systemIn); 404 when there is no such case. */
+  async mark(db: Executor, caseId: string, s: SystemStep, now: Date) {
     const c = await repo.findCase(db, caseId)
     if (!c) throw notFound('事项')
-    const done = await this.systemIn(db, c, { action: r.action, input: { note: r.note, data: r.data } }, r.at)
-    return { eventId: done.eventId!, deliver: done.deliver }
+    return this.systemIn(db, c, s, now)
   }
 
   // ---- the one step --------------------------------------------------------------------------------------

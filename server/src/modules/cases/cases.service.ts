@@ -11,7 +11,7 @@ import type { Storage } from '../../platform/storage.ts'
 import type { Upload } from '../../platform/uploads.ts'
 import type { Notifier } from '../notifications/notifier.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
-import { CaseActions } from './actions.service.ts'
+import { CaseActions, type SystemStep } from './actions.service.ts'
 import { CaseClock, type CaseTimingConfig, ClockJobs, DEFAULT_TIMING } from './clock.service.ts'
 import { CaseFiles } from './files.service.ts'
 import { CaseIntake, type ExternalIntake } from './intake.service.ts'
@@ -95,6 +95,13 @@ export class CasesService {
   }
   remark(db: Kysely<DB> | Transaction<DB>, caseId: string, r: { action: 'comment' | 'media_link'; note: string; at: Date; data: Record<string, unknown> }) {
     return this.actions.remark(db, caseId, r)
+  }
+  /**
+   * A timeline mark of the system table (e.g. a 回访 attempt: `{ action: 'callback', input: { note, data }, actorId }`)
+   * in the caller's transaction; call `deliver()` after commit.
+   */
+  mark(db: Kysely<DB> | Transaction<DB>, caseId: string, step: SystemStep, at: Date) {
+    return this.actions.mark(db, caseId, step, at)
   }
 
   // ---- clock ----
