@@ -190,13 +190,27 @@ const act = (from: readonly CaseState[], to: ActionTarget, who: readonly CaseRol
 
 /** What users do (one route each: POST /api/cases/:id/actions/<action>). */
 export const CASE_ACTION_TABLE: Record<CaseAction, CaseActionSpec> = {
-  dispatch: act(DISPATCHABLE_STATES, 'dispatched', ['dispatcher'], '交办 Dispatch to a unit (and handler) at this level or below', 'dispatch', 'unit in the dispatcher’s area; handler a member of it; level at or below the case’s'),
+  dispatch: act(
+    DISPATCHABLE_STATES,
+    'dispatched',
+    ['dispatcher'],
+    '交办 Dispatch to a unit (and handler) at this level or below',
+    'dispatch',
+    'unit in the dispatcher’s area; handler a member of it; level at or below the case’s',
+  ),
   accept: act(['dispatched'], 'accepted', ['handler'], '签收 Accept a dispatched case', 'accept'),
   return: act(['dispatched'], 'returned', ['handler'], '退回 Return to the dispatcher (clock paused)', 'return', `within ${RETURN_WINDOW_DAYS} working days of receiving it`),
   transfer: act(['dispatched', 'accepted'], 'dispatched', ['dispatcher'], '转办 Transfer to another unit', 'transfer', 'not to the same unit'),
   extend: act(['accepted'], 'extension_requested', ['handler'], '申请延期 Ask for more working days (clock paused)', 'extend', `extensions total at most ${MAX_EXTENSION_DAYS} working days`),
   approve_extension: act(['extension_requested'], 'accepted', ['dispatcher'], '审批延期 Approve or refuse a pending extension', 'approve_extension'),
-  escalate: act(['new', 'dispatched', 'accepted', 'returned', 'reopened', 'escalated'], 'escalated', ['dispatcher', 'handler', 'raiser'], '上报 Escalate one level up', 'escalate', 'not at county level; the raiser only while new'),
+  escalate: act(
+    ['new', 'dispatched', 'accepted', 'returned', 'reopened', 'escalated'],
+    'escalated',
+    ['dispatcher', 'handler', 'raiser'],
+    '上报 Escalate one level up',
+    'escalate',
+    'not at county level; the raiser only while new',
+  ),
   claim: act(['new', 'escalated', 'reopened', 'returned', 'dispatched', 'accepted'], 'accepted', ['leader'], '领导认领 A leader takes the case on', 'claim'),
   urge: act(OPEN_STATES, 'same', ['supervisor', 'dispatcher'], '催办 Urge whoever holds the case', 'urge'),
   supervise: act(OPEN_STATES, 'same', ['supervisor'], '督办 Supervise (normal, yellow or red card)', 'supervise'),
@@ -210,9 +224,23 @@ export const CASE_ACTION_TABLE: Record<CaseAction, CaseActionSpec> = {
     'not rated yet; never by someone who handled the case',
   ),
   reopen: act(['replied'], 'reopened', ['dispatcher'], '重办 A dispatcher reopens an inadequate answer before it is rated', 'reopen', 'not rated yet'),
-  merge: act(['new', 'dispatched', 'escalated', 'reopened'], 'merged', ['dispatcher'], '并案 Merge into an open case of the same village', 'merge', 'target open or replied, visible, same village, not itself'),
+  merge: act(
+    ['new', 'dispatched', 'escalated', 'reopened'],
+    'merged',
+    ['dispatcher'],
+    '并案 Merge into an open case of the same village',
+    'merge',
+    'target open or replied, visible, same village, not itself',
+  ),
   reject: act(['new', 'escalated', 'reopened'], 'rejected', ['dispatcher'], '不予受理 Reject with a reason', 'reject'),
-  resolve_on_spot: act(['new'], 'replied', ['raiser'], '当场解决 Resolved on the spot by the raising cadre (grid or village level)', 'resolve_on_spot', 'grid or village level; the reporter rates by the tracking code'),
+  resolve_on_spot: act(
+    ['new'],
+    'replied',
+    ['raiser'],
+    '当场解决 Resolved on the spot by the raising cadre (grid or village level)',
+    'resolve_on_spot',
+    'grid or village level; the reporter rates by the tracking code',
+  ),
 }
 
 /** What the server does by itself, as the system actor; each writes its timeline row like a user's action. */

@@ -108,9 +108,7 @@ export class CaseActions {
 
   /** The actions this actor may take on the case now (the detail's allowedActions). */
   allowedActions(actor: Actor, c: Row, facts: CaseFacts): CaseAction[] {
-    return CASE_ACTIONS.filter(
-      (a) => CASE_ACTION_TABLE[a].from.includes(c.state as CaseState) && (RULES[a]?.applies?.(c) ?? true) && this.mayAct(actor, c, a, facts),
-    )
+    return CASE_ACTIONS.filter((a) => CASE_ACTION_TABLE[a].from.includes(c.state as CaseState) && (RULES[a]?.applies?.(c) ?? true) && this.mayAct(actor, c, a, facts))
   }
 
   /** Who handled the case, from its timeline (only the reporter role needs it). */
@@ -272,7 +270,19 @@ export class CaseActions {
 
   /** A reopened case goes back to its level's dispatchers (待交办) with no unit, handler or clock. */
   private reopenPatch(c: Row, level: CaseLevel): Patch {
-    return { level, reopen_count: c.reopen_count + 1, unit_id: null, handler_id: null, due_at: null, warn_at: null, warned_at: null, overdue_at: null, accept_due_at: null, replied_at: null, paused_at: null }
+    return {
+      level,
+      reopen_count: c.reopen_count + 1,
+      unit_id: null,
+      handler_id: null,
+      due_at: null,
+      warn_at: null,
+      warned_at: null,
+      overdue_at: null,
+      accept_due_at: null,
+      replied_at: null,
+      paused_at: null,
+    }
   }
 
   // ---- users' actions, one handler each, with its typed body ---------------------------------------------
@@ -315,7 +325,12 @@ export class CaseActions {
         notify: { who: body.handlerId ? ['handler'] : ['unit'], title: title('新交办事项') },
       }
     },
-    accept: async ({ actor, c, title }, body) => ({ to: 'accepted', patch: { handler_id: c.handler_id ?? actor.userId }, note: body.note ?? null, notify: { who: ['reporter'], title: title('事项已签收') } }),
+    accept: async ({ actor, c, title }, body) => ({
+      to: 'accepted',
+      patch: { handler_id: c.handler_id ?? actor.userId },
+      note: body.note ?? null,
+      notify: { who: ['reporter'], title: title('事项已签收') },
+    }),
     return: async ({ db, c, now, title }, body) => {
       const last = await repo.lastEvent(db, c.id, ['dispatch', 'transfer'])
       const window = this.clock.timing.returnWindowDays
@@ -397,13 +412,20 @@ export class CaseActions {
         notify: { who: ['reporter', 'dispatchers'], title: title('领导认领事项') },
       }
     },
-    urge: async ({ c, title }, body) => ({ to: c.state as CaseState, note: body.note ?? null, notify: { who: c.unit_id || c.handler_id ? ['handler', 'unit'] : ['dispatchers'], title: title('催办') } }),
+    urge: async ({ c, title }, body) => ({
+      to: c.state as CaseState,
+      note: body.note ?? null,
+      notify: { who: c.unit_id || c.handler_id ? ['handler', 'unit'] : ['dispatchers'], title: title('催办') },
+    }),
     supervise: async ({ c, title }, body) => ({
       to: c.state as CaseState,
       patch: { supervision: body.level },
       note: body.note ?? null,
       data: { level: body.level },
-      notify: { who: c.unit_id || c.handler_id ? ['handler', 'unit', 'dispatchers'] : ['dispatchers'], title: title(body.level === 'red' ? '红牌督办' : body.level === 'yellow' ? '黄牌督办' : '督办') },
+      notify: {
+        who: c.unit_id || c.handler_id ? ['handler', 'unit', 'dispatchers'] : ['dispatchers'],
+        title: title(body.level === 'red' ? '红牌督办' : body.level === 'yellow' ? '黄牌督办' : '督办'),
+      },
     }),
     reply: async ({ actor, c, now, title }, body) => ({
       to: 'replied',

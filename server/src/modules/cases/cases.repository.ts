@@ -10,24 +10,11 @@ type Executor = Kysely<DB> | Transaction<DB>
 
 // ---- categories and routing ----------------------------------------------------------
 export async function listCategories(db: Executor) {
-  return db
-    .selectFrom('categories as c')
-    .leftJoin('categories as p', 'p.id', 'c.parent_id')
-    .selectAll('c')
-    .select('p.code as parent_code')
-    .orderBy('c.sort')
-    .orderBy('c.id')
-    .execute()
+  return db.selectFrom('categories as c').leftJoin('categories as p', 'p.id', 'c.parent_id').selectAll('c').select('p.code as parent_code').orderBy('c.sort').orderBy('c.id').execute()
 }
 
 export async function findCategoryByCode(db: Executor, code: string) {
-  return db
-    .selectFrom('categories as c')
-    .leftJoin('categories as p', 'p.id', 'c.parent_id')
-    .selectAll('c')
-    .select('p.code as parent_code')
-    .where('c.code', '=', code)
-    .executeTakeFirst()
+  return db.selectFrom('categories as c').leftJoin('categories as p', 'p.id', 'c.parent_id').selectAll('c').select('p.code as parent_code').where('c.code', '=', code).executeTakeFirst()
 }
 
 export async function findCategory(db: Executor, id: number) {
@@ -213,7 +200,12 @@ export async function listCases(db: Executor, scope: Scope & { userId: string },
   }
   if (f.levels) q = q.where('c.level', 'in', f.levels.length ? (f.levels as CasesTable['level'][]) : ['none' as CasesTable['level']])
   const [items, total] = await Promise.all([
-    q.orderBy('c.due_at', (ob) => ob.asc().nullsLast()).orderBy('c.created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
+    q
+      .orderBy('c.due_at', (ob) => ob.asc().nullsLast())
+      .orderBy('c.created_at', 'desc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
     cappedCount(db, q, f),
   ])
   return { items, total }
@@ -262,19 +254,19 @@ export async function eventsOf(db: Executor, caseId: string) {
 }
 
 export async function lastEvent(db: Executor, caseId: string, actions: string[]) {
-  return db
-    .selectFrom('case_events')
-    .selectAll()
-    .where('case_id', '=', caseId)
-    .where('action', 'in', actions)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst()
+  return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).where('action', 'in', actions).orderBy('id', 'desc').limit(1).executeTakeFirst()
 }
 
 /** Who did any of these actions on a case (e.g. who handled it: accept, reply, resolve_on_spot). */
 export async function actorsOf(db: Executor, caseId: string, actions: readonly string[]) {
-  const rows = await db.selectFrom('case_events').select('actor_id').distinct().where('case_id', '=', caseId).where('action', 'in', [...actions]).where('actor_id', 'is not', null).execute()
+  const rows = await db
+    .selectFrom('case_events')
+    .select('actor_id')
+    .distinct()
+    .where('case_id', '=', caseId)
+    .where('action', 'in', [...actions])
+    .where('actor_id', 'is not', null)
+    .execute()
   return new Set(rows.map((r) => r.actor_id!))
 }
 
@@ -314,12 +306,7 @@ export async function regionByPath(db: Executor, path: string) {
 }
 
 export async function findUserLite(db: Executor, id: string) {
-  return db
-    .selectFrom('users as u')
-    .innerJoin('regions as r', 'r.id', 'u.region_id')
-    .select(['u.id', 'u.name', 'u.unit_id', 'u.active', 'r.path'])
-    .where('u.id', '=', id)
-    .executeTakeFirst()
+  return db.selectFrom('users as u').innerJoin('regions as r', 'r.id', 'u.region_id').select(['u.id', 'u.name', 'u.unit_id', 'u.active', 'r.path']).where('u.id', '=', id).executeTakeFirst()
 }
 
 export async function findUnitLite(db: Executor, id: string) {
@@ -377,7 +364,11 @@ export async function caseFiles(db: Executor, caseId: string) {
 }
 
 export async function countCaseFiles(db: Executor, caseId: string) {
-  const r = await db.selectFrom('case_files').select(sql<number>`count(*)::int`.as('n')).where('case_id', '=', caseId).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('case_files')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('case_id', '=', caseId)
+    .executeTakeFirstOrThrow()
   return r.n
 }
 
@@ -517,9 +508,7 @@ export async function insertNewCases(db: Executor, day: string, levels: readonly
   const cols = sql.join([...placed.map((c) => sql.ref(c)), ...keys.map((k) => sql.ref(k))])
   const vals = sql.join([number, sql`l.region_id`, sql`l.region_level`, sql`l.category_id`, sql`l.suggested_unit_id`, ...keys.map((k) => sql`rec.${sql.ref(k)}`)])
   type Notice = { id: string; user_id: string; kind: string; title: string; body: string | null; case_id: string; created_at: string }
-  const statement = sql<
-    CaseRow & { i: number; lookup: IntakeLookupRow; event_id: string | null; event_data: Record<string, unknown> | null; notices: Notice[] | null }
-  >`
+  const statement = sql<CaseRow & { i: number; lookup: IntakeLookupRow; event_id: string | null; event_data: Record<string, unknown> | null; notices: Notice[] | null }>`
       with input as (
         select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
           i int, region_id int, region_code text, category_code text, scope_path text, row jsonb, event_action text, event_actor uuid,

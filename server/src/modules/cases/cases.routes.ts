@@ -39,8 +39,10 @@ export function caseRoutes(app: App, service: CasesService, categories: Categori
     { schema: { tags, summary: 'Cases in the caller’s area or unit; work queues with ?queue=', querystring: CaseListQuery, response: { 200: CaseListSchema, ...errorResponses } } },
     async (req) => service.list(actorOf(req), req.query),
   )
-  app.get('/api/cases/:id', { schema: { tags, summary: 'A case with its timeline (events) and the actions the caller may take', params: IdParams, response: { 200: CaseDetailSchema, ...errorResponses } } }, async (req) =>
-    service.get(actorOf(req), req.params.id),
+  app.get(
+    '/api/cases/:id',
+    { schema: { tags, summary: 'A case with its timeline (events) and the actions the caller may take', params: IdParams, response: { 200: CaseDetailSchema, ...errorResponses } } },
+    async (req) => service.get(actorOf(req), req.params.id),
   )
   // One route per action of the lifecycle table, each with its own body schema (OpenAPI shows each). A case
   // out of the caller's sight answers 404 before its body is looked at; an unknown action has no route (404).
@@ -116,11 +118,21 @@ export function caseRoutes(app: App, service: CasesService, categories: Categori
   )
   app.patch(
     '/api/categories/:code',
-    { schema: { tags: ['categories'], summary: 'Change a category', params: Type.Object({ code: Type.String({ maxLength: 60 }) }), body: UpdateCategoryBody, response: { 200: CategorySchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['categories'],
+        summary: 'Change a category',
+        params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
+        body: UpdateCategoryBody,
+        response: { 200: CategorySchema, ...errorResponses },
+      },
+    },
     async (req) => categories.update(actorOf(req), req.params.code, req.body, req.ip),
   )
-  app.get('/api/routing-rules', { schema: { tags: ['categories'], summary: 'Routing rules in or above the caller’s area', response: { 200: Type.Array(RoutingRuleSchema), ...errorResponses } } }, async (req) =>
-    categories.rules(actorOf(req)),
+  app.get(
+    '/api/routing-rules',
+    { schema: { tags: ['categories'], summary: 'Routing rules in or above the caller’s area', response: { 200: Type.Array(RoutingRuleSchema), ...errorResponses } } },
+    async (req) => categories.rules(actorOf(req)),
   )
   app.post(
     '/api/routing-rules',
@@ -128,4 +140,3 @@ export function caseRoutes(app: App, service: CasesService, categories: Categori
     async (req) => categories.upsertRule(actorOf(req), req.body, req.ip),
   )
 }
-

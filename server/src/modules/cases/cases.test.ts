@@ -49,8 +49,7 @@ const raise = async (who = reporter, extra: object = {}) => {
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
 }
-const act = (who: MadeUser, id: string, action: string, body: object = {}) =>
-  t.app.inject({ method: 'POST', url: `/api/cases/${id}/actions/${action}`, headers: who.auth, payload: body })
+const act = (who: MadeUser, id: string, action: string, body: object = {}) => t.app.inject({ method: 'POST', url: `/api/cases/${id}/actions/${action}`, headers: who.auth, payload: body })
 const ok = async (who: MadeUser, id: string, action: string, body: object = {}) => {
   const res = await act(who, id, action, body)
   expect(res.statusCode, `${action}: ${res.body}`).toBe(200)
@@ -79,9 +78,7 @@ describe('the closed loop (done-when path)', () => {
     await ok(leader, c.id, 'reply', { result: '已协调供电公司全部修复' })
     const closed = await ok(reporter, c.id, 'rate', { rating: 'satisfied' })
     expect(closed).toMatchObject({ state: 'closed', rating: 'satisfied', closedAt: expect.any(String) })
-    expect(closed.events.map((e: { action: string }) => e.action)).toEqual([
-      'create', 'dispatch', 'accept', 'reply', 'rate', 'escalate', 'escalate', 'escalate', 'claim', 'reply', 'rate',
-    ])
+    expect(closed.events.map((e: { action: string }) => e.action)).toEqual(['create', 'dispatch', 'accept', 'reply', 'rate', 'escalate', 'escalate', 'escalate', 'claim', 'reply', 'rate'])
     expect(closed.events.every((e: { at: string }) => e.at)).toBe(true)
     expect(closed.events.at(-1)).toMatchObject({ fromState: 'replied', toState: 'closed', actor: { id: reporter.id } })
     const notices = (await t.app.inject({ method: 'GET', url: '/api/notifications', headers: reporter.auth })).json()
@@ -250,7 +247,12 @@ describe('concurrency and rules around the loop', () => {
   })
 
   it('a diary concern becomes a case in one step, once', async () => {
-    const entry = await t.app.inject({ method: 'POST', url: '/api/diary', headers: reporter.auth, payload: { clientId: 'diary-to-case-1', kind: 'village', text: '走访中群众反映水渠堵塞', concerns: ['水渠堵塞'] } })
+    const entry = await t.app.inject({
+      method: 'POST',
+      url: '/api/diary',
+      headers: reporter.auth,
+      payload: { clientId: 'diary-to-case-1', kind: 'village', text: '走访中群众反映水渠堵塞', concerns: ['水渠堵塞'] },
+    })
     const concernId = entry.json().concerns[0].id
     const c = await t.app.inject({ method: 'POST', url: '/api/cases', headers: reporter.auth, payload: { regionCode: YAHUANG, title: '水渠堵塞', description: '群众反映', diaryConcernId: concernId } })
     expect(c.statusCode).toBe(201)
@@ -308,8 +310,7 @@ describe('the lifecycle table: queues, ratings by whom (issue 12, defects 1 and 
       const id = await caseIn(state, 'dispatch')
       const c = { id, number: await numberOf(id) }
       const seenBy: string[] = []
-      for (const [name, who] of Object.entries(responsible))
-        for (const queue of CASE_QUEUES.filter((q) => q !== 'mine')) if (await queueHas(who, queue, c)) seenBy.push(`${name}:${queue}`)
+      for (const [name, who] of Object.entries(responsible)) for (const queue of CASE_QUEUES.filter((q) => q !== 'mine')) if (await queueHas(who, queue, c)) seenBy.push(`${name}:${queue}`)
       expect(seenBy, `${state} is in nobody's queue`).not.toEqual([])
     }
   })

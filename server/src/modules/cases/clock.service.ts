@@ -43,8 +43,7 @@ export class CaseClock {
    */
   async clock(c: { category_id: number | null; urgency: string }, now: Date, db: Kysely<DB> | Transaction<DB> = this.db) {
     const l = await this.limits(c.category_id, db)
-    const due =
-      c.urgency === 'emergency' ? new Date(now.getTime() + l.emergencyHours * 3600_000) : addWorkingDays(now, c.urgency === 'urgent' ? l.urgentDays : l.normalDays)
+    const due = c.urgency === 'emergency' ? new Date(now.getTime() + l.emergencyHours * 3600_000) : addWorkingDays(now, c.urgency === 'urgent' ? l.urgentDays : l.normalDays)
     return { due, warn: this.warnAt(now, due) }
   }
 

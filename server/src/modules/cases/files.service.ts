@@ -43,7 +43,9 @@ export class CaseFiles {
         await this.attachStored(trx, caseId, eventId!, [stored], [upload], [type], actor.userId)
       })
     } catch (err) {
-      await this.requireStorage().remove(stored.key).catch(() => {})
+      await this.requireStorage()
+        .remove(stored.key)
+        .catch(() => {})
       throw err
     }
   }

@@ -49,7 +49,12 @@ describe('case intake under concurrency (IntakeBatcher)', () => {
     expect(events).toHaveLength(40)
     // The village's other dispatcher is told of each one once; the cadre raising them is not told of their own.
     const notices = await t.db.selectFrom('notifications').select(['user_id', 'case_id']).where('case_id', 'in', ids).execute()
-    expect(notices.filter((n) => n.user_id === colleague.id).map((n) => n.case_id).sort()).toEqual([...ids].sort())
+    expect(
+      notices
+        .filter((n) => n.user_id === colleague.id)
+        .map((n) => n.case_id)
+        .sort(),
+    ).toEqual([...ids].sort())
     expect(notices.filter((n) => n.user_id === cadre.id)).toHaveLength(0)
   })
 
@@ -114,7 +119,12 @@ describe('IntakeBatcher', () => {
       if (cases.some((c) => c.row.tracking_code === 'T3')) throw Object.assign(new Error('duplicate key'), { code: '23505' })
       return cases.map(answer)
     })
-    const all = [1, 2, 3, 4].map((n) => batcher.submit('20261122', item(n)).then((r) => r.made?.id, (e: Error) => e.message))
+    const all = [1, 2, 3, 4].map((n) =>
+      batcher.submit('20261122', item(n)).then(
+        (r) => r.made?.id,
+        (e: Error) => e.message,
+      ),
+    )
     release()
     expect(await Promise.all(all)).toEqual(['T1', 'T2', 'duplicate key', 'T4'])
     expect(statements).toEqual([['T1'], ['T2', 'T3', 'T4'], ['T2'], ['T3'], ['T4']])
@@ -130,13 +140,7 @@ describe('IntakeBatcher', () => {
       return cases.map(answer)
     })
     const odd = { ...item(4), row: { ...item(4).row, address: '村口' } }
-    const all = [
-      batcher.submit('20261122', item(1)),
-      batcher.submit('20261122', item(2)),
-      batcher.submit('20261123', item(3)),
-      batcher.submit('20261122', odd),
-      batcher.submit('20261122', item(5)),
-    ]
+    const all = [batcher.submit('20261122', item(1)), batcher.submit('20261122', item(2)), batcher.submit('20261123', item(3)), batcher.submit('20261122', odd), batcher.submit('20261122', item(5))]
     release()
     await Promise.all(all)
     expect(statements).toEqual([['20261122:T1'], ['20261122:T2', '20261122:T5'], ['20261123:T3'], ['20261122:T4']])

@@ -63,7 +63,12 @@ export class IntakeBatcher {
   private async run(batch: Waiting[]) {
     const { day } = batch[0]
     try {
-      const results = await this.insert(this.db, day, this.levels, batch.map((w) => w.item))
+      const results = await this.insert(
+        this.db,
+        day,
+        this.levels,
+        batch.map((w) => w.item),
+      )
       batch.forEach((w, i) => w.resolve(results[i]))
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err)

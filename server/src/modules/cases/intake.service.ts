@@ -265,46 +265,51 @@ export class CaseIntake {
       const write = async (db: Kysely<DB> | Trx) => {
         const [{ made: m }] = await repo.insertNewCases(db, cnDate(now).replaceAll('-', ''), CASE_LEVELS, [
           {
-          place: { region: { id: region.id }, categoryCode: input.categoryCode ?? null },
-          scopePath: null,
-          row: {
-            client_id: null,
-            channel: input.channel,
-            state: 'new',
-            urgency: input.urgency ?? 'normal',
-            title: input.title,
-            description: input.description,
-            ...reporterCols,
-            reporter_user_id: null,
-            tracking_code: trackingCode,
-            lat: input.lat ?? null,
-            lng: input.lng ?? null,
-            address: input.address ?? null,
-            place_id: input.placeId ?? null,
-            source,
-            external_id: externalId,
-            api_client_id: input.apiClientId ?? null,
-            created_by: input.operatorId ?? null,
-            created_at: createdAt,
-          },
-          event: {
-            action: 'create',
-            actorId: input.operatorId ?? null,
-            at: createdAt,
-            data: {
+            place: { region: { id: region.id }, categoryCode: input.categoryCode ?? null },
+            scopePath: null,
+            row: {
+              client_id: null,
               channel: input.channel,
-              source: input.source ?? null,
-              externalId: input.source ? externalId : null,
+              state: 'new',
+              urgency: input.urgency ?? 'normal',
+              title: input.title,
+              description: input.description,
+              ...reporterCols,
+              reporter_user_id: null,
+              tracking_code: trackingCode,
+              lat: input.lat ?? null,
+              lng: input.lng ?? null,
+              address: input.address ?? null,
+              place_id: input.placeId ?? null,
+              source,
+              external_id: externalId,
+              api_client_id: input.apiClientId ?? null,
+              created_by: input.operatorId ?? null,
+              created_at: createdAt,
             },
-          },
-          notify,
+            event: {
+              action: 'create',
+              actorId: input.operatorId ?? null,
+              at: createdAt,
+              data: {
+                channel: input.channel,
+                source: input.source ?? null,
+                externalId: input.source ? externalId : null,
+              },
+            },
+            notify,
           },
         ])
         if (!m) throw new Error(`case intake at region ${region.id} refused although looked up`)
         if (stored.length) await this.files.attachStored(db, m.id, m.eventId, stored, photos, types, input.operatorId)
         if (external) {
           // Finished elsewhere: the lifecycle's external_update, as the system (the operator on the timeline).
-          await this.actions.systemIn(db, m.row, { action: 'external_update', input: { patch: {}, finish: external, data: { source, externalId, changed: ['state'] } }, actorId: input.operatorId ?? null }, now)
+          await this.actions.systemIn(
+            db,
+            m.row,
+            { action: 'external_update', input: { patch: {}, finish: external, data: { source, externalId, changed: ['state'] } }, actorId: input.operatorId ?? null },
+            now,
+          )
         }
         return m
       }
@@ -314,7 +319,14 @@ export class CaseIntake {
       await this.bus.publish('case.created', { id: made.id, regionPath: region.path, channel: input.channel })
       return { id: made.id, number: made.number, trackingCode, state: external ?? 'new', created: true }
     } catch (err) {
-      await Promise.all(stored.map((f) => this.files.requireStorage().remove(f.key).catch(() => {})))
+      await Promise.all(
+        stored.map((f) =>
+          this.files
+            .requireStorage()
+            .remove(f.key)
+            .catch(() => {}),
+        ),
+      )
       // Two deliveries of the same external case at once: the loser answers with the winner's case.
       if ((err as { code?: string }).code === '23505' && source && externalId) {
         const again = await repo.findCaseByExternal(this.db, source, externalId)
@@ -332,8 +344,7 @@ export class CaseIntake {
    * (source, externalId) is refused, unchanged — not rewritten, not closed, nothing on its timeline, and not named.
    */
   private assertInDoorArea(input: ExternalIntake, c: Pick<Row, 'region_path'>) {
-    if (input.scopePath != null && !c.region_path.startsWith(input.scopePath))
-      throw new AppError(403, 'OUT_OF_AREA', '该编号的事项不在您的辖区内,未作更改', { externalId: input.externalId ?? null })
+    if (input.scopePath != null && !c.region_path.startsWith(input.scopePath)) throw new AppError(403, 'OUT_OF_AREA', '该编号的事项不在您的辖区内,未作更改', { externalId: input.externalId ?? null })
   }
 
   async findByExternal(source: string, externalId: string) {
@@ -395,4 +406,3 @@ function newTrackingCode() {
   const bytes = randomBytes(10)
   return [...bytes].map((b) => TRACKING_ALPHABET[b & 31]).join('')
 }
-

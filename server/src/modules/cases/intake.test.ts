@@ -40,7 +40,13 @@ const act = async (who: MadeUser, id: string, action: string, body: object = {})
   expect(res.statusCode, `${action}: ${res.body}`).toBe(200)
   return res.json()
 }
-const countCases = async () => (await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n
+const countCases = async () =>
+  (
+    await t.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
 
 describe('intake from outside doors', () => {
   it('creates a new case with a tracking code, no reporter account, a create event and notices for the dispatchers', async () => {
@@ -86,7 +92,16 @@ describe('intake from outside doors', () => {
   })
 
   it('brings a case the other platform already finished in finished, without notices', async () => {
-    const r = await engine.intakeExternal({ channel: 'import', source: '12345', externalId: 'GD-DONE', regionId: gridId, title: '已办结工单', description: '历史', externalState: 'closed', createdAt: new Date('2026-03-02T02:00:00Z') })
+    const r = await engine.intakeExternal({
+      channel: 'import',
+      source: '12345',
+      externalId: 'GD-DONE',
+      regionId: gridId,
+      title: '已办结工单',
+      description: '历史',
+      externalState: 'closed',
+      createdAt: new Date('2026-03-02T02:00:00Z'),
+    })
     expect(r.state).toBe('closed')
     const row = await t.db.selectFrom('cases').select(['created_at', 'closed_at']).where('id', '=', r.id).executeTakeFirstOrThrow()
     expect(row.created_at.toISOString()).toBe('2026-03-02T02:00:00.000Z')

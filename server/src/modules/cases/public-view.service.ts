@@ -11,7 +11,23 @@ import { answerPhotos } from '../result-photos/result-photos.ts'
 const TRACKING_RE = /^[A-Z0-9]{6,16}$/
 
 /** Timeline rows a resident sees, in their words (the web app labels them). */
-const PUBLIC_STEPS = new Set(['create', 'dispatch', 'transfer', 'accept', 'approve_extension', 'escalate', 'reply', 'resolve_on_spot', 'rate', 'reopen', 'reject', 'merge', 'answered_via_merge', 'auto_close', 'external_update'])
+const PUBLIC_STEPS = new Set([
+  'create',
+  'dispatch',
+  'transfer',
+  'accept',
+  'approve_extension',
+  'escalate',
+  'reply',
+  'resolve_on_spot',
+  'rate',
+  'reopen',
+  'reject',
+  'merge',
+  'answered_via_merge',
+  'auto_close',
+  'external_update',
+])
 
 /** The resident's side of a case: its progress by tracking code, and their rating. */
 export class CasePublicView {
@@ -38,7 +54,12 @@ export class CasePublicView {
       category: c.category_name ?? null,
       stage: stageOf(c.state as CaseState),
       createdAt: c.created_at.toISOString(),
-      reply: c.state === 'replied' || c.state === 'closed' || c.state === 'merged' ? (answer ? { text: answer.note!, at: answer.at.toISOString(), photos: await this.photosOf(c.id, answer, c.tracking_code!) } : null) : null,
+      reply:
+        c.state === 'replied' || c.state === 'closed' || c.state === 'merged'
+          ? answer
+            ? { text: answer.note!, at: answer.at.toISOString(), photos: await this.photosOf(c.id, answer, c.tracking_code!) }
+            : null
+          : null,
       rating: c.rating,
       ratingComment: c.rating_comment,
       canRate: c.state === 'replied' && !c.rating,

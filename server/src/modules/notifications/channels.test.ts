@@ -64,7 +64,12 @@ describe('group robot webhook', () => {
     expect(webhookKindOf('https://oapi.dingtalk.com/robot/send?access_token=x')).toBe('dingtalk')
     expect(webhookKindOf('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x')).toBe('wecom')
     expect(webhookKindOf('https://hooks.example.org/minqing')).toBe('generic')
-    const c = loadConfig({ NOTIFY_WEBHOOK_URL: 'https://oapi.dingtalk.com/robot/send?access_token=x', NOTIFY_WEBHOOK_SECRET: 'SEC1', SMS_GATEWAY_URL: 'https://sms.example.org/send', SMS_KINDS: 'case.overdue' })
+    const c = loadConfig({
+      NOTIFY_WEBHOOK_URL: 'https://oapi.dingtalk.com/robot/send?access_token=x',
+      NOTIFY_WEBHOOK_SECRET: 'SEC1',
+      SMS_GATEWAY_URL: 'https://sms.example.org/send',
+      SMS_KINDS: 'case.overdue',
+    })
     expect(c.notify.webhook).toMatchObject({ kind: 'dingtalk', secret: 'SEC1', kinds: ['case.overdue', 'case.accept_overdue', 'case.supervise'] })
     expect(c.notify.sms).toMatchObject({ url: 'https://sms.example.org/send', kinds: ['case.overdue'] })
     expect(loadConfig({}).notify).toEqual({ webhook: undefined, sms: undefined })

@@ -19,7 +19,11 @@ export async function listNotifications(db: Executor, userId: string, unreadOnly
 }
 
 export async function markRead(db: Executor, userId: string, ids: string[] | 'all') {
-  let q = db.updateTable('notifications').set({ read_at: sql`now()` as any }).where('user_id', '=', userId).where('read_at', 'is', null)
+  let q = db
+    .updateTable('notifications')
+    .set({ read_at: sql`now()` as any })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
   if (ids !== 'all') q = q.where('id', 'in', ids.length ? ids : ['00000000-0000-0000-0000-000000000000'])
   const res = await q.executeTakeFirst()
   return Number(res.numUpdatedRows)

@@ -36,7 +36,10 @@ export function notificationRoutes(app: App, service: NotificationsService, bus:
       schema: {
         tags,
         summary: 'Mark notifications read (ids, or all)',
-        body: Type.Union([Type.Object({ ids: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500 }) }, { additionalProperties: false }), Type.Object({ all: Type.Literal(true) }, { additionalProperties: false })]),
+        body: Type.Union([
+          Type.Object({ ids: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500 }) }, { additionalProperties: false }),
+          Type.Object({ all: Type.Literal(true) }, { additionalProperties: false }),
+        ]),
         response: { 200: Type.Object({ updated: Type.Integer() }), ...errorResponses },
       },
     },
