@@ -66,11 +66,6 @@ export async function callbackQueue(
   return pageWithTotal(db, q, q.orderBy(attempts).orderBy('c.replied_at', 'asc').orderBy('c.id'), f)
 }
 
-/** Whether a case is in the callback population at all (flagged, whoever asks). */
-export async function isFlagged(db: Executor, caseId: string, threshold: string) {
-  return !!(await flagged(db, threshold).select('c.id').where('c.id', '=', caseId).executeTakeFirst())
-}
-
 /** What a callback needs to know of a case: its area, who handled it, how to reach the reporter. */
 export async function callbackCase(db: Executor, caseId: string) {
   return db
@@ -111,14 +106,6 @@ export async function handledBy(db: Executor, caseId: string, userId: string) {
 
 export async function lockCase(db: Executor, caseId: string) {
   await sql`select id from cases where id = ${caseId} for update`.execute(db)
-}
-
-/** The timeline row of one call: a mark, the state stays (`from = to`). */
-export async function insertCallbackEvent(db: Executor, row: { caseId: string; actorId: string; state: string; note: string | null; data: Record<string, unknown>; at: Date }) {
-  await db
-    .insertInto('case_events')
-    .values({ case_id: row.caseId, action: 'callback', actor_id: row.actorId, from_state: row.state, to_state: row.state, note: row.note, data: JSON.stringify(row.data), at: row.at })
-    .execute()
 }
 
 export async function countAttempts(db: Executor, caseId: string) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { CASE_LEVELS, sampleThreshold, type CallbackInput, type CallbackItem, type CallbackList, type CallbackResult, type CaseLevel, type RATINGS } from '@minqing/common'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
@@ -14,7 +14,10 @@ import * as repo from './callbacks.repository.ts'
  */
 export interface CallbackEngine {
   rateByCaller(caller: Actor, caseId: string, body: { rating: (typeof RATINGS)[number]; comment?: string }, now: Date): Promise<void>
+  /** The call's own timeline row: the lifecycle's `callback` mark (the state stays), written by the one transition. */
+  mark(db: Kysely<DB> | Transaction<DB>, caseId: string, step: CallbackMark, at: Date): Promise<{ deliver: () => Promise<void> }>
 }
+type CallbackMark = { action: 'callback'; input: { note: string | null; data: Record<string, unknown> }; actorId: string }
 
 /** A case's depth in the region tree at each level (the path holds the province first). */
 const LEVEL_DEPTH: Record<CaseLevel, number> = { county: 1, town: 2, village: 3, grid: 4 }
@@ -113,30 +116,21 @@ export class CallbacksService {
     const note = body.note?.trim() || null
     if (body.outcome === 'rated') {
       await this.engine.rateByCaller(actor, caseId, { rating: body.rating!, ...(body.comment?.trim() ? { comment: body.comment.trim() } : {}) }, now)
-      await repo.insertCallbackEvent(this.db, {
-        caseId,
-        actorId: actor.userId,
-        state: (await repo.callbackCase(this.db, caseId))!.state,
-        note,
-        data: { outcome: 'rated', rating: body.rating, caller: actor.name },
-        at: now,
-      })
+      const done = await this.engine.mark(this.db, caseId, { action: 'callback', input: { note, data: { outcome: 'rated', rating: body.rating, caller: actor.name } }, actorId: actor.userId }, now)
+      await done.deliver()
       const after = (await repo.callbackCase(this.db, caseId))!
       return { outcome: 'rated', state: after.state, attempts: await repo.countAttempts(this.db, caseId) }
     }
-    return this.db.transaction().execute(async (trx) => {
+    const { result, deliver } = await this.db.transaction().execute(async (trx) => {
       await repo.lockCase(trx, caseId)
       // Checked again under the lock: a rating that came in meanwhile ends the call-backs.
       const c = (await repo.callbackCase(trx, caseId))!
       if (c.state !== 'replied' || c.rating) throw new AppError(409, 'INVALID_TRANSITION', '只有已答复、尚未评价的事项可以回访', { state: c.state, rating: c.rating })
       const attempt = (await repo.countAttempts(trx, caseId)) + 1
-      await repo.insertCallbackEvent(trx, { caseId, actorId: actor.userId, state: c.state, note, data: { outcome: 'unreachable', attempt, caller: actor.name }, at: now })
-      return { outcome: 'unreachable' as const, state: c.state, attempts: attempt }
+      const done = await this.engine.mark(trx, caseId, { action: 'callback', input: { note, data: { outcome: 'unreachable', attempt, caller: actor.name } }, actorId: actor.userId }, now)
+      return { result: { outcome: 'unreachable' as const, state: c.state, attempts: attempt }, deliver: done.deliver }
     })
-  }
-
-  /** Whether a case is called back at all (its channel, or the sample). */
-  async flagged(caseId: string) {
-    return repo.isFlagged(this.db, caseId, this.threshold)
+    await deliver()
+    return result
   }
 }

@@ -95,7 +95,7 @@ describe('the 待回访 queue', () => {
 
   it('samples the other channels by a fixed hash of the case id: the SQL and isSampled agree, rate 0 none, rate 1 all', async () => {
     const crypto = new FieldCrypto(TEST_SECRET)
-    const engine = { rateByCaller: async () => {} }
+    const engine = { rateByCaller: async () => {}, mark: async () => ({ deliver: async () => {} }) }
     const actor = await actorFor(t.db, caller.id)
     const made = await Promise.all(Array.from({ length: 24 }, () => replied({ channel: 'qr' })))
     const inQueue = async (rate: number) => {
