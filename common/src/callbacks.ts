@@ -9,7 +9,6 @@ export const CALLBACK_OUTCOMES = ['rated', 'unreachable'] as const
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number]
 /** Why a case is called back: its channel (hotline, walk-in), or the sample of the others (CALLBACK_SAMPLE_RATE). */
 export const CALLBACK_REASONS = ['hotline', 'walk_in', 'sample'] as const
-export type CallbackReason = (typeof CALLBACK_REASONS)[number]
 /** Result photos on a reply (or an on-the-spot resolution): at most this many. */
 export const REPLY_PHOTOS_MAX = 9
 

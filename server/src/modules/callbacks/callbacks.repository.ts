@@ -6,7 +6,7 @@ import { regionIdUnder } from '../../platform/policy.ts'
 type Executor = Kysely<DB> | Transaction<DB>
 
 /** Channels whose reporters are always called back (they reached us by voice, not by a screen). */
-export const CALLBACK_CHANNELS = ['hotline', 'walk_in'] as const
+const CALLBACK_CHANNELS = ['hotline', 'walk_in'] as const
 
 /**
  * The sample of the other channels: the first 8 hex digits of md5(case id), compared as text with the rate's own

@@ -4,7 +4,7 @@ import type { DB } from '../../db/types.ts'
 type Executor = Kysely<DB> | Transaction<DB>
 
 /** The answers a resident reads: their photos are the result photos (处理后照片). */
-export const ANSWER_ACTIONS = ['reply', 'resolve_on_spot'] as const
+const ANSWER_ACTIONS = ['reply', 'resolve_on_spot'] as const
 
 /** Photos of a case by their ids, with who uploaded each and the timeline row it came with. */
 export async function casePhotosByIds(db: Executor, caseId: string, ids: readonly string[]) {

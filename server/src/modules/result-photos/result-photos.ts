@@ -27,6 +27,9 @@ export async function linkResultPhotos(trx: Kysely<DB> | Transaction<DB>, a: { c
   await repo.linkToEvent(trx, a.caseId, ids, a.eventId)
 }
 
+/** A result photo's address for the resident: under the tracking code, never the staff URL. */
+const publicPhotoUrl = (trackingCode: string, photoId: string) => `/api/public/reports/${encodeURIComponent(trackingCode)}/photos/${photoId}`
+
 /** The photos of an answer as the tracking page lists them (public URLs under the tracking code). */
 export async function answerPhotos(db: Kysely<DB>, a: { caseId: string; eventId: string; trackingCode: string }) {
   const rows = await repo.photosOfEvent(db, a.caseId, a.eventId)
@@ -43,4 +46,3 @@ export async function answerPhotoFile(db: Kysely<DB>, storage: Storage, tracking
   return { contentType: f.content_type, size: f.size, stream: await storage.get(f.storage_key) }
 }
 
-export const publicPhotoUrl = (trackingCode: string, photoId: string) => `/api/public/reports/${encodeURIComponent(trackingCode)}/photos/${photoId}`
