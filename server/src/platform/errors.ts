@@ -87,12 +87,31 @@ export function dbInputError(err: unknown): AppError | undefined {
   return mapped && new AppError(mapped.status, mapped.code, mapped.message, { sqlState: code })
 }
 
-/** Fastify's router errors (bad percent-encoding, a path parameter over maxParamLength): a 400 in our shape. */
-export function routerErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+/**
+ * Fastify's router errors (bad percent-encoding, a path parameter over maxParamLength, a failed async
+ * constraint): a 4xx in our shape. Fastify calls this `frameworkErrors` handler synchronously from the router
+ * and neither awaits nor catches what it returns or throws, so it must be a plain function that never throws:
+ * a failure while answering (a header it cannot set, say) falls back to a fixed JSON 400 on the raw response.
+ */
+export function routerErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
-  // These answers skip every hook, the security headers' too: set them here.
-  reply.headers(securityHeaders(request.url))
-  return reply.status(tooLong ? 414 : 400).send(errorBody(ERROR_CODES.VALIDATION_FAILED, tooLong ? '路径参数过长' : '网址编码不正确', { in: 'url', rule: err.code }))
+  const message = tooLong ? '路径参数过长' : err.code === 'FST_ERR_BAD_URL' ? '网址编码不正确' : '请求不合法'
+  try {
+    // These answers skip every hook, the security headers' too: set them here.
+    reply.headers(securityHeaders(request.url))
+    void reply.status(tooLong ? 414 : 400).send(errorBody(ERROR_CODES.VALIDATION_FAILED, message, { in: 'url', rule: err.code }))
+  } catch (failure) {
+    try {
+      request.log.error({ err: failure }, 'router error handler failed')
+    } catch {
+      // nothing more to do: the answer below still goes out
+    }
+    const raw = reply.raw
+    if (raw.headersSent) return void raw.end()
+    const body = JSON.stringify(errorBody(ERROR_CODES.VALIDATION_FAILED, message))
+    raw.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff' })
+    raw.end(body)
+  }
 }
 
 export function installErrorHandling(app: FastifyInstance) {
