@@ -13,32 +13,23 @@ export const reporterSmsOf = (ctx: AppContext) => instances.get(ctx)
 export const reporterSmsModule: Module = {
   name: 'reporter-sms',
   register(app, ctx, { crypto }) {
-    const configured = ctx.config.publicUrl
-    // Without PUBLIC_URL the link is what the office reaches the server by — taken, like the 民情码 poster's, from
-    // requests, but only from signed-in staff's (a stranger's Host header must not end up in residents' texts).
-    let seen: string | undefined
-    if (!configured)
-      app.addHook('onResponse', async (req, reply) => {
-        if (req.actor && reply.statusCode < 400) seen = `${req.protocol}://${req.host}`
-      })
-    const fallback = `http://127.0.0.1:${ctx.config.port}`
-    let warned = false
-    const linkBase = () => {
-      if (configured) return configured
-      if (!warned) {
-        warned = true
-        app.log.warn(`PUBLIC_URL is not set: texts to reporters link to ${seen ?? fallback}, which residents' phones may not reach`)
-      }
-      return seen ?? fallback
-    }
-    const sms = new ReporterSms(ctx.db, crypto, smsSender(ctx), linkBase, { warn: (m) => app.log.warn(m), debug: (m) => app.log.debug(m) })
+    const sender = smsSender(ctx)
+    // The tracking link's base is PUBLIC_URL. A text has no request to take an address from (the 民情码 poster takes
+    // the one it was opened by), so without PUBLIC_URL it is the server's own listening address — which residents'
+    // phones cannot open: said once at start, where the operator looks.
+    const host = ['0.0.0.0', '::', ''].includes(ctx.config.host) ? '127.0.0.1' : ctx.config.host
+    const own = `http://${host.includes(':') ? `[${host}]` : host}:${ctx.config.port}`
+    const base = ctx.config.publicUrl ?? own
+    if (sender && !ctx.config.publicUrl) app.log.warn(`PUBLIC_URL is not set: texts to reporters link to ${own}, which residents' phones cannot open; set PUBLIC_URL`)
+    const sms = new ReporterSms(ctx.db, crypto, sender, () => base, { warn: (m) => app.log.warn(m), debug: (m) => app.log.debug(m) })
     instances.set(ctx, sms)
-    ctx.bus.subscribe('case.*', (event) => {
+    const off = ctx.bus.subscribe('case.*', (event) => {
       if (event.origin !== ctx.bus.origin) return
       const p = event.payload as { id?: string }
       if (p?.id) sms.changed(event.topic.slice('case.'.length), p.id)
     })
     app.addHook('onClose', async () => {
+      off()
       await sms.idle()
     })
   },
