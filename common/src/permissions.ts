@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   'cases.import',
   // The console's 审计日志 (who revealed, exported, changed what), read-only, scoped to the caller's area.
   'audit.read',
+  // Statistics and the cockpit (issue 13), always of the caller's own area.
+  'stats.read',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -45,15 +47,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'intake.manage',
     'cases.import',
     'audit.read',
+    'stats.read',
   ],
   // Leaders (纪检 among them) read the audit log; they change nothing in it.
-  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim', 'cases.callback', 'audit.read'],
+  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim', 'cases.callback', 'audit.read', 'stats.read'],
   // Town handlers answer the hotline and dispatch; both call back.
-  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.callback', 'cases.import'],
+  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.callback', 'cases.import', 'stats.read'],
   dept_handler: ['archive.read', 'diary.write', 'cases.raise'],
-  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch', 'cases.callback'],
-  grid_worker: ['archive.read', 'archive.write', 'diary.write', 'cases.raise'],
-  stationed_cadre: ['archive.read', 'archive.write', 'diary.write', 'cases.raise'],
+  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch', 'cases.callback', 'stats.read'],
+  grid_worker: ['archive.read', 'archive.write', 'diary.write', 'cases.raise', 'stats.read'],
+  stationed_cadre: ['archive.read', 'archive.write', 'diary.write', 'cases.raise', 'stats.read'],
   // Volunteers see tasks, not residents' files.
   volunteer: [],
 }
