@@ -33,7 +33,7 @@ export type PublicStage = (typeof PUBLIC_STAGES)[number]
 export const CASE_MAX_FILES = 30
 export const CASE_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 export const CASE_PHOTOS_PER_REPORT = 9
-export const CASE_QUEUES = ['to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'supervised_by_me', 'to_dispatch', 'callback', 'mine'] as const
+export const CASE_QUEUES = ['to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'supervised_by_me', 'to_dispatch', 'to_approve', 'callback', 'mine'] as const
 
 /** The default taxonomy's top level (codes fixed by the cases issue). */
 export const TOP_CATEGORIES = [

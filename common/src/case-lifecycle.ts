@@ -95,6 +95,9 @@ export const DISPATCHABLE_STATES: readonly CaseState[] = ['new', 'returned', 'es
 
 export const CASE_QUEUE_TABLE: Record<CaseQueue, CaseQueueSpec> = {
   to_dispatch: { states: DISPATCHABLE_STATES, owner: 'dispatcher', label: 'cases.queue.to_dispatch' },
+  // 待审批: a handler's extension request waits for a dispatcher of the case's level (approve_extension); it also
+  // stays in the handler's 办理中 so they see what they asked for.
+  to_approve: { states: ['extension_requested'], owner: 'dispatcher', label: 'cases.queue.to_approve' },
   to_accept: { states: ['dispatched'], owner: 'unit', label: 'cases.queue.to_accept' },
   in_progress: { states: ['accepted', 'extension_requested'], owner: 'unit', label: 'cases.queue.in_progress' },
   due_soon: { states: CLOCK_RUNNING_STATES, owner: 'area', filter: 'warned_not_overdue', label: 'cases.queue.due_soon' },

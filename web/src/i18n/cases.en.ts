@@ -21,6 +21,7 @@ export const casesEn: Shape<typeof casesZhCN> = {
     resultPhotos: { add: 'Add result photos', hint: 'Up to {n}; the reporter sees them on the tracking page', remove: 'Remove photo' },
     queue: {
       to_dispatch: 'To dispatch',
+      to_approve: 'To approve',
       to_accept: 'To accept',
       in_progress: 'In progress',
       due_soon: 'Due soon',

@@ -16,6 +16,7 @@ export const casesZhCN = {
     resultPhotos: { add: '添加处理后照片', hint: '最多 {n} 张，反映人可在查询页看到', remove: '移除照片' },
     queue: {
       to_dispatch: '待交办',
+      to_approve: '待审批',
       to_accept: '待受理',
       in_progress: '办理中',
       due_soon: '即将超时',

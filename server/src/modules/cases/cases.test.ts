@@ -1,4 +1,4 @@
-import { CASE_ACTION_TABLE, CASE_ACTIONS, CASE_QUEUES, CASE_STATES, type CaseAction, type CaseState, queuesOf, TERMINAL_STATES } from '@minqing/common'
+import { CASE_ACTION_TABLE, CASE_ACTIONS, CASE_QUEUE_TABLE, CASE_QUEUES, CASE_STATES, type CaseAction, type CaseQueue, type CaseState, queuesOf, TERMINAL_STATES } from '@minqing/common'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
 import { makeRegion, makeUnit, makeUser, type MadeUser } from '../../../test/factories.ts'
@@ -312,7 +312,32 @@ describe('the lifecycle table: queues, ratings by whom (issue 12, defects 1 and 
       const seenBy: string[] = []
       for (const [name, who] of Object.entries(responsible)) for (const queue of CASE_QUEUES.filter((q) => q !== 'mine')) if (await queueHas(who, queue, c)) seenBy.push(`${name}:${queue}`)
       expect(seenBy, `${state} is in nobody's queue`).not.toEqual([])
+      // An extension request waits for the dispatcher who must approve it, not only in the handler's 办理中.
+      if (state === 'extension_requested') {
+        expect(queuesOf(state).some((q) => CASE_QUEUE_TABLE[q].owner === 'dispatcher')).toBe(true)
+        expect(seenBy.filter((s) => s.startsWith('town:') && CASE_QUEUE_TABLE[s.slice(5) as CaseQueue].owner === 'dispatcher')).not.toEqual([])
+      }
     }
+  })
+
+  it('待审批 (to_approve): an extension request is in its level’s dispatchers’ queue, not another town’s, and leaves it when decided', async () => {
+    const otherTown = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683106' })
+    const c = await raise()
+    await ok(town, c.id, 'dispatch', { unitId })
+    await ok(handler, c.id, 'accept')
+    const c2 = { id: c.id, number: await numberOf(c.id) }
+    expect(await queueHas(town, 'to_approve', c2)).toBe(false)
+    await ok(handler, c.id, 'extend', { days: 2, reason: '需要采购灯具' })
+    expect(await queueHas(town, 'to_approve', c2)).toBe(true)
+    // The handler still sees their request in 办理中; a stationed cadre (no dispatching) has no 待审批 at all.
+    expect(await queueHas(handler, 'in_progress', c2)).toBe(true)
+    expect(await queueHas(reporter, 'to_approve', c2)).toBe(false)
+    // Another town's dispatcher sees neither the queue entry nor the case, and cannot approve it.
+    expect(await queueHas(otherTown, 'to_approve', c2)).toBe(false)
+    expect((await t.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: otherTown.auth })).statusCode).toBe(404)
+    expect((await act(otherTown, c.id, 'approve_extension', { approved: true })).statusCode).toBe(404)
+    await ok(town, c.id, 'approve_extension', { approved: true })
+    expect(await queueHas(town, 'to_approve', c2)).toBe(false)
   })
 
   it('不满意 reopens the case into the dispatchers’ 待交办 queue; from the second time it also goes one level up', async () => {

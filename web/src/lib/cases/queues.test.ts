@@ -6,13 +6,15 @@ import { defaultQueue, isQueueTab, queueCounts, queueParams, queueTotal, queuesF
 
 describe('work queues', () => {
   it('shows each role the queues that concern it', () => {
-    expect(queuesFor(['town_handler'], 'console')).toEqual(['to_dispatch', 'to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'mine', 'all'])
-    expect(queuesFor(['leader'], 'console')).toEqual(['to_dispatch', 'to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'supervised_by_me', 'mine', 'all'])
+    expect(queuesFor(['town_handler'], 'console')).toEqual(['to_dispatch', 'to_approve', 'to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'mine', 'all'])
+    expect(queuesFor(['leader'], 'console')).toEqual(['to_dispatch', 'to_approve', 'to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'supervised_by_me', 'mine', 'all'])
     // a stationed cadre neither dispatches nor supervises
     expect(queuesFor(['stationed_cadre'], 'console')).toEqual(['to_accept', 'in_progress', 'due_soon', 'overdue', 'to_rate', 'mine', 'all'])
     // on the phone: 我反映的 first, then the handler's queues
     expect(queuesFor(['stationed_cadre'], 'mobile')).toEqual(['mine', 'to_accept', 'in_progress'])
     expect(queuesFor(['volunteer'], 'mobile')).toEqual(['to_accept', 'in_progress'])
+    // a village cadre approves extensions on the phone too (待审批)
+    expect(queuesFor(['village_cadre'], 'mobile')).toEqual(['mine', 'to_approve', 'to_accept', 'in_progress'])
   })
 
   it('opens on 待交办 for dispatchers, 待受理 for the others, 我反映的 on the phone', () => {

@@ -1,5 +1,5 @@
 /**
- * The work queues (待交办, 待受理, 办理中, 即将超时, 已超时, 待评价, 我督办的, 我反映的) and which user sees which,
+ * The work queues (待交办, 待审批 (extension requests), 待受理, 办理中, 即将超时, 已超时, 待评价, 我督办的, 我反映的) and which user sees which,
  * in the console and on the phone. The server decides what is in a queue (`GET /api/cases?queue=`).
  */
 import { can, type CaseState, type Permission, type Role } from '@minqing/common'
@@ -18,6 +18,7 @@ export interface QueueDef {
 
 export const QUEUES: readonly QueueDef[] = [
   { key: 'to_dispatch', permission: 'cases.dispatch', areas: ['console'] },
+  { key: 'to_approve', permission: 'cases.dispatch', areas: ['console', 'mobile'] },
   { key: 'to_accept', areas: ['console', 'mobile'] },
   { key: 'in_progress', areas: ['console', 'mobile'] },
   { key: 'due_soon', areas: ['console'] },
