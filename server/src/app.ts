@@ -12,6 +12,7 @@ import { SessionCache } from './platform/session-cache.ts'
 import { installErrorHandling, routerErrorHandler } from './platform/errors.ts'
 import { boundIntegers, installTextGuard } from './platform/validation.ts'
 import { installSecurityHeaders } from './platform/security-headers.ts'
+import { tileOrigins } from './platform/map-tiles.ts'
 import { redactingLogger } from './platform/log-redaction.ts'
 import { installRequestLog, quietLogController } from './platform/request-log.ts'
 import { serveWebApp } from './platform/static.ts'
@@ -75,7 +76,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   // NUL and unpaired surrogates in any query, path parameter or body: 400 before any schema or handler.
   installTextGuard(app)
   // CSP, nosniff, frame and referrer policies on every response (pages, assets, API, docs, errors).
-  installSecurityHeaders(app)
+  installSecurityHeaders(app, { imgSrc: tileOrigins(ctx.config.mapTiles) })
   await app.register(fastifyCookie)
   // Uploads are streamed; a file over the limit is cut off and answered 413 (see platform/uploads.ts).
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.uploadLimitBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } })

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mapTilesFromEnv, type MapTiles } from './platform/map-tiles.ts'
 
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -56,6 +57,8 @@ export interface Config {
    * walk-ins whose reporter is called back (回访); fixed per case (a hash of its id). Hotline and walk-in: always.
    */
   callbackSampleRate: number
+  /** MAP_TILE_URL …: the cockpit map's tile source (platform/map-tiles.ts); none: points on a plain background. */
+  mapTiles?: MapTiles
 }
 
 export type WebhookKind = 'dingtalk' | 'wecom' | 'generic'
@@ -255,5 +258,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perIp: rateEnv(env, 'LOOKUP_LIMIT_IP', '120/300'),
     },
     callbackSampleRate: shareEnv(env, 'CALLBACK_SAMPLE_RATE', 0.1),
+    mapTiles: mapTilesFromEnv(env),
   }
 }

@@ -5,6 +5,7 @@ import { authModule } from './auth/index.ts'
 import { callbacksModule } from './callbacks/index.ts'
 import { caseImportsModule } from './case-imports/index.ts'
 import { casesModule } from './cases/index.ts'
+import { cockpitModule } from './cockpit/index.ts'
 import { diaryModule } from './diary/index.ts'
 import { healthModule } from './health/index.ts'
 import { importsModule } from './imports/index.ts'
@@ -17,4 +18,4 @@ import { unitsModule } from './units/index.ts'
 import { usersModule } from './users/index.ts'
 
 /** Every module, in registration order. A new module adds itself here. */
-export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, notificationsModule, reporterSmsModule, callbacksModule, intakeModule, open311Module, caseImportsModule, auditModule]
+export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, notificationsModule, reporterSmsModule, callbacksModule, intakeModule, open311Module, caseImportsModule, auditModule, cockpitModule]
