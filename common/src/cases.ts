@@ -206,8 +206,11 @@ export const PublicCaseViewSchema = Type.Object({
   createdAt: IsoDateTime,
   /** The answer, with its result photos (处理后照片) under public URLs that serve only these photos. */
   reply: Nullable(Type.Object({ text: Type.String(), at: IsoDateTime, photos: Type.Array(Type.Object({ id: UuidSchema, url: Type.String() })) })),
+  /** The rating of the current answer (null until it is rated, and again after 不满意 sent the case back to work). */
   rating: Nullable(Type.Enum(RATINGS)),
   ratingComment: Nullable(Type.String()),
+  /** The resident's last rating of an earlier answer, when the current one is not rated (不满意 — 已重新办理). */
+  previousRating: Nullable(Type.Object({ rating: Type.Enum(RATINGS), comment: Nullable(Type.String()), at: IsoDateTime })),
   canRate: Type.Boolean(),
   steps: Type.Array(Type.Object({ action: Type.String(), at: IsoDateTime, text: Nullable(Type.String()), unit: Nullable(Type.String()) })),
 })

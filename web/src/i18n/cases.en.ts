@@ -129,6 +129,7 @@ export const casesEn: Shape<typeof casesZhCN> = {
       claimedBy: 'Claimed by',
       rating: 'Rating',
       reopenCount: 'Reopened',
+      ratingHistory: 'Ratings',
       extensionDays: 'Extended',
       suggestedUnit: 'Suggested unit',
       trackingNote: 'Tracking',
@@ -188,6 +189,8 @@ export const casesEn: Shape<typeof casesZhCN> = {
     },
     page: {
       back: 'Back to the list',
+      ratingViaCall: 'by call-back',
+      ratingReopened: 'reopened',
       notFound: 'The case does not exist or is outside your area',
       description: 'Description',
       timeline: 'Timeline',

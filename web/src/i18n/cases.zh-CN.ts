@@ -125,6 +125,7 @@ export const casesZhCN = {
       claimedBy: '认领领导',
       rating: '评价',
       reopenCount: '重办次数',
+      ratingHistory: '评价记录',
       extensionDays: '已延期',
       suggestedUnit: '建议承办单位',
       trackingNote: '跟踪',
@@ -184,6 +185,8 @@ export const casesZhCN = {
     },
     page: {
       back: '返回列表',
+      ratingViaCall: '回访记录',
+      ratingReopened: '已重办',
       notFound: '事项不存在或不在您的管辖范围内',
       description: '事项描述',
       timeline: '办理过程',

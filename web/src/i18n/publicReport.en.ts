@@ -74,6 +74,7 @@ export const publicReportEn: Shape<typeof publicReportZhCN> = {
       ratePick: 'Choose satisfied, mostly satisfied or unsatisfied first',
       thanks: 'Thank you for your rating!',
       yourRating: 'Your rating',
+      previousRating: 'Your last rating: {rating} — being handled again',
       unsatisfiedNote: 'The case has gone back to be dispatched and handled again; you will be asked to rate the new answer. If you are unsatisfied again, it goes one level up.',
     },
     stage: {

@@ -70,6 +70,7 @@ export const publicReportZhCN = {
       ratePick: '请先选择满意、基本满意或不满意',
       thanks: '感谢您的评价!',
       yourRating: '您的评价',
+      previousRating: '您上次的评价:{rating} — 已重新办理',
       unsatisfiedNote: '事项已退回重新交办,由负责人员重新办理,办好后会再请您评价;再次不满意的,将提交上一级处理。',
     },
     stage: {

@@ -321,7 +321,8 @@ export class CaseActions {
           ...(c.state === 'returned' ? {} : { warned_at: null, overdue_at: null }),
         },
         note: body.note ?? null,
-        data: { unitId: unit.id, unitName: unit.name, handlerId: body.handlerId ?? null, level, dueAt: due?.toISOString(), suggestedUnitId: c.suggested_unit_id, override },
+        // fromLevel: the case's level before a dispatch down (statistics' raised level, 层级化解).
+        data: { unitId: unit.id, unitName: unit.name, handlerId: body.handlerId ?? null, level, fromLevel: c.level, dueAt: due?.toISOString(), suggestedUnitId: c.suggested_unit_id, override },
         notify: { who: body.handlerId ? ['handler'] : ['unit'], title: title('新交办事项') },
       }
     },
@@ -452,12 +453,14 @@ export class CaseActions {
         return { to: 'closed', patch: { ...rated, closed_at: now }, note: body.comment ?? null, data: { rating: body.rating }, notify: { who: ['handler'], title: title('事项已办结') } }
       // 不满意: back to work. The case is reopened for its level's dispatchers (待交办); from the second
       // unsatisfied rating on it also goes one level up (难事领导认领), unless it is at the county already.
+      // The case's rating is that of its current answer, and there is none now: the unsatisfied rating lives on
+      // in this timeline row (data.rating, the comment as its note), where the history and the statistics read it.
       const times = c.reopen_count + 1
       const up = times >= ESCALATE_AFTER_UNSATISFIED ? nextLevel(c.level) : undefined
       const level = up ?? c.level
       return {
         to: 'reopened',
-        patch: { ...rated, ...this.reopenPatch(c, level) },
+        patch: { rating: null, rating_comment: null, rated_at: null, ...this.reopenPatch(c, level) },
         note: body.comment ?? null,
         data: { rating: body.rating, reopenCount: times, level, escalated: !!up },
         notify: { who: ['dispatchers', 'former_handler'], title: title(up ? '反映人不满意,事项上报重办' : '反映人不满意,事项重办') },

@@ -65,7 +65,9 @@ describe('the closed loop (done-when path)', () => {
     await ok(handler, c.id, 'reply', { result: '已更换灯泡' })
     // 不满意 puts the case back in front of the dispatchers at once (defect 1): reopened, no unit, no clock.
     const unhappy = await ok(reporter, c.id, 'rate', { rating: 'unsatisfied', comment: '只修好了一盏' })
-    expect(unhappy).toMatchObject({ state: 'reopened', level: 'grid', reopenCount: 1, rating: 'unsatisfied', unit: null, handler: null, dueAt: null })
+    expect(unhappy).toMatchObject({ state: 'reopened', level: 'grid', reopenCount: 1, rating: null, ratingComment: null, unit: null, handler: null, dueAt: null })
+    // The case's rating is its current answer's (none now); the 不满意 stays in the timeline, the rating history.
+    expect(unhappy.events.at(-1)).toMatchObject({ action: 'rate', note: '只修好了一盏', data: { rating: 'unsatisfied' } })
     expect(unhappy.allowedActions).toEqual([])
     await ok(town, c.id, 'escalate', { reason: '网格无法解决' })
     await ok(town, c.id, 'escalate', { reason: '村级无法解决' })
@@ -349,7 +351,7 @@ describe('the lifecycle table: queues, ratings by whom (issue 12, defects 1 and 
       return ok(reporter, c.id, 'rate', { rating: 'unsatisfied', comment: '没解决' })
     }
     const first = await round()
-    expect(first).toMatchObject({ state: 'reopened', level: 'grid', reopenCount: 1, rating: 'unsatisfied', unit: null })
+    expect(first).toMatchObject({ state: 'reopened', level: 'grid', reopenCount: 1, rating: null, unit: null })
     expect(first.events.at(-1)).toMatchObject({ action: 'rate', fromState: 'replied', toState: 'reopened', data: { rating: 'unsatisfied', reopenCount: 1, escalated: false } })
     expect(await queueHas(town, 'to_dispatch', c)).toBe(true)
     const told = await t.db.selectFrom('notifications').select('user_id').where('case_id', '=', c.id).where('kind', '=', 'case.rate').execute()

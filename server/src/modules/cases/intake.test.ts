@@ -166,7 +166,7 @@ describe('the resident: tracking code view and rating', () => {
     await act(handler, r.id, 'accept')
     await act(handler, r.id, 'reply', { result: '已处理' })
     const view = await engine.rateByTracking(r.trackingCode, { rating: 'unsatisfied', comment: '没修好' })
-    expect(view).toMatchObject({ stage: 'received', rating: 'unsatisfied', canRate: false })
+    expect(view).toMatchObject({ stage: 'received', rating: null, previousRating: { rating: 'unsatisfied', comment: '没修好' }, canRate: false })
     const notices = await t.db.selectFrom('notifications').select(['user_id', 'kind']).where('case_id', '=', r.id).where('kind', '=', 'case.rate').execute()
     expect(notices.map((n) => n.user_id)).toEqual(expect.arrayContaining([handler.id, town.id]))
     const row = await t.db.selectFrom('cases').select(['state', 'reopen_count', 'unit_id']).where('id', '=', r.id).executeTakeFirstOrThrow()

@@ -45,6 +45,8 @@ export class CasePublicView {
     const events = await repo.eventsOf(this.db, c.id)
     const shown = events.filter((e) => PUBLIC_STEPS.has(e.action) && !(e.action === 'approve_extension' && !dataOf(e).approved))
     const answer = [...events].reverse().find((e) => ['reply', 'resolve_on_spot', 'answered_via_merge'].includes(e.action) && e.note)
+    // The case holds the rating of its current answer only; an earlier one (不满意, then reopened) is its timeline row's.
+    const lastRate = c.rating ? undefined : [...events].reverse().find((e) => e.action === 'rate' && typeof dataOf(e).rating === 'string')
     return {
       number: c.number,
       trackingCode: c.tracking_code!,
@@ -62,6 +64,7 @@ export class CasePublicView {
           : null,
       rating: c.rating,
       ratingComment: c.rating_comment,
+      previousRating: lastRate ? { rating: dataOf(lastRate).rating as (typeof RATINGS)[number], comment: lastRate.note, at: lastRate.at.toISOString() } : null,
       canRate: c.state === 'replied' && !c.rating,
       steps: shown.map((e) => {
         const d = dataOf(e)

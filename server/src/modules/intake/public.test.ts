@@ -478,9 +478,34 @@ describe('tracking and rating by tracking code', () => {
     await act(id, 'reply', { result: '已疏通' })
     const res = await rate(trackingCode, { rating: 'unsatisfied', comment: '还是臭' })
     expect(res.statusCode, res.body).toBe(200)
-    expect(res.json()).toMatchObject({ stage: 'received', rating: 'unsatisfied', canRate: false })
+    // The rating is the current answer's, and there is none now: the page shows the last one as history, no form.
+    expect(res.json()).toMatchObject({ stage: 'received', rating: null, ratingComment: null, previousRating: { rating: 'unsatisfied', comment: '还是臭' }, canRate: false })
     expect((await rate(trackingCode, { rating: 'satisfied' })).statusCode).toBe(409)
-    expect((await caseByTracking(trackingCode)).state).toBe('reopened')
+    expect(await caseByTracking(trackingCode)).toMatchObject({ state: 'reopened', rating: null, rating_comment: null, rated_at: null })
+  })
+
+  it('after 不满意 the next answer is rated afresh; every rating stays in the timeline (statistics read them there)', async () => {
+    const { trackingCode } = await reported({ description: '楼道灯不亮' })
+    const id = (await caseByTracking(trackingCode)).id
+    const office = (await t.db.selectFrom('users').select('unit_id').where('id', '=', town.id).executeTakeFirstOrThrow()).unit_id!
+    const answer = async (result: string) => {
+      await act(id, 'dispatch', { unitId: office })
+      await act(id, 'accept')
+      await act(id, 'reply', { result })
+    }
+    await answer('已报修')
+    expect((await rate(trackingCode, { rating: 'unsatisfied', comment: '还是不亮' })).statusCode).toBe(200)
+    await answer('已更换灯具')
+    const again = (await track(trackingCode)).json()
+    expect(again).toMatchObject({ stage: 'replied', rating: null, canRate: true, previousRating: { rating: 'unsatisfied', comment: '还是不亮' } })
+    const done = await rate(trackingCode, { rating: 'basically_satisfied' })
+    expect(done.statusCode, done.body).toBe(200)
+    expect(done.json()).toMatchObject({ stage: 'closed', rating: 'basically_satisfied', previousRating: null, canRate: false })
+    const rates = await t.db.selectFrom('case_events').select(['to_state', 'data']).where('case_id', '=', id).where('action', '=', 'rate').orderBy('id').execute()
+    expect(rates.map((e) => [e.to_state, (typeof e.data === 'string' ? JSON.parse(e.data) : e.data).rating])).toEqual([
+      ['reopened', 'unsatisfied'],
+      ['closed', 'basically_satisfied'],
+    ])
   })
 
   it('refuses a bad rating body (400) and unknown codes (404)', async () => {

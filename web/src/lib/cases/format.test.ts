@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { dueInfo, eventActorKey, eventFacts, formatDuration, levelOfRegionCode, phoneText, splitDuration } from './format.ts'
+import { dueInfo, eventActorKey, eventFacts, formatDuration, levelOfRegionCode, phoneText, ratingHistory, splitDuration } from './format.ts'
 
 const NOW = Date.parse('2026-10-09T10:00:00+08:00')
 const H = 3600_000
@@ -94,5 +94,33 @@ describe('eventActorKey', () => {
     expect(eventActorKey({ actor: null, data: { via: 'tracking_code' } })).toBe('resident')
     expect(eventActorKey({ actor: null, data: { via: 'FixMyStreet 嵊州' } })).toEqual({ name: 'FixMyStreet 嵊州' })
     expect(eventActorKey({ actor: null, data: {} })).toBe('system')
+  })
+})
+
+describe('ratingHistory', () => {
+  const ev = (action: string, data: Record<string, unknown>, extra: { note?: string | null; toState?: string | null; at?: string } = {}) => ({
+    action,
+    data,
+    note: extra.note ?? null,
+    at: extra.at ?? '2026-12-07T02:00:00.000Z',
+    toState: (extra.toState ?? null) as never,
+  })
+
+  it('lists every rating from the timeline, oldest first, with what it did', () => {
+    const events = [
+      ev('create', { channel: 'qr' }),
+      ev('rate', { rating: 'unsatisfied', reopenCount: 1, via: 'tracking_code' }, { note: '没修好', toState: 'reopened', at: '2026-12-07T02:00:00.000Z' }),
+      ev('reply', {}, { note: '已更换' }),
+      ev('callback', { outcome: 'rated', rating: 'satisfied' }),
+      ev('rate', { rating: 'satisfied', via: 'callback' }, { toState: 'closed', at: '2026-12-08T02:00:00.000Z' }),
+    ]
+    expect(ratingHistory(events)).toEqual([
+      { rating: 'unsatisfied', comment: '没修好', at: '2026-12-07T02:00:00.000Z', viaCall: false, reopened: true },
+      { rating: 'satisfied', comment: null, at: '2026-12-08T02:00:00.000Z', viaCall: true, reopened: false },
+    ])
+  })
+
+  it('is empty without ratings, and ignores a rate row without one', () => {
+    expect(ratingHistory([ev('reply', {}), ev('rate', {})])).toEqual([])
   })
 })

@@ -157,6 +157,30 @@ export function eventFacts(e: Pick<CaseEvent, 'action' | 'data'>): EventFact[] {
   return out
 }
 
+/** One rating the reporter gave (on the tracking page, signed in, or on a 回访 call), from the timeline. */
+export interface RatingRecord {
+  rating: string
+  comment: string | null
+  at: string
+  /** Recorded by staff from a call-back. */
+  viaCall: boolean
+  /** It sent the case back to work (不满意 → 重办). */
+  reopened: boolean
+}
+
+/**
+ * Every rating of the case, oldest first. The case's own `rating` is only its current answer's (none after
+ * 不满意 reopened it); the timeline's `rate` rows keep them all.
+ */
+export function ratingHistory(events: readonly Pick<CaseEvent, 'action' | 'data' | 'note' | 'at' | 'toState'>[]): RatingRecord[] {
+  return events
+    .filter((e) => e.action === 'rate' && str((e.data as Record<string, unknown> | null)?.rating))
+    .map((e) => {
+      const d = e.data as Record<string, unknown>
+      return { rating: String(d.rating), comment: e.note ?? null, at: e.at, viaCall: d.via === 'callback', reopened: e.toState === 'reopened' }
+    })
+}
+
 /** A masked phone as the server sends it (`138****0003`), or a dash. */
 export const phoneText = (phone: string | null | undefined) => (phone && phone.trim() ? phone : '—')
 
