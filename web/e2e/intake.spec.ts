@@ -235,6 +235,85 @@ describe('民情码', () => {
     await resident.ctx.close()
   })
 
+  it('不满意 on /t/<code> sends the case back to work: 已受理 on the page, 待交办 for the town with 重办 1 (issue 12, defect 1)', async () => {
+    // A replied case with a reporter's phone, made as staff (the resident's report door allows 5 per 10 minutes
+    // from one address, and the other tests here use it): raised by the 雅璜村 cadre for a caller, then
+    // dispatched, accepted and answered by 石璜镇 through the API.
+    const cadre = await apiLogin('13800000003')
+    const title = `楼道灯又坏了 E2E${Date.now()}`
+    const made = await fetch(`${baseUrl()}/api/cases`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${cadre}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ regionCode: YAHUANG, title, description: '三号楼楼道灯不亮,老人晚上上下楼危险', reporter: { name: '王阿姨', phone: '13957500003' } }),
+    })
+    expect(made.status, await made.clone().text()).toBe(201)
+    const { id: caseId, number, trackingCode } = (await made.json()) as { id: string; number: string; trackingCode: string }
+    expect(trackingCode).toMatch(/^[A-Z2-9]{10}$/)
+    const token = await apiLogin('13800000002')
+    const units = await api<{ items: { id: string; name: string }[] }>(token, `/units?q=${encodeURIComponent('石璜镇人民政府')}`)
+    const unitId = units.items.find((u) => u.name === '石璜镇人民政府')!.id
+    for (const [action, body] of [['dispatch', { unitId }], ['accept', {}], ['reply', { result: '已换灯泡' }]] as const) {
+      const res = await fetch(`${baseUrl()}/api/cases/${caseId}/actions/${action}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      expect(res.status, `${action}: ${await res.clone().text()}`).toBe(200)
+    }
+
+    // The resident: 不满意 with a comment.
+    const resident = await phone()
+    const { page } = resident
+    await page.goto(`${baseUrl()}/t/${trackingCode}`)
+    await page.waitForSelector('[data-testid=pub-rate]')
+    expect(await page.getAttribute('[data-testid=pub-stage]', 'data-stage')).toBe('replied')
+    await page.click('[data-testid=pub-rate-unsatisfied]')
+    await textarea(page, 'pub-rate-comment').fill('换了还是不亮,线路有问题')
+    await page.click('[data-testid=pub-rate-submit]')
+    await page.waitForSelector('[data-testid=pub-thanks]')
+    // The page says it will be handled again, and means it: the stage is back to 已受理, not 已答复.
+    expect(await page.textContent('[data-testid=pub-thanks]')).toContain('重新办理')
+    await expect.poll(() => page.getAttribute('[data-testid=pub-stage]', 'data-stage')).toBe('received')
+    expect(await page.textContent('[data-testid=pub-stage]')).toBe('已受理')
+    // The rating belongs to the answer it judged: shown as the last one, no form until the next answer.
+    expect(await page.textContent('[data-testid=pub-previous-rating]')).toContain('您上次的评价:不满意 — 已重新办理')
+    expect(await page.textContent('[data-testid=pub-previous-rating]')).toContain('换了还是不亮,线路有问题')
+    expect(await page.locator('[data-testid=pub-rate]').count()).toBe(0)
+    // Opened again later, it says the same.
+    await page.reload()
+    await page.waitForSelector('[data-testid=pub-previous-rating]')
+    expect(await page.getAttribute('[data-testid=pub-stage]', 'data-stage')).toBe('received')
+    expect(await page.locator('[data-testid=pub-rate]').count()).toBe(0)
+    expect(await page.locator('[data-testid=pub-rated]').count()).toBe(0)
+    expect(resident.errors).toEqual([])
+    await resident.ctx.close()
+
+    // The town dispatcher finds it in 待交办, reopened once, with the resident's rating in its history.
+    const town = await consoleAs('13800000002')
+    await town.page.goto(`${baseUrl()}/console/cases?queue=to_dispatch`)
+    await town.page.waitForSelector('[data-testid=cases-tab-to_dispatch]')
+    await input(town.page, 'cases-filter-q').fill(number)
+    await town.page.click('[data-testid=cases-search]')
+    const row = town.page.locator(`[data-testid=case-row-${caseId}]`)
+    await row.waitFor()
+    expect(new URL(town.page.url()).searchParams.get('queue')).toBe('to_dispatch')
+    await row.click()
+    await town.page.waitForURL(new RegExp(`/console/cases/${caseId}$`))
+    await expect.poll(() => stateOf(town.page)).toBe('reopened')
+    expect(await town.page.textContent('[data-testid=case-state-text]')).toBe('重办')
+    expect(await town.page.textContent('[data-testid=case-reopen-count]')).toBe('1')
+    const history = town.page.locator('[data-testid=case-rating-history]')
+    expect(await history.count()).toBe(1)
+    expect(await history.getAttribute('data-rating')).toBe('unsatisfied')
+    expect(await history.textContent()).toContain('不满意')
+    expect(await history.textContent()).toContain('换了还是不亮,线路有问题')
+    // The current answer has no rating any more; it can be dispatched again.
+    expect(await town.page.locator('[data-testid=case-rating]').count()).toBe(0)
+    expect(await town.page.locator('[data-testid=case-action-dispatch]').count()).toBe(1)
+    expect(town.errors).toEqual([])
+    await town.ctx.close()
+  })
+
   it('an unknown code says so; an unknown tracking code too', async () => {
     const resident = await phone()
     await resident.page.goto(`${baseUrl()}/r/330683999999`)
