@@ -95,8 +95,11 @@ export const UpdateRegionBody = Type.Object({ name: Name(60) }, { additionalProp
 const SubtreeCounts = {
   villages: Type.Integer(),
   grids: Type.Integer(),
+  /** Login accounts (账号), not residents. */
   users: Type.Integer(),
   units: Type.Integer(),
+  /** Persons in the archive (在册居民), not accounts. */
+  residents: Type.Integer(),
 }
 
 /**

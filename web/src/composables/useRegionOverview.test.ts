@@ -11,12 +11,12 @@ import { withSetup } from './testing.ts'
 vi.mock('../lib/overview.ts', () => ({ loadRegionOverview: vi.fn() }))
 const load = vi.mocked(loadRegionOverview)
 
-const totals = { towns: 1, villages: 17, grids: 34, users: 6, units: 334 }
+const totals = { towns: 1, villages: 17, grids: 34, users: 6, units: 334, residents: 1200 }
 const summary = (code: string) =>
   ({
     region: { code, name: '嵊州市', level: 'county', parentCode: '330600', path: ['330600', code], childCount: 1 },
     totals,
-    children: [{ code: `${code}105`, name: '石璜镇', level: 'town', villages: 17, grids: 34, users: 2, units: 18 }],
+    children: [{ code: `${code}105`, name: '石璜镇', level: 'town', villages: 17, grids: 34, users: 2, units: 18, residents: 1200 }],
     usersByRole: [],
   }) as unknown as RegionSummary
 
@@ -56,7 +56,7 @@ describe('useRegionOverview', () => {
     await flushPromises()
     expect(load).toHaveBeenCalledTimes(1)
     expect(o.summary.value).toBeNull()
-    expect(o.totals.value).toEqual({ towns: 0, villages: 0, grids: 0, users: 0, units: 0 })
+    expect(o.totals.value).toEqual({ towns: 0, villages: 0, grids: 0, users: 0, units: 0, residents: 0 })
   })
 
   it('a failed load empties it and shows the error; reload tries again', async () => {

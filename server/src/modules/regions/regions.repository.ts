@@ -119,7 +119,7 @@ export async function maxChildCode(db: Executor, parentId: number): Promise<stri
   return row?.max ?? undefined
 }
 
-/** Per child of a region: how many villages, grids, users and units lie in its subtree. */
+/** Per child of a region: how many villages, grids, users (accounts), units and residents (archive persons) lie in its subtree. */
 export async function childSummaries(db: Executor, parentId: number) {
   return db
     .selectFrom('regions as c')
@@ -131,6 +131,7 @@ export async function childSummaries(db: Executor, parentId: number) {
       sql<number>`(select count(*)::int from regions d where d.path like c.path || '%' and d.level = 'grid')`.as('grids'),
       sql<number>`(select count(*)::int from users u join regions d on d.id = u.region_id where d.path like c.path || '%')`.as('users'),
       sql<number>`(select count(*)::int from units n join regions d on d.id = n.region_id where d.path like c.path || '%')`.as('units'),
+      sql<number>`(select count(*)::int from persons p join regions d on d.id = p.region_id where d.path like c.path || '%')`.as('residents'),
     ])
     .where('c.parent_id', '=', parentId)
     .orderBy('c.code')
@@ -140,13 +141,14 @@ export async function childSummaries(db: Executor, parentId: number) {
 /** Counts for the whole subtree under `path` (the region itself included). */
 export async function subtreeTotals(db: Executor, path: string) {
   const like = path + '%'
-  const res = await sql<{ towns: number; villages: number; grids: number; users: number; units: number }>`
+  const res = await sql<{ towns: number; villages: number; grids: number; users: number; units: number; residents: number }>`
     select
       (select count(*)::int from regions d where d.path like ${like} and d.level = 'town') as towns,
       (select count(*)::int from regions d where d.path like ${like} and d.level = 'village') as villages,
       (select count(*)::int from regions d where d.path like ${like} and d.level = 'grid') as grids,
       (select count(*)::int from users u join regions d on d.id = u.region_id where d.path like ${like}) as users,
-      (select count(*)::int from units n join regions d on d.id = n.region_id where d.path like ${like}) as units`.execute(db)
+      (select count(*)::int from units n join regions d on d.id = n.region_id where d.path like ${like}) as units,
+      (select count(*)::int from persons p join regions d on d.id = p.region_id where d.path like ${like}) as residents`.execute(db)
   return res.rows[0]
 }
 

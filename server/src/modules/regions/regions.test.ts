@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
-import { makeRegion, makeUser } from '../../../test/factories.ts'
+import { makePerson, makeRegion, makeUser } from '../../../test/factories.ts'
 import { importCounty, importGrids, loadBundled, loadFromChinaDivision, parseCsvLine, type CountyDivision } from './import.ts'
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -65,6 +65,21 @@ describe('GET /api/regions', () => {
     expect(res.json().totals).toMatchObject({ towns: 2, villages: 3, users: 2 })
     expect(res.json().usersByRole).toEqual(expect.arrayContaining([{ role: 'admin', count: 1 }]))
     expect((await get('/api/regions/330683/summary', cadre.auth)).statusCode).toBe(404)
+  })
+
+  it('summary counts residents (archive persons) apart from accounts (users)', async () => {
+    const before = (await get('/api/regions/330683/summary')).json()
+    const town = (b: { children: { code: string; residents: number; users: number }[] }) => b.children.find((c) => c.code === '330683105')!
+    await makePerson(t.db, { regionCode: '330683105212', name: '俞阿大' })
+    await makePerson(t.db, { regionCode: '330683105213', name: '俞阿二' })
+    const after = (await get('/api/regions/330683/summary')).json()
+    expect(town(after).residents - town(before).residents).toBe(2)
+    expect(town(after).users).toBe(town(before).users)
+    expect(after.totals.residents - before.totals.residents).toBe(2)
+    expect(after.totals.users).toBe(before.totals.users)
+    // 谷来镇 has none of them.
+    const other = after.children.find((c: { code: string }) => c.code === '330683106')
+    expect(other.residents).toBe(before.children.find((c: { code: string }) => c.code === '330683106').residents)
   })
 })
 
