@@ -162,6 +162,12 @@ export const routes: RouteRecordRaw[] = [
       ...open311ConsoleRoutes,
       ...auditConsoleRoutes,
       {
+        path: 'stats',
+        name: 'c-stats',
+        component: () => import('./views/console/stats/StatsPage.vue'),
+        meta: { roles: rolesWith('stats.read'), titleKey: 'stats.title' },
+      },
+      {
         path: '403',
         name: 'c-forbidden',
         component: () => import('./views/console/ForbiddenPage.vue'),

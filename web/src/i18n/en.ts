@@ -6,6 +6,7 @@ import { caseImportErrorsEn, caseImportsEn } from './caseImports.en.ts'
 import { open311En } from './open311.en.ts'
 import { auditEn } from './audit.en.ts'
 import { publicReportErrorsEn, publicReportEn } from './publicReport.en.ts'
+import { statsEn } from './stats.en.ts'
 
 /** A deep "same keys, string values" version of the Chinese messages, so a missing key fails typecheck. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
@@ -18,6 +19,7 @@ const en: Shape<Messages> = {
   ...open311En,
   ...auditEn,
   ...publicReportEn,
+  ...statsEn,
   app: {
     name: 'Minqing',
     fullName: 'Minqing · Shengzhou Grassroots Governance',

@@ -6,6 +6,7 @@ import { caseImportErrorsZhCN, caseImportsZhCN } from './caseImports.zh-CN.ts'
 import { open311ZhCN } from './open311.zh-CN.ts'
 import { auditZhCN } from './audit.zh-CN.ts'
 import { publicReportErrorsZhCN, publicReportZhCN } from './publicReport.zh-CN.ts'
+import { statsZhCN } from './stats.zh-CN.ts'
 
 /** Simplified Chinese (default). The English file must have the same keys (checked by its type). */
 const zhCN = {
@@ -16,6 +17,7 @@ const zhCN = {
   ...open311ZhCN,
   ...auditZhCN,
   ...publicReportZhCN,
+  ...statsZhCN,
   app: {
     name: '民情',
     fullName: '民情 · 嵊州市基层治理平台',
