@@ -7,6 +7,8 @@ import { LogChannel, Notifier, NotificationsService, type OutboundChannel } from
 import { RegionsService } from './modules/regions/regions.service.ts'
 import { UnitsService } from './modules/units/units.service.ts'
 import { ArchiveLookups } from './modules/archive/lookups.ts'
+import { StatsFolder } from './modules/stats/folder.ts'
+import { StatsService } from './modules/stats/stats.service.ts'
 
 export interface ServiceLog {
   debug(m: string): void
@@ -30,7 +32,10 @@ export function buildServices(ctx: AppContext, log: ServiceLog = { debug: () => 
   const categories = new CategoriesService(ctx.db, regions)
   const units = new UnitsService(ctx.db, regions)
   const archiveLookups = new ArchiveLookups(ctx.db)
-  return { crypto, regions, units, archiveLookups, notifications, notifier, cases, categories }
+  // Statistics: the rollups' folder (one per app) and the figures read from them (cockpit, dashboards, reports).
+  const statsFolder = new StatsFolder(ctx.db, ctx.bus, (err) => log.warn(`stats fold failed: ${String(err)}`))
+  const stats = new StatsService(ctx.db, regions)
+  return { crypto, regions, units, archiveLookups, notifications, notifier, cases, categories, stats, statsFolder }
 }
 
 export type Services = ReturnType<typeof buildServices>

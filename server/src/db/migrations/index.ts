@@ -8,6 +8,7 @@ import * as nameSearch from './20261126000000_name_search.ts'
 import * as auditIndexes from './20261207020000_audit_indexes.ts'
 import * as idMasks from './20261207030000_id_masks.ts'
 import * as caseLinks from './20261207040000_case_links.ts'
+import * as stats from './20261207050000_stats.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '20261207020000_audit_indexes': auditIndexes,
   '20261207030000_id_masks': idMasks,
   '20261207040000_case_links': caseLinks,
+  '20261207050000_stats': stats,
 }
