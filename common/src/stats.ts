@@ -114,26 +114,26 @@ export const CASE_FORMULAS: Record<CaseMetric, Formula> = {
   levelResolvedRate: {
     name: '层级化解率',
     nameEn: 'Resolved at the raised level',
-    formula: `${COHORT}中已办结的:办结时层级与受理时层级相同的件数 ÷ 已办结件数`,
-    formulaEn: `of ${COHORT_EN} that are closed: closed at the level they were raised at ÷ closed`,
+    formula: `${COHORT}中已办结的:办结时层级不高于受理时层级(未被上报到更高层级办结)的件数 ÷ 已办结件数`,
+    formulaEn: `of ${COHORT_EN} that are closed: closed at the level they were raised at or below (not escalated above it) ÷ closed`,
   },
   gridResolvedRate: {
     name: '小事不出网格',
     nameEn: 'Grid matters kept in the grid',
-    formula: `${COHORT}中在网格层级受理且已办结的:在网格层级办结的件数 ÷ 其办结件数`,
+    formula: `${COHORT}中在网格层级受理且已办结的:在网格层级(或以下)办结的件数 ÷ 其办结件数`,
     formulaEn: `of ${COHORT_EN} raised at grid level and closed: closed at grid level ÷ closed`,
   },
   villageResolvedRate: {
     name: '大事不出村社',
     nameEn: 'Village matters kept in the village',
-    formula: `${COHORT}中在村社层级受理且已办结的:在村社层级办结的件数 ÷ 其办结件数`,
-    formulaEn: `of ${COHORT_EN} raised at village level and closed: closed at village level ÷ closed`,
+    formula: `${COHORT}中在村社层级受理且已办结的:在村社层级或以下办结的件数 ÷ 其办结件数`,
+    formulaEn: `of ${COHORT_EN} raised at village level and closed: closed at village level or below ÷ closed`,
   },
   townResolvedRate: {
     name: '难事不出镇街',
     nameEn: 'Town matters kept in the town',
-    formula: `${COHORT}中在镇街层级受理且已办结的:在镇街层级办结的件数 ÷ 其办结件数`,
-    formulaEn: `of ${COHORT_EN} raised at town level and closed: closed at town level ÷ closed`,
+    formula: `${COHORT}中在镇街层级受理且已办结的:在镇街层级或以下办结的件数 ÷ 其办结件数`,
+    formulaEn: `of ${COHORT_EN} raised at town level and closed: closed at town level or below ÷ closed`,
   },
 }
 
@@ -146,10 +146,16 @@ export const VISIT_FORMULAS: Record<VisitMetric, Formula> = {
   quota: {
     name: '应走访户数',
     nameEn: 'Households to visit',
-    formula: '区域内按走访任务规则应在期内走访的户数',
-    formulaEn: 'households of the area the visit quota rules require visited in the period',
+    formula: '区域内在册户数 × 走访规则的每月走访比例(驻村指导员每月不少于本村 8% 的农户)× 期内涉及的自然月数,向上取整,不超过在册户数',
+    formulaEn:
+      'households of the area × the visit rule’s monthly share (a stationed cadre visits ≥ 8 % of the village’s households a month) × calendar months the period touches, rounded up, at most all households',
   },
-  coverage: { name: '走访覆盖率', nameEn: 'Visit coverage', formula: '走访户数 ÷ 应走访户数(应走访为 0 时为空)', formulaEn: 'households visited ÷ households to visit (null when none are due)' },
+  coverage: {
+    name: '走访覆盖率',
+    nameEn: 'Visit coverage',
+    formula: '走访户数 ÷ 应走访户数,最高 100%(应走访为 0 时为空)',
+    formulaEn: 'households visited ÷ households to visit, at most 1 (null when none are due)',
+  },
 }
 
 // ---- GET /api/stats/cases ----------------------------------------------------------------------------------
