@@ -474,6 +474,19 @@ const RULES: Record<string, Rule> = {
     probes: () => [{ url: '/api/cases.xlsx' }, { url: `/api/cases.xlsx?regionCode=${V}` }, { url: '/api/cases.xlsx?queue=to_accept' }],
     control: (x) => ({ who: x.admin, probe: { url: '/api/cases.xlsx' } }),
   },
+  // Statistics (issue 13): figures of a region subtree the caller names; outside their area 404 like a missing one.
+  'GET /api/stats/cases': { kind: 'read', why: 'case figures of a region subtree', probes: idRead(() => `/api/stats/cases?regionCode=${V}`, () => `/api/stats/cases?regionCode=${MISSING_REGION}`) },
+  'GET /api/stats/cases.xlsx': {
+    kind: 'read',
+    why: 'the same figures as XLSX',
+    probes: idRead(() => `/api/stats/cases.xlsx?regionCode=${V}`, () => `/api/stats/cases.xlsx?regionCode=${MISSING_REGION}`),
+  },
+  'GET /api/stats/visits': { kind: 'read', why: 'diary figures of a region subtree', probes: idRead(() => `/api/stats/visits?regionCode=${V}`, () => `/api/stats/visits?regionCode=${MISSING_REGION}`) },
+  'GET /api/cockpit/summary': {
+    kind: 'read',
+    why: 'the cockpit’s numbers, feed and points of a region subtree',
+    probes: idRead(() => `/api/cockpit/summary?regionCode=${V}`, () => `/api/cockpit/summary?regionCode=${MISSING_REGION}`),
+  },
   'GET /api/cases/similar': {
     kind: 'list',
     why: 'possible duplicates among cases the caller may see',
