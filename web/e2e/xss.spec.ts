@@ -239,7 +239,7 @@ async function inspect(page: Page, path: string): Promise<Visit> {
   // towns' villages one request each before its treemap is whole.
   await page.waitForTimeout(1200)
   if (path === '/cockpit') {
-    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=cockpit-stat-towns]')?.textContent ?? ''), null, { timeout: 20_000 })
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=cockpit-kpi-year]')?.textContent ?? ''), null, { timeout: 20_000 })
     await page.waitForTimeout(2500)
   }
   await hoverPayloadTexts(page)

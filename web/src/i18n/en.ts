@@ -7,6 +7,7 @@ import { open311En } from './open311.en.ts'
 import { auditEn } from './audit.en.ts'
 import { publicReportErrorsEn, publicReportEn } from './publicReport.en.ts'
 import { statsEn } from './stats.en.ts'
+import { cockpitEn } from './cockpit.en.ts'
 
 /** A deep "same keys, string values" version of the Chinese messages, so a missing key fails typecheck. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
@@ -256,22 +257,7 @@ const en: Shape<Messages> = {
     kindRequired: 'Choose a kind',
     regionRequired: 'Choose a region',
   },
-  cockpit: {
-    title: 'Shengzhou Minqing Brain',
-    scope: 'Area: {name}',
-    towns: 'Towns',
-    villages: 'Villages',
-    grids: 'Grids',
-    users: 'People',
-    units: 'Units',
-    perChild: 'Villages / grids per {level}',
-    byRole: 'People by role',
-    tree: 'Region structure',
-    noData: 'No data',
-    loadFailed: 'Could not load data',
-    back: 'Back to dashboard',
-    updatedAt: 'Updated {time}',
-  },
+  ...cockpitEn,
   mobile: {
     hello: 'Hello, {name}',
     overview: 'Overview',

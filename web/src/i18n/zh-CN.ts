@@ -7,6 +7,7 @@ import { open311ZhCN } from './open311.zh-CN.ts'
 import { auditZhCN } from './audit.zh-CN.ts'
 import { publicReportErrorsZhCN, publicReportZhCN } from './publicReport.zh-CN.ts'
 import { statsZhCN } from './stats.zh-CN.ts'
+import { cockpitZhCN } from './cockpit.zh-CN.ts'
 
 /** Simplified Chinese (default). The English file must have the same keys (checked by its type). */
 const zhCN = {
@@ -229,22 +230,7 @@ const zhCN = {
     kindRequired: '请选择类型',
     regionRequired: '请选择区域',
   },
-  cockpit: {
-    title: '嵊州市 民情大脑',
-    scope: '范围：{name}',
-    towns: '镇街',
-    villages: '村社',
-    grids: '网格',
-    users: '人员',
-    units: '单位',
-    perChild: '各{level}村社 / 网格数',
-    byRole: '人员角色分布',
-    tree: '区域结构',
-    noData: '暂无数据',
-    loadFailed: '数据加载失败',
-    back: '返回工作台',
-    updatedAt: '更新于 {time}',
-  },
+  ...cockpitZhCN,
   mobile: {
     hello: '您好，{name}',
     overview: '区域概况',

@@ -1,40 +1,14 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest'
-import type { Region, RegionSummary } from '@minqing/common'
-import { buildRegionTree, fitStage, treemapTooltip } from './cockpit.ts'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { canDrill, categoryTooltip, fitStage, formatRate, placeBelow, pointTooltip, Refresher, trendSeries, trendTooltip } from './cockpit.ts'
 
-const village = (code: string, name: string): Region => ({ code, name, level: 'village', parentCode: code.slice(0, 9), path: [code], childCount: 0 })
-
-describe('buildRegionTree', () => {
-  const summary: RegionSummary = {
-    region: { code: '330683', name: '嵊州市', level: 'county', parentCode: null, path: ['330683'], childCount: 3 },
-    totals: { towns: 3, villages: 5, grids: 4, users: 3, units: 1 },
-    children: [
-      { code: '330683105', name: '石璜镇', level: 'town', villages: 2, grids: 4, users: 3, units: 1 },
-      { code: '330683106', name: '谷来镇', level: 'town', villages: 3, grids: 0, users: 0, units: 0 },
-      { code: '330683107', name: '空镇', level: 'town', villages: 0, grids: 0, users: 0, units: 0 },
-    ],
-    usersByRole: [],
-  }
-  it('nests loaded children and falls back to counts, dropping empty branches', () => {
-    const tree = buildRegionTree(summary, { '330683105': [village('330683105212', '雅璜村'), village('330683105213', '王院村')] })
-    expect(tree).toEqual([
-      { name: '谷来镇', code: '330683106', value: 3 },
-      {
-        name: '石璜镇',
-        code: '330683105',
-        value: 2,
-        children: [
-          { name: '雅璜村', code: '330683105212', value: 1 },
-          { name: '王院村', code: '330683105213', value: 1 },
-        ],
-      },
-    ])
-  })
-  it('is empty without a summary', () => {
-    expect(buildRegionTree(null, {})).toEqual([])
-  })
-})
+const PAYLOAD = '<img src=x onerror="window.__xss=1">'
+/** What a browser shows for an HTML string: the text, and whether an element came out of it. */
+function render(markup: string) {
+  const div = document.createElement('div')
+  div.innerHTML = markup
+  return { text: div.textContent, img: div.querySelector('img') }
+}
 
 describe('fitStage', () => {
   it('fits and centers the 1920×1080 stage', () => {
@@ -46,22 +20,104 @@ describe('fitStage', () => {
   })
 })
 
-describe('treemapTooltip', () => {
-  it('shows a region name as text, never as markup (the tooltip is inserted as HTML)', () => {
-    const name = '<img src=x onerror="window.__xss=1">'
-    const out = treemapTooltip({ name, value: 3 })
-    const div = document.createElement('div')
-    div.innerHTML = out
-    expect(div.querySelector('img')).toBeNull()
-    expect(div.textContent).toBe(`${name}: 3`)
+describe('formatRate', () => {
+  it('shows percentages with at most one decimal, and a dash without a denominator', () => {
+    expect(formatRate(0.8654)).toBe('86.5%')
+    expect(formatRate(1)).toBe('100%')
+    expect(formatRate(0)).toBe('0%')
+    expect(formatRate(null)).toBe('—')
+    expect(formatRate(undefined)).toBe('—')
   })
-  it('names a grid by its path below the viewer’s region: every village has a 第一网格', () => {
-    const info = [{ name: '石璜镇' }, { name: '雅璜村' }, { name: '第一网格' }]
-    expect(treemapTooltip({ name: '第一网格', value: 2, treePathInfo: info })).toBe('雅璜村 / 第一网格: 2')
-    expect(treemapTooltip({ name: '雅璜村', value: 5, treePathInfo: info.slice(0, 2) })).toBe('雅璜村: 5')
-    const div = document.createElement('div')
-    div.innerHTML = treemapTooltip({ name: 'x', value: 1, treePathInfo: [{ name: '石璜镇' }, { name: '<b>村</b>' }, { name: '<i>格</i>' }] })
-    expect(div.querySelector('b, i')).toBeNull()
-    expect(div.textContent).toBe('<b>村</b> / <i>格</i>: 1')
+})
+
+describe('placeBelow', () => {
+  const path = ['嵊州市', '石璜镇', '雅璜村', '第一网格']
+  it('names the place below the region on screen: every village has a 第一网格', () => {
+    expect(placeBelow(path, 'county')).toBe('石璜镇 / 雅璜村 / 第一网格')
+    expect(placeBelow(path, 'town')).toBe('雅璜村 / 第一网格')
+    expect(placeBelow(path, 'grid')).toBe('第一网格')
+    expect(placeBelow(['嵊州市'], 'county')).toBe('嵊州市')
+  })
+})
+
+describe('canDrill', () => {
+  it('opens towns and villages, not grids', () => {
+    expect(canDrill('town')).toBe(true)
+    expect(canDrill('village')).toBe(true)
+    expect(canDrill('grid')).toBe(false)
+  })
+})
+
+describe('trendSeries', () => {
+  it('lines last year up by month and day, as long as this year', () => {
+    const s = trendSeries({
+      thisYear: [
+        { day: '2026-01-01', count: 3 },
+        { day: '2026-01-02', count: 1 },
+      ],
+      lastYear: [{ day: '2025-01-01', count: 5 }],
+    })
+    expect(s).toEqual({ days: ['01-01', '01-02'], thisYear: [3, 1], lastYear: [5, null] })
+    expect(trendSeries(undefined).days).toEqual([])
+  })
+})
+
+describe('tooltips show user text as text (ECharts and Leaflet insert them as HTML)', () => {
+  it('category bar', () => {
+    const out = render(categoryTooltip([{ name: PAYLOAD, value: 4 }]))
+    expect(out.img).toBeNull()
+    expect(out.text).toBe(`${PAYLOAD}: 4`)
+  })
+  it('trend', () => {
+    const out = render(trendTooltip([{ axisValue: '01-02', seriesName: PAYLOAD, value: 2 }]))
+    expect(out.img).toBeNull()
+    expect(out.text).toContain(PAYLOAD)
+  })
+  it('map point', () => {
+    const out = render(pointTooltip('办理中', PAYLOAD, true, '超期'))
+    expect(out.img).toBeNull()
+    expect(out.text).toBe(`办理中 · ${PAYLOAD} · 超期`)
+  })
+})
+
+describe('Refresher', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  it('refetches at once on changed, again a moment later, and every minute without the stream', async () => {
+    let calls = 0
+    const r = new Refresher(async () => void calls++, { followUpMs: 1500, fallbackMs: 60_000 })
+    await r.start()
+    expect(calls).toBe(1)
+    r.changed()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(calls).toBe(2)
+    await vi.advanceTimersByTimeAsync(1500)
+    expect(calls).toBe(3)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(calls).toBe(4)
+    r.stop()
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(calls).toBe(4)
+  })
+
+  it('never loads twice at once: a refresh during a load runs once after it', async () => {
+    let active = 0
+    let most = 0
+    let calls = 0
+    const r = new Refresher(async () => {
+      calls++
+      active++
+      most = Math.max(most, active)
+      await new Promise((res) => setTimeout(res, 100))
+      active--
+    })
+    const first = r.refresh()
+    void r.refresh()
+    void r.refresh()
+    await vi.advanceTimersByTimeAsync(300)
+    await first
+    expect(most).toBe(1)
+    expect(calls).toBe(2)
   })
 })
