@@ -86,7 +86,7 @@ export interface CaseQueueSpec {
   states: readonly CaseState[]
   owner: QueueOwner
   /** Beyond the state. */
-  filter?: 'warned_not_overdue' | 'overdue' | 'unrated' | 'callback_due'
+  filter?: 'warned_not_overdue' | 'overdue' | 'unrated' | 'callback_due' | 'not_own'
   label: string
 }
 
@@ -95,9 +95,9 @@ export const DISPATCHABLE_STATES: readonly CaseState[] = ['new', 'returned', 'es
 
 export const CASE_QUEUE_TABLE: Record<CaseQueue, CaseQueueSpec> = {
   to_dispatch: { states: DISPATCHABLE_STATES, owner: 'dispatcher', label: 'cases.queue.to_dispatch' },
-  // 待审批: a handler's extension request waits for a dispatcher of the case's level (approve_extension); it also
-  // stays in the handler's 办理中 so they see what they asked for.
-  to_approve: { states: ['extension_requested'], owner: 'dispatcher', label: 'cases.queue.to_approve' },
+  // 待审批: a handler's extension request waits for a dispatcher of the case's level (approve_extension) other than
+  // the handler and their unit; it also stays in the handler's 办理中 so they see what they asked for.
+  to_approve: { states: ['extension_requested'], owner: 'dispatcher', filter: 'not_own', label: 'cases.queue.to_approve' },
   to_accept: { states: ['dispatched'], owner: 'unit', label: 'cases.queue.to_accept' },
   in_progress: { states: ['accepted', 'extension_requested'], owner: 'unit', label: 'cases.queue.in_progress' },
   due_soon: { states: CLOCK_RUNNING_STATES, owner: 'area', filter: 'warned_not_overdue', label: 'cases.queue.due_soon' },
@@ -205,7 +205,14 @@ export const CASE_ACTION_TABLE: Record<CaseAction, CaseActionSpec> = {
   return: act(['dispatched'], 'returned', ['handler'], '退回 Return to the dispatcher (clock paused)', 'return', `within ${RETURN_WINDOW_DAYS} working days of receiving it`),
   transfer: act(['dispatched', 'accepted'], 'dispatched', ['dispatcher'], '转办 Transfer to another unit', 'transfer', 'not to the same unit'),
   extend: act(['accepted'], 'extension_requested', ['handler'], '申请延期 Ask for more working days (clock paused)', 'extend', `extensions total at most ${MAX_EXTENSION_DAYS} working days`),
-  approve_extension: act(['extension_requested'], 'accepted', ['dispatcher'], '审批延期 Approve or refuse a pending extension', 'approve_extension'),
+  approve_extension: act(
+    ['extension_requested'],
+    'accepted',
+    ['dispatcher'],
+    '审批延期 Approve or refuse a pending extension',
+    'approve_extension',
+    'not by the case’s own handler or unit: a dispatcher who asked never approves it (403)',
+  ),
   escalate: act(
     ['new', 'dispatched', 'accepted', 'returned', 'reopened', 'escalated'],
     'escalated',

@@ -22,7 +22,7 @@ import type { EventBus } from '../../platform/events.ts'
 import { type Actor, pathInScope, scopeOf, SYSTEM_ACTOR_ID } from '../../platform/policy.ts'
 import { addWorkingDays, workingDaysBetween } from '../../platform/workdays.ts'
 import type { Notifier, OutgoingNotification } from '../notifications/notifier.ts'
-import { type CaseFacts, HANDLING_ACTIONS, holdsRole, isSystem, isVisible, LEVEL_DEPTH, levelIndex, levelRegionPath, nextLevel, systemActor, villagePath } from './access.ts'
+import { type CaseFacts, HANDLING_ACTIONS, holdsRole, isHandler, isSystem, isVisible, LEVEL_DEPTH, levelIndex, levelRegionPath, nextLevel, systemActor, villagePath } from './access.ts'
 import type { CaseClock } from './clock.service.ts'
 import * as repo from './cases.repository.ts'
 import { linkResultPhotos } from '../result-photos/result-photos.ts'
@@ -74,8 +74,10 @@ type UserHandlers = { [A in CaseAction]: (x: Step, body: ActionBody<A>) => Promi
 type SystemHandlers = { [S in SystemAction]: (x: Step, input: SystemInputs[S]) => Promise<Outcome | null> }
 
 /** Server-side checks beyond the table's states and roles (the table states them in words). */
-const RULES: { [A in CaseAction]?: { applies?: (c: Row) => boolean; roleGuard?: Partial<Record<CaseRole, (c: Row) => boolean>> } } = {
+const RULES: { [A in CaseAction]?: { applies?: (c: Row) => boolean; roleGuard?: Partial<Record<CaseRole, (c: Row, actor: Actor) => boolean>> } } = {
   escalate: { applies: (c) => c.level !== 'county', roleGuard: { raiser: (c) => c.state === 'new' } },
+  // A town handler dispatches too: the one who asked for more time (their unit) never approves it.
+  approve_extension: { roleGuard: { dispatcher: (c, actor) => !isHandler(actor, c) } },
   resolve_on_spot: { roleGuard: { raiser: (c) => c.level === 'grid' || c.level === 'village' } },
   rate: { applies: (c) => !c.rating },
   reopen: { applies: (c) => !c.rating },
@@ -103,7 +105,7 @@ export class CaseActions {
   // ---- who may --------------------------------------------------------------------------------------
   mayAct(actor: Actor, c: Row, action: CaseAction, facts: CaseFacts) {
     const guard = RULES[action]?.roleGuard
-    return CASE_ACTION_TABLE[action].who.some((role) => holdsRole(role, actor, c, facts) && (guard?.[role]?.(c) ?? true))
+    return CASE_ACTION_TABLE[action].who.some((role) => holdsRole(role, actor, c, facts) && (guard?.[role]?.(c, actor) ?? true))
   }
 
   /** The actions this actor may take on the case now (the detail's allowedActions). */

@@ -152,6 +152,8 @@ export interface CaseFilter {
   /** Only cases at these levels (a dispatcher's to-dispatch queue: levels at or below their own). */
   levels?: string[]
   ratingMissing?: boolean
+  /** Not the caller's own work: neither their unit's, nor handled or claimed by them (待审批: no approving one's own request). */
+  notOwnWork?: { unitId: string | null; userId: string }
   /** 回访 (the callback queue): reporters with a phone, hotline and walk-in or sampled, not handled by this user. */
   callbackDue?: { threshold: string; userId: string; unitId: string | null }
   limit: number
@@ -188,6 +190,10 @@ export async function listCases(db: Executor, scope: Scope & { userId: string },
   if (f.supervisedBy) q = q.where(sql<SqlBool>`exists (select 1 from case_events e where e.case_id = c.id and e.action = 'supervise' and e.actor_id = ${f.supervisedBy})`)
   if (f.reporterUserId) q = q.where('c.reporter_user_id', '=', f.reporterUserId)
   if (f.ratingMissing) q = q.where('c.rating', 'is', null)
+  if (f.notOwnWork) {
+    const own = f.notOwnWork
+    q = q.where(sql<SqlBool>`c.handler_id is distinct from ${own.userId} and c.claimed_by is distinct from ${own.userId} and c.unit_id is distinct from ${own.unitId}`)
+  }
   if (f.callbackDue) {
     // The same rule as callbacks.repository's queue (a test holds them together); the sample is md5(id) against the rate.
     const cb = f.callbackDue

@@ -334,6 +334,13 @@ describe('the lifecycle table: queues, ratings by whom (issue 12, defects 1 and 
     // The handler still sees their request in 办理中; a stationed cadre (no dispatching) has no 待审批 at all.
     expect(await queueHas(handler, 'in_progress', c2)).toBe(true)
     expect(await queueHas(reporter, 'to_approve', c2)).toBe(false)
+    // The handler is a town handler, a dispatcher too: never one who approves their own (or their unit's) request.
+    expect(await queueHas(handler, 'to_approve', c2)).toBe(false)
+    expect(await queueHas(handler2, 'to_approve', c2)).toBe(false)
+    const own = await act(handler, c.id, 'approve_extension', { approved: true })
+    expect(own.statusCode, own.body).toBe(403)
+    expect((await t.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: handler.auth })).json().allowedActions).not.toContain('approve_extension')
+    expect((await t.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: town.auth })).json().allowedActions).toContain('approve_extension')
     // Another town's dispatcher sees neither the queue entry nor the case, and cannot approve it.
     expect(await queueHas(otherTown, 'to_approve', c2)).toBe(false)
     expect((await t.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: otherTown.auth })).statusCode).toBe(404)

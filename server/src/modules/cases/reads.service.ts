@@ -81,6 +81,7 @@ export class CaseReads {
       if (spec.filter === 'warned_not_overdue') f.warnedNotOverdue = true
       if (spec.filter === 'overdue') f.overdue = true
       if (spec.filter === 'unrated') f.ratingMissing = true
+      if (spec.filter === 'not_own') f.notOwnWork = { unitId: actor.unitId, userId: actor.userId }
       if (spec.filter === 'callback_due') {
         f.ratingMissing = true
         f.callbackDue = { threshold: this.callbackThreshold, userId: actor.userId, unitId: actor.unitId }
