@@ -163,7 +163,8 @@ function placeOf(code: string, spread: number, center = { lat: 29.59, lng: 120.8
   return { lat: center.lat + (r() - 0.5) * spread, lng: center.lng + (r() - 0.5) * spread * 1.2 }
 }
 
-async function buildWorld(db: Kysely<DB>) {
+/** The county as the generator sees it, with the staff, places and enterprises it needs (added when missing). */
+export async function buildWorld(db: Kysely<DB>) {
   const regions = await db
     .selectFrom('regions')
     .select(['id', 'code', 'name', 'level', 'parent_id'])

@@ -474,7 +474,7 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
           const pace = r()
           // Most finish well within the limit; some near it (warned); some late (overdue).
           // A few hard ones drag on for weeks (the overdue backlog a county always has).
-          const share = pace < 0.7 ? 0.15 + r() * 0.5 : pace < 0.88 ? 0.72 + r() * 0.26 : pace < 0.97 ? 1.05 + r() * 0.8 : 3 + r() * 6
+          const share = pace < 0.8 ? 0.15 + r() * 0.5 : pace < 0.91 ? 0.72 + r() * 0.26 : pace < 0.975 ? 1.05 + r() * 0.8 : 3 + r() * 6
           const at = next(Math.max(0.1, (limit * share * 5) / 7))
           if (at === null) {
             marks(end)
