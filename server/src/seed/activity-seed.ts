@@ -45,6 +45,8 @@ export interface ActivityResult {
   cases: number
   events: number
   diary: number
+  /** Households (each with its head) added in villages the archive demo leaves empty. */
+  households: number
   staff: number
   places: number
   enterprises: number
@@ -130,7 +132,10 @@ export async function seedActivity(db: Kysely<DB>, opts: {
   }
 
   let diary = 0
+  let households = 0
   if (run === 0) {
+    households = await seedVillageHouseholds(db, world, seed)
+    lap('households')
     const entries = generateDiary(await diaryWorld(db, world, enterprises.rows), { seed, from, to })
     for (let i = 0; i < entries.length; i += ROW_BATCH) {
       const rows = entries.slice(i, i + ROW_BATCH)
@@ -146,7 +151,67 @@ export async function seedActivity(db: Kysely<DB>, opts: {
     .values({ key: SETTINGS_KEY, value: JSON.stringify(runs) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: new Date() }))
     .execute()
-  return { year, run, cases: cases.length, events: events.length, diary, staff, places, enterprises: enterprises.inserted, ms: Math.round(performance.now() - started), phases }
+  return { year, run, cases: cases.length, events: events.length, diary, households, staff, places, enterprises: enterprises.inserted, ms: Math.round(performance.now() - started), phases }
+}
+
+/** Households per village outside 雅璜村 and 王院村 (which hold the full archive demo). */
+export const HOUSEHOLDS_PER_OTHER_VILLAGE = 10
+
+/**
+ * A few households (each with its head) in every village without any, so visits and visit coverage have
+ * something to count county-wide. The full families with ID numbers stay in the archive demo's two villages.
+ */
+async function seedVillageHouseholds(db: Kysely<DB>, world: ActivityWorld, seed: number): Promise<number> {
+  const filled = new Set(
+    (await sql<{ code: string }>`select distinct v.code from households h join regions r on r.id = h.region_id join regions v on r.path like v.path || '%' and v.level = 'village'`.execute(db)).rows.map(
+      (x) => x.code,
+    ),
+  )
+  const r = prng(seed + 2)
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]
+  const uuid = () => {
+    const h = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join('')
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`
+  }
+  const hamlets = ['上宅', '下宅', '前村', '后村', '溪边', '新屋', '塘头', '岭下', '竹园', '大路']
+  const homes: Insertable<DB['households']>[] = []
+  const heads: Insertable<DB['persons']>[] = []
+  for (const t of world.towns)
+    for (const v of t.villages) {
+      if (filled.has(v.code)) continue
+      const numbers = new Map<string, number>()
+      for (let i = 0; i < HOUSEHOLDS_PER_OTHER_VILLAGE; i++) {
+        const hamlet = pick(hamlets)
+        const no = (numbers.get(hamlet) ?? 0) + 1 + Math.floor(r() * 3)
+        numbers.set(hamlet, no)
+        const grid = v.grids[i % v.grids.length]
+        const id = uuid()
+        const male = r() < 0.7
+        const age = 30 + Math.floor(r() * 55)
+        homes.push({ id, region_id: grid.id, address: `${v.name}${hamlet}${no}号`, lat: v.lat + (r() - 0.5) * 0.008, lng: v.lng + (r() - 0.5) * 0.008 })
+        heads.push({
+          id: uuid(),
+          household_id: id,
+          region_id: grid.id,
+          name: pick([...STAFF_NAMES]) + pick(male ? ['国良', '永根', '建华', '志强', '立新', '海军'] : ['秀英', '桂英', '美娟', '丽萍', '月仙', '海燕']),
+          gender: male ? 'male' : 'female',
+          birth_date: `${2025 - age}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`,
+          relation: '户主',
+          political_status: r() < 0.1 ? '中共党员' : '群众',
+          health: age >= 60 ? pick(['健康', '慢性病(高血压)', '良好']) : '健康',
+        })
+      }
+    }
+  for (let i = 0; i < homes.length; i += ROW_BATCH) {
+    const hs = homes.slice(i, i + ROW_BATCH)
+    const ps = heads.slice(i, i + ROW_BATCH)
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('households').values(hs).execute()
+      await trx.insertInto('persons').values(ps).execute()
+      await sql`update households h set head_person_id = p.id from persons p where p.household_id = h.id and h.id = any(${hs.map((h) => h.id)}::uuid[])`.execute(trx)
+    })
+  }
+  return homes.length
 }
 
 function caseRow(c: GenCase, crypto: FieldCrypto | null): Insertable<DB['cases']> {

@@ -37,6 +37,13 @@ describe('the demo’s generated year', () => {
     expect(d.n).toBe(first.diary)
     expect(first.events).toBeGreaterThan(N * 4)
     expect(first.diary).toBeGreaterThan(300)
+    // Every village has households to visit (the archive demo fills two; the rest get a few each).
+    const [empty] = await q<{ n: number }>(
+      `select count(*)::int as n from regions v where v.level = 'village' and not exists (select 1 from households h join regions r on r.id = h.region_id where r.parent_id = v.id or r.id = v.id)`,
+    )
+    expect(empty.n).toBe(0)
+    const [visited] = await q<{ n: number }>(`select count(distinct household_id)::int as n from diary_entries where household_id is not null`)
+    expect(visited.n).toBeGreaterThan(100)
   })
 
   it('every state and every top category appears; some overdue, warned, carded, claimed, escalated to the county', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { loadBundled } from '../modules/regions/import.ts'
 import { ARCHIVE_DEMO_VILLAGES, DEMO_HOUSEHOLDS_PER_VILLAGE, TAG_CATALOGUE, generateHouseholdRows } from './archive-demo.ts'
 import { DEMO_COUNTY, DEMO_PASSWORD, DEMO_USERS } from './demo.ts'
+import { DEMO_ACTIVITY_CASES, HOUSEHOLDS_PER_OTHER_VILLAGE } from './activity-seed.ts'
 
 // The README's demo section is what a new user reads first: its login table and figures must be the seed's, and its
 // role names the screens' (it once said 驻村指导员 while the screens said 驻点干部). No database needed.
@@ -75,5 +76,8 @@ describe('README: what the demo holds', () => {
     expect(demo).toContain(`${TAG_CATALOGUE.length}-tag catalogue`)
     for (const t of TAG_CATALOGUE) expect(demo).toContain(t.name)
     expect(demo).toMatch(new RegExp(`\\*\\*${['', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven'][DEMO_USERS.length]} logins\\*\\*`))
+    // The generated year (activity-seed.ts).
+    expect(demo).toContain(`${DEMO_ACTIVITY_CASES.toLocaleString('en-US')} cases from 1 January to now across all ${division.towns.length} towns`)
+    expect(demo).toContain(`${HOUSEHOLDS_PER_OTHER_VILLAGE} households (each with its head) in every village outside`)
   })
 })
