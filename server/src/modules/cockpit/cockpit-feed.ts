@@ -7,6 +7,8 @@ import { casePaths } from './cockpit.repository.ts'
 interface Watcher {
   regionPath: string
   changed(): void
+  /** Ends the stream (the server is shutting down). */
+  end(): void
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -39,8 +41,8 @@ export class CockpitFeed {
   }
 
   /** Starts telling `changed` for cases under `regionPath`; returns the function that stops it. */
-  watch(regionPath: string, changed: () => void): () => void {
-    const w = { regionPath, changed }
+  watch(regionPath: string, changed: () => void, end: () => void): () => void {
+    const w = { regionPath, changed, end }
     this.watchers.add(w)
     return () => void this.watchers.delete(w)
   }
@@ -53,6 +55,8 @@ export class CockpitFeed {
     clearTimeout(this.timer)
     this.timer = undefined
     for (const off of this.offs) off()
+    // Open streams would keep the HTTP server from closing: end them (browsers reconnect to another process).
+    for (const w of [...this.watchers]) w.end()
     this.watchers.clear()
   }
 

@@ -39,7 +39,11 @@ export function cockpitRoutes(app: App, service: CockpitService, feed: CockpitFe
       const res = reply.raw
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' })
       res.write(`retry: 3000\n\nevent: ready\ndata: {}\n\n`)
-      const stop = feed.watch(regionPath, () => res.write(`event: changed\ndata: ${JSON.stringify({ at: new Date().toISOString() })}\n\n`))
+      const stop = feed.watch(
+        regionPath,
+        () => res.write(`event: changed\ndata: ${JSON.stringify({ at: new Date().toISOString() })}\n\n`),
+        () => res.end(),
+      )
       const ping = setInterval(() => res.write(`: ping\n\n`), HEARTBEAT_MS)
       const end = () => {
         clearInterval(ping)

@@ -69,11 +69,12 @@ describe('cockpit stream (SSE)', () => {
     }
     expect(await until(() => changes(county.text) >= 1 && changes(town.text) >= 1, 2000)).toBe(true)
     expect(Date.now() - started).toBeLessThan(2000)
-    await new Promise((r) => setTimeout(r, 600))
-    expect(changes(county.text)).toBe(1)
-    expect(changes(town.text)).toBe(1)
-    expect(changes(other.text)).toBe(0)
+    await new Promise((r) => setTimeout(r, 1000))
     for (const s of [county, town, other]) s.stop()
+    // One for the burst of cases, and at most one more when the statistics rollups have folded them — not one per case.
+    expect(changes(county.text)).toBeLessThanOrEqual(2)
+    expect(changes(town.text)).toBeLessThanOrEqual(2)
+    expect(changes(other.text)).toBe(0)
   })
 
   it('hears case actions too (their events carry only the case id)', async () => {
@@ -83,11 +84,12 @@ describe('cockpit stream (SSE)', () => {
     await until(() => town.text.includes('event: ready'), 2000)
     // What the action service publishes after its transaction.
     await t.ctx.bus.publish('case.dispatch', { id: made.id, actorId: townLeader.id })
-    expect(await until(() => changes(town.text) === 1, 2000)).toBe(true)
+    const told = await until(() => changes(town.text) >= 1, 2000)
     await new Promise((r) => setTimeout(r, 400))
-    expect(changes(other.text)).toBe(0)
     town.stop()
     other.stop()
+    expect(told).toBe(true)
+    expect(changes(other.text)).toBe(0)
   })
 
   it('refuses in JSON: anonymous 401, a volunteer 403, a region outside the caller’s subtree 404 (an ancestor too), bad codes 400', async () => {
@@ -138,8 +140,17 @@ describe('cockpit map config', () => {
       const res = await t2.app.inject({ method: 'GET', url: '/api/cockpit/config', headers: u.auth })
       expect(res.json().tiles).toMatchObject({ url: 'https://tiles.example.cn/{z}/{x}/{y}.png', attribution: '示例', labelUrl: null })
       expect(String(res.headers['content-security-policy'])).toContain("img-src 'self' data: blob: https://tiles.example.cn")
+      // A wall screen left open does not keep the server from shutting down: its stream is ended.
+      const url = await t2.app.listen({ port: 0, host: '127.0.0.1' })
+      const stream = await fetch(`${url}/api/cockpit/stream`, { headers: u.auth })
+      const reader = stream.body!.getReader()
+      await reader.read()
+      const closed = t2.close()
+      let done = false
+      while (!done) done = (await reader.read()).done
+      await closed
     } finally {
-      await t2.close()
+      await t2.close().catch(() => undefined)
     }
   })
 })

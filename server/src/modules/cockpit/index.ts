@@ -8,7 +8,8 @@ export const cockpitModule: Module = {
   name: 'cockpit',
   register(app, ctx, { regions }) {
     const feed = new CockpitFeed(ctx.db, ctx.bus, (err) => app.log.warn({ err }, 'cockpit feed'))
-    app.addHook('onClose', async () => feed.close())
+    // preClose: before the server waits for its connections to end, the open streams are ended.
+    app.addHook('preClose', async () => feed.close())
     cockpitRoutes(app, new CockpitService(regions), feed, ctx.config.mapTiles)
   },
 }
