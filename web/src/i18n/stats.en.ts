@@ -47,7 +47,6 @@ export const statsEn = {
     visits: 'Visits this month',
     visitsDone: 'Done',
     visitsRequired: 'Required',
-    visitsNoQuota: 'You have no visit quota',
     visitsBehind: 'Behind',
     visitsMet: 'Met',
     area: 'My area this month',

@@ -47,7 +47,6 @@ export const statsZhCN = {
     visits: '本月走访',
     visitsDone: '已走访',
     visitsRequired: '应走访',
-    visitsNoQuota: '您没有走访任务指标',
     visitsBehind: '未达标',
     visitsMet: '已达标',
     area: '本区域本月',
