@@ -5,7 +5,7 @@ import { loadConfig } from './config.ts'
 import { migrateToLatest } from './db/index.ts'
 import { importCounty, importGrids, loadCounty, loadFromChinaDivision, writeBundled } from './modules/regions/import.ts'
 import { demoLoginsText, isDemoSeeded, seedDemo } from './seed/demo.ts'
-import { DEMO_ACTIVITY_CASES, seedActivity } from './seed/activity-seed.ts'
+import { DEMO_ACTIVITY_CASES, parseSeedArgs, seedActivity } from './seed/activity-seed.ts'
 import { countRegions } from './modules/regions/regions.repository.ts'
 import { createUserAsSystem } from './modules/users/users.service.ts'
 import { CreateUserBody, type CreateUser } from '@minqing/common'
@@ -118,20 +118,6 @@ async function addUser(args: string[]) {
   })
 }
 
-/** `seed --year 2026 --cases 5000` (also `--year=2026`). */
-function seedOptions(args: string[]): { year?: number; cases?: number } {
-  const out: { year?: number; cases?: number } = {}
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split('=', 2)
-    const value = inline ?? args[++i]
-    if (flag !== '--year' && flag !== '--cases') throw new Error(`seed: unknown option ${args[i]}\n${USAGE}`)
-    const n = Number(value)
-    if (!Number.isInteger(n) || (flag === '--year' ? n < 2000 || n > 2100 : n < 0 || n > 2_000_000)) throw new Error(`seed: ${flag} needs a whole number, got ${value ?? 'nothing'}`)
-    out[flag === '--year' ? 'year' : 'cases'] = n
-  }
-  return out
-}
-
 async function main(argv: string[]) {
   const [cmd, sub, arg] = argv
   switch (cmd) {
@@ -145,7 +131,7 @@ async function main(argv: string[]) {
     case 'seed': {
       const config = loadConfig()
       if (config.production) throw new Error('the demo seed is refused when NODE_ENV=production')
-      const opts = seedOptions(argv.slice(1))
+      const opts = parseSeedArgs(argv.slice(1))
       return withDatabase(async (d) => {
         const r = await seedDemo(d.db, { secret: config.secret })
         console.log('demo seed:', JSON.stringify(r))

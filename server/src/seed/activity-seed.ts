@@ -39,6 +39,21 @@ const DEPARTMENT_OF: Record<string, string> = {
   other: '嵊州市民情办',
 }
 
+/** `seed --year 2026 --cases 5000` (also `--year=2026`); anything else is refused with the reason. */
+export function parseSeedArgs(args: string[]): { year?: number; cases?: number } {
+  const out: { year?: number; cases?: number } = {}
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2)
+    if (flag !== '--year' && flag !== '--cases') throw new Error(`seed: unknown option ${args[i]} (seed [--year YYYY] [--cases N])`)
+    const value = inline ?? args[++i]
+    const n = Number(value)
+    if (value === undefined || value === '' || !Number.isInteger(n) || (flag === '--year' ? n < 2000 || n > 2100 : n < 1 || n > 2_000_000))
+      throw new Error(`seed: ${flag} needs ${flag === '--year' ? 'a year (2000–2100)' : 'a whole number of cases (1–2,000,000)'}, got ${value ?? 'nothing'}`)
+    out[flag === '--year' ? 'year' : 'cases'] = n
+  }
+  return out
+}
+
 export interface ActivityResult {
   year: number
   run: number
