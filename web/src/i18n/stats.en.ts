@@ -59,6 +59,7 @@ export const statsEn = {
     accounts: 'Accounts',
     residentsHint: 'Persons in the archive',
     accountsHint: 'Login accounts (not residents)',
+    accountsByRole: 'Accounts by role',
     visitChart: 'Visit coverage this month by region',
     visitChartHint: 'Click a bar to open its sub-regions',
     visitRanking: 'Top {n} / bottom {n}',

@@ -59,6 +59,7 @@ export const statsZhCN = {
     accounts: '系统账号',
     residentsHint: '民情档案中登记的人数',
     accountsHint: '可登录系统的账号数（不是居民人数）',
+    accountsByRole: '账号角色分布',
     visitChart: '各区域本月走访覆盖率',
     visitChartHint: '点击柱条查看其下级',
     visitRanking: '前 {n} 名 / 后 {n} 名',
