@@ -255,7 +255,7 @@ export async function buildWorld(db: Kysely<DB>) {
   const county = regions.find((r) => r.code === '330683')!
   const units = await db.selectFrom('units').select(['id', 'name', 'region_id', 'kind']).execute()
   const unitAt = (regionId: number, kind: string) => units.find((u) => u.region_id === regionId && u.kind === kind)
-  const demo = new Map((await db.selectFrom('users').select(['id', 'phone', 'name']).where('phone', 'like', '1380000000%').execute()).map((u) => [u.phone, u]))
+  const demo = new Map((await db.selectFrom('users').select(['id', 'phone', 'name', 'unit_id']).where('phone', 'like', '1380000000%').execute()).map((u) => [u.phone, u]))
   const leader = demo.get('13800000001')
   if (!leader) throw new Error('the demo logins are missing: run the demo seed first')
 
@@ -353,6 +353,7 @@ export async function buildWorld(db: Kysely<DB>) {
     deptHandler: Object.fromEntries(Object.entries(DEPARTMENT_OF).map(([top, n]) => [top, id(1 + deptNames.indexOf(n))])),
     countyDispatcherId: id(0),
     leaderId: leader.id,
+    leaderUnit: unit(units.find((u) => u.id === leader.unit_id) ?? depts.get('嵊州市民情办')),
   }
   return { world, staff, places: Number(placeRes.numInsertedOrUpdatedRows ?? 0), enterprises: { inserted: Number(entRes.numInsertedOrUpdatedRows ?? 0), rows: entList } }
 }

@@ -110,6 +110,29 @@ describe('the demo’s generated year', () => {
     expect(disorder.n).toBe(0)
   })
 
+  it('nobody rates their own handling, and no extension is approved from the handler’s own unit', async () => {
+    const unitOf = new Map((await q<{ id: string; unit_id: string | null }>(`select id, unit_id from users`)).map((u) => [u.id, u.unit_id]))
+    const events = await q<{ case_id: string; action: string; actor_id: string | null; data: Record<string, unknown> }>(
+      `select case_id, action, actor_id, data from case_events order by case_id, at, id`,
+    )
+    const handlers = new Map<string, Set<string>>()
+    const unitNow = new Map<string, string | null>()
+    let approvals = 0
+    for (const e of events) {
+      const hs = handlers.get(e.case_id) ?? new Set<string>()
+      handlers.set(e.case_id, hs)
+      if (['accept', 'reply', 'resolve_on_spot', 'claim', 'extend', 'return'].includes(e.action) && e.actor_id) hs.add(e.actor_id)
+      if (e.action === 'dispatch' || e.action === 'transfer') unitNow.set(e.case_id, e.data.unitId as string)
+      if (e.action === 'claim') unitNow.set(e.case_id, unitOf.get(e.actor_id!) ?? null)
+      if (e.action === 'rate' && e.actor_id) expect(hs.has(e.actor_id), e.case_id).toBe(false)
+      if (e.action === 'approve_extension') {
+        approvals++
+        expect(unitOf.get(e.actor_id!), e.case_id).not.toBe(unitNow.get(e.case_id))
+      }
+    }
+    expect(approvals).toBeGreaterThan(0)
+  })
+
   it('rate rows carry the rating; rated and closed cases agree with their last events', async () => {
     const [bad] = await q<{ n: number }>(`select count(*)::int as n from case_events where action = 'rate' and data->>'rating' is null`)
     expect(bad.n).toBe(0)

@@ -63,8 +63,10 @@ export interface ActivityWorld {
   /** County departments by top category, and their handlers. */
   departments: Record<string, WorldUnit>
   deptHandler: Record<string, string>
+  /** 民情办: the county dispatcher's unit (and the leader's, which a claim moves the case to). */
   countyDispatcherId: string
   leaderId: string
+  leaderUnit: WorldUnit
 }
 
 export interface GenCase {
@@ -324,6 +326,9 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
     const handlerFor = (l: CaseLevel) =>
       l === 'county' ? (world.deptHandler[cat.top] ?? world.deptHandler.other) : l === 'town' ? t.handlerId : l === 'village' ? v.cadreId : grid.workerId
     const dispatcherFor = (l: CaseLevel) => (l === 'county' ? world.countyDispatcherId : l === 'town' ? t.handlerId : v.cadreId)
+    // Extensions are approved by a dispatcher outside the handler's unit: the town for a village's case, the county's
+    // 民情办 for a town's or a department's.
+    const approverFor = (l: CaseLevel) => (l === 'grid' || l === 'village' ? t.handlerId : world.countyDispatcherId)
     const limitDue = (at: number) =>
       urgency === 'emergency' ? at + cat.emergencyHours * HOUR : addWorkingDays(new Date(at), urgency === 'urgent' ? cat.urgentDays : cat.normalDays).getTime()
     c.suggested_unit_id = unitFor(level).id
@@ -388,7 +393,7 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
       c.warn_at = new Date(warn)
       c.accept_due_at = addWorkingDays(new Date(at), 1)
       c.paused_at = null
-      emit('dispatch', by, at, 'dispatched', null, { unitId: unit.id, unitName: unit.name, handlerId: c.handler_id, level: c.level, dueAt: c.due_at.toISOString(), suggestedUnitId: c.suggested_unit_id, override: unit.id !== c.suggested_unit_id })
+      emit('dispatch', by, at, 'dispatched', null, { unitId: unit.id, unitName: unit.name, handlerId: c.handler_id, level: c.level, fromLevel: c.level, dueAt: c.due_at.toISOString(), suggestedUnitId: c.suggested_unit_id, override: unit.id !== c.suggested_unit_id })
     }
     const escalate = (at: number, by: string) => {
       const to = up(c.level)!
@@ -439,7 +444,7 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
           else if (hard && c.state !== 'returned' && chance(c.state === 'escalated' ? 0.25 : 0.03)) {
             // 难事领导认领: a leader takes it on; a fresh clock starts.
             const due = limitDue(at)
-            Object.assign(c, { claimed_by: world.leaderId, handler_id: world.leaderId, unit_id: c.unit_id ?? unitFor(c.level).id, due_at: new Date(due), warn_at: new Date(at + (due - at) * WARN_SHARE), paused_at: null, pending_extension_days: null })
+            Object.assign(c, { claimed_by: world.leaderId, handler_id: world.leaderId, unit_id: world.leaderUnit.id, due_at: new Date(due), warn_at: new Date(at + (due - at) * WARN_SHARE), paused_at: null, pending_extension_days: null })
             emit('claim', world.leaderId, at, 'accepted', pick(WORDS.claim), { leader: '钱立新' })
           } else dispatch(at, dispatcherFor(c.level))
           break
@@ -482,7 +487,7 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
           }
           marks(at)
           const x = r()
-          if (x < 0.06 && c.extension_days < MAX_EXTENSION_DAYS) {
+          if (x < 0.06 && c.extension_days < MAX_EXTENSION_DAYS && !c.claimed_by && c.unit_id !== world.leaderUnit.id) {
             const days = Math.min(MAX_EXTENSION_DAYS - c.extension_days, 2 + Math.floor(r() * 5))
             emit('extend', c.handler_id, at, 'extension_requested', pick(WORDS.extendReason), { days })
             Object.assign(c, { pending_extension_days: days, paused_at: new Date(at) })
@@ -505,7 +510,7 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
             due = addWorkingDays(new Date(due), days).getTime()
             warn = at + (due - at) * WARN_SHARE
           }
-          emit('approve_extension', dispatcherFor(c.level), at, 'accepted', null, { approved, days, dueAt: due ? new Date(due).toISOString() : undefined })
+          emit('approve_extension', approverFor(c.level), at, 'accepted', null, { approved, days, dueAt: due ? new Date(due).toISOString() : undefined })
           Object.assign(c, {
             due_at: due ? new Date(due) : null,
             warn_at: warn ? new Date(warn) : null,
@@ -545,7 +550,8 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
           const actor = viaCall ? world.countyDispatcherId : null
           const via = viaCall ? 'callback' : 'tracking_code'
           const comment = rating === 'unsatisfied' ? pick(WORDS.unsatisfied) : null
-          Object.assign(c, { rating, rating_comment: comment, rated_at: new Date(at) })
+          // The row keeps the current answer's rating; an unsatisfied one lives on in its timeline row only.
+          Object.assign(c, rating === 'unsatisfied' ? { rating: null, rating_comment: null, rated_at: null } : { rating, rating_comment: comment, rated_at: new Date(at) })
           if (rating !== 'unsatisfied') {
             emit('rate', actor, at, 'closed', comment, { rating, via })
             c.closed_at = new Date(at)
