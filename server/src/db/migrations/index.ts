@@ -9,6 +9,7 @@ import * as auditIndexes from './20261207020000_audit_indexes.ts'
 import * as idMasks from './20261207030000_id_masks.ts'
 import * as caseLinks from './20261207040000_case_links.ts'
 import * as stats from './20261207050000_stats.ts'
+import * as statsNow from './20261207060000_stats_now.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261207030000_id_masks': idMasks,
   '20261207040000_case_links': caseLinks,
   '20261207050000_stats': stats,
+  '20261207060000_stats_now': statsNow,
 }

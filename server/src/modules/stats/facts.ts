@@ -1,4 +1,4 @@
-import { CASE_LEVELS, type CaseFigures, type CaseLevel, isTerminalState } from '@minqing/common'
+import { CASE_LEVELS, CASE_QUEUE_TABLE, type CaseFigures, type CaseLevel, type CaseState, isTerminalState } from '@minqing/common'
 import { cnDate, workingDaysBetween } from '../../platform/workdays.ts'
 
 /**
@@ -32,6 +32,9 @@ export const COUNTERS = [
   'village_resolved',
   'town_closed',
   'town_resolved',
+  // Now (as of the case's last event): in the 已超期 queue, in the 即将超期 queue.
+  'now_overdue',
+  'now_due_soon',
 ] as const
 export type Counter = (typeof COUNTERS)[number]
 export type Counters = Record<Counter, number>
@@ -108,6 +111,9 @@ export function factOf(c: FactCase, events: readonly FactEvent[]): Fact {
   n.unsatisfied = ratings.filter((r) => r === 'unsatisfied').length
   n.yellow = count((e) => e.action === 'supervise' && e.data?.level === 'yellow')
   n.red = count((e) => e.action === 'supervise' && e.data?.level === 'red')
+  // The lifecycle's queues: 已超期 = overdue mark in a running or paused state; 即将超期 = warned, not overdue, running.
+  n.now_overdue = c.overdue_at && CASE_QUEUE_TABLE.overdue.states.includes(c.state as CaseState) ? 1 : 0
+  n.now_due_soon = c.warned_at && !c.overdue_at && CASE_QUEUE_TABLE.due_soon.states.includes(c.state as CaseState) ? 1 : 0
   const raised = raisedLevel(c, events)
   if (n.closed) {
     n.on_time = n.overdue ? 0 : 1

@@ -140,18 +140,14 @@ export class StatsFolder {
       const add = (f: { period: string; regionId: number; categoryId: number; unitId: string; raisedLevel: string; counters: number[] }, sign: 1 | -1) => {
         const top = this.topCategory.get(f.categoryId) ?? f.categoryId
         const month = `${f.period.slice(0, 7)}-01`
-        for (const regionId of this.ancestorsOf(f.regionId)) {
-          const keys: [repo.Rollup, string, number, string, string][] = [
-            ['stats_fine', f.period, f.categoryId, f.unitId, f.raisedLevel],
-            ['stats_daily', f.period, top, NIL_UUID, '-'],
-            ['stats_monthly', month, top, NIL_UUID, '-'],
-          ]
-          for (const [table, period, categoryId, unitId, raisedLevel] of keys) {
-            const k = `${table}|${period}|${regionId}|${categoryId}|${unitId}|${raisedLevel}`
-            let d = deltas.get(k)
-            if (!d) deltas.set(k, (d = { table, period, regionId, categoryId, unitId, raisedLevel, counters: COUNTERS.map(() => 0) }))
-            for (let i = 0; i < COUNTERS.length; i++) d.counters[i] += sign * (f.counters[i] ?? 0)
-          }
+        // stats_fine by the leaf region only (read by path); the coarse ones for every ancestor too.
+        const keys: [repo.Rollup, number, string, number, string, string][] = [['stats_fine', f.regionId, f.period, f.categoryId, f.unitId, f.raisedLevel]]
+        for (const regionId of this.ancestorsOf(f.regionId)) keys.push(['stats_daily', regionId, f.period, top, NIL_UUID, '-'], ['stats_monthly', regionId, month, top, NIL_UUID, '-'])
+        for (const [table, regionId, period, categoryId, unitId, raisedLevel] of keys) {
+          const k = `${table}|${period}|${regionId}|${categoryId}|${unitId}|${raisedLevel}`
+          let d = deltas.get(k)
+          if (!d) deltas.set(k, (d = { table, period, regionId, categoryId, unitId, raisedLevel, counters: COUNTERS.map(() => 0) }))
+          for (let i = 0; i < COUNTERS.length; i++) d.counters[i] += sign * (f.counters[i] ?? 0)
         }
       }
       const facts: repo.FactRow[] = []
@@ -173,7 +169,7 @@ export class StatsFolder {
           last_event_id: last,
         })
       }
-      const changed = [...deltas.values()].filter((d) => d.counters.some((n) => n !== 0))
+      const changed = [...deltas.values()].filter((d) => d.counters.some((n) => n !== 0)).sort((x, y) => x.regionId - y.regionId || (x.period < y.period ? -1 : x.period > y.period ? 1 : 0))
       for (const table of repo.ROLLUPS)
         await repo.addToRollup(
           trx,

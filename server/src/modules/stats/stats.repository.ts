@@ -77,14 +77,20 @@ export async function factRows(db: Executor, ids: string[]): Promise<FactRow[]> 
   return r.rows
 }
 
-const CHUNK = 400
+// Upserts send one array per column (unnest): one statement of a few parameters for thousands of rows.
+const CHUNK = 5000
+const col = <T>(rows: T[], f: (r: T) => unknown) => sql.val(rows.map(f))
 
 export async function upsertFacts(db: Executor, rows: FactRow[]) {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK)
     await sql`
       insert into stats_case_facts (case_id, period, region_id, category_id, unit_id, raised_level, counters, last_event_id)
-      values ${sql.join(part.map((f) => sql`(${f.case_id}::uuid, ${f.period}::date, ${f.region_id}, ${f.category_id}, ${f.unit_id}::uuid, ${f.raised_level}, ${sql.val(f.counters)}::int[], ${f.last_event_id})`))}
+      select f.case_id, f.period, f.region_id, f.category_id, f.unit_id, f.raised_level, f.counters::int[], f.last_event_id
+      from unnest(${col(part, (f) => f.case_id)}::uuid[], ${col(part, (f) => f.period)}::date[], ${col(part, (f) => f.region_id)}::int[],
+        ${col(part, (f) => f.category_id)}::int[], ${col(part, (f) => f.unit_id)}::uuid[], ${col(part, (f) => f.raised_level)}::text[],
+        ${col(part, (f) => `{${f.counters.join(',')}}`)}::text[], ${col(part, (f) => f.last_event_id)}::bigint[])
+        as f(case_id, period, region_id, category_id, unit_id, raised_level, counters, last_event_id)
       on conflict (case_id) do update set period = excluded.period, region_id = excluded.region_id, category_id = excluded.category_id,
         unit_id = excluded.unit_id, raised_level = excluded.raised_level, counters = excluded.counters, last_event_id = excluded.last_event_id`.execute(db)
   }
@@ -102,13 +108,15 @@ export interface RollupDelta {
 const COLS = sql.raw(COUNTERS.join(', '))
 const ADD = sql.raw(COUNTERS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', '))
 
-/** Adds the deltas to a rollup (rows are created on first use; counts never go below what the facts hold). */
+/** Adds the deltas to a rollup (rows are created on first use). Sorted by key, so concurrent folds lock in one order. */
 export async function addToRollup(db: Executor, table: Rollup, deltas: RollupDelta[]) {
   for (let i = 0; i < deltas.length; i += CHUNK) {
     const part = deltas.slice(i, i + CHUNK)
     await sql`
       insert into ${sql.table(table)} as t (period, region_id, category_id, unit_id, raised_level, ${COLS})
-      values ${sql.join(part.map((d) => sql`(${d.period}::date, ${d.regionId}, ${d.categoryId}, ${d.unitId}::uuid, ${d.raisedLevel}, ${sql.join(d.counters.map((n) => sql`${n}::int`))})`))}
+      select * from unnest(${col(part, (d) => d.period)}::date[], ${col(part, (d) => d.regionId)}::int[], ${col(part, (d) => d.categoryId)}::int[],
+        ${col(part, (d) => d.unitId)}::uuid[], ${col(part, (d) => d.raisedLevel)}::text[],
+        ${sql.join(COUNTERS.map((_, k) => sql`${col(part, (d) => d.counters[k])}::int[]`))})
       on conflict (region_id, period, category_id, unit_id, raised_level) do update set ${ADD}`.execute(db)
   }
 }
@@ -126,25 +134,36 @@ export interface RollupQuery {
   table: Rollup
   /** Rows of this region (its whole subtree), or — `children` — of each child region. */
   regionId: number
+  /** Its stored path: stats_fine keeps leaf regions only and is read by path. */
+  path: string
   children: boolean
   from: string
   to: string
   /** Category ids to keep (null: all). */
   categoryIds: number[] | null
   unitId: string | null
-  /** The grouping key as SQL over the rollup `t` and the joined region `r` (null: one total row). */
+  /** The grouping key as SQL over the rollup `t` and the joined region `r` (null: one total row; children: the child's code). */
   key: RawBuilder<unknown> | null
 }
 
 const SUMS = sql.raw(COUNTERS.map((c) => `sum(t.${c})::float8 as ${c}`).join(', '))
 
 export async function sumRollup(db: Kysely<DB> | Executor, q: RollupQuery): Promise<(Counters & { key: string })[]> {
-  const key = q.key ?? sql`''`
+  const leaf = q.table === 'stats_fine'
+  // A leaf region's child of q's region is the path segment after q's own codes.
+  const childCode = sql.raw(`split_part(r.path, '/', ${q.path.split('/').filter(Boolean).length + 2})`)
+  const key = q.children ? (leaf ? childCode : sql.raw('r.code')) : (q.key ?? sql`''`)
   const r = await sql<Counters & { key: string }>`
     select ${key} as key, ${SUMS}
     from ${sql.table(q.table)} t
-    ${q.children ? sql`join regions r on r.id = t.region_id and r.parent_id = ${q.regionId}` : sql``}
-    where ${q.children ? sql`true` : sql`t.region_id = ${q.regionId}`}
+    ${
+      leaf
+        ? sql`join regions r on r.id = t.region_id and r.path like ${q.path + '%'} ${q.children ? sql`and r.id <> ${q.regionId}` : sql``}`
+        : q.children
+          ? sql`join regions r on r.id = t.region_id and r.parent_id = ${q.regionId}`
+          : sql``
+    }
+    where ${leaf || q.children ? sql`true` : sql`t.region_id = ${q.regionId}`}
       and t.period between ${q.from}::date and ${q.to}::date
       ${q.categoryIds ? sql`and t.category_id = any(${sql.val(q.categoryIds)}::int[])` : sql``}
       ${q.unitId ? sql`and t.unit_id = ${q.unitId}::uuid` : sql``}
@@ -153,49 +172,24 @@ export async function sumRollup(db: Kysely<DB> | Executor, q: RollupQuery): Prom
 }
 
 // ---- cockpit: live cases --------------------------------------------------------------------------------
-// The lifecycle's own queues say what "due soon" and "overdue" are (its marks: warned_at, overdue_at).
-const RUNNING = sql.raw(CASE_QUEUE_TABLE.due_soon.states.map((s) => `'${s}'`).join(', '))
+// The lifecycle's own queues say what "overdue" is (its mark overdue_at in a running or paused state); the
+// partial indexes of migration stats_now hold exactly the unfinished warned / overdue / located cases.
 const OVERDUE_STATES = sql.raw(CASE_QUEUE_TABLE.overdue.states.map((s) => `'${s}'`).join(', '))
 const FINISHED = sql.raw(TERMINAL_STATES.map((s) => `'${s}'`).join(', '))
 
-/** Unfinished cases of a subtree now: in progress, due soon (the 即将超期 queue), overdue (the 已超期 queue). */
-export async function liveCounts(db: Executor, path: string) {
-  const r = await sql<{ in_progress: number; due_soon: number; overdue: number }>`
-    select count(*)::int as in_progress,
-      count(*) filter (where c.state in (${RUNNING}) and c.warned_at is not null and c.overdue_at is null)::int as due_soon,
-      count(*) filter (where c.state in (${OVERDUE_STATES}) and c.overdue_at is not null)::int as overdue
-    from cases c
-    where c.state not in (${FINISHED})
-      and c.region_id in (select id from regions where path like ${path + '%'})`.execute(db)
-  return r.rows[0]
-}
-
-/** Overdue now per child region of `parentId`. */
-export async function liveOverdueByChild(db: Executor, parentId: number) {
-  const r = await sql<{ code: string; n: number }>`
-    select ch.code, count(c.id)::int as n
-    from regions ch
-    join regions leaf on leaf.path like ch.path || '%'
-    join cases c on c.region_id = leaf.id and c.state in (${OVERDUE_STATES}) and c.overdue_at is not null
-    where ch.parent_id = ${parentId}
-    group by ch.code`.execute(db)
-  return new Map(r.rows.map((x) => [x.code, x.n]))
-}
-
 export async function feed(db: Executor, path: string, limit: number) {
+  const inArea = sql`c.region_id in (select id from regions where path like ${path + '%'})`
   const r = await sql<{ kind: 'new' | 'warned' | 'overdue'; id: string; number: string; title: string; state: string; region_path: string; at: Date }>`
-    select * from (
-      (select 'new' as kind, c.id, c.number, c.title, c.state, r.path as region_path, c.created_at as at
-        from cases c join regions r on r.id = c.region_id where r.path like ${path + '%'} order by c.created_at desc limit ${limit})
+    select x.*, r.path as region_path from (
+      (select 'new' as kind, c.id, c.number, c.title, c.state, c.region_id, c.created_at as at
+        from cases c where ${inArea} order by c.created_at desc limit ${limit})
       union all
-      (select 'warned', c.id, c.number, c.title, c.state, r.path, c.warned_at
-        from cases c join regions r on r.id = c.region_id where r.path like ${path + '%'} and c.warned_at is not null and c.overdue_at is null
-          and c.state not in (${FINISHED}) order by c.warned_at desc limit ${limit})
+      (select 'warned', c.id, c.number, c.title, c.state, c.region_id, c.warned_at
+        from cases c where ${inArea} and c.warned_at is not null and c.overdue_at is null and c.state not in (${FINISHED}) order by c.warned_at desc limit ${limit})
       union all
-      (select 'overdue', c.id, c.number, c.title, c.state, r.path, c.overdue_at
-        from cases c join regions r on r.id = c.region_id where r.path like ${path + '%'} and c.overdue_at is not null
-          and c.state not in (${FINISHED}) order by c.overdue_at desc limit ${limit})
-    ) x order by at desc limit ${limit}`.execute(db)
+      (select 'overdue', c.id, c.number, c.title, c.state, c.region_id, c.overdue_at
+        from cases c where ${inArea} and c.overdue_at is not null and c.state not in (${FINISHED}) order by c.overdue_at desc limit ${limit})
+    ) x join regions r on r.id = x.region_id order by x.at desc limit ${limit}`.execute(db)
   return r.rows
 }
 
@@ -203,8 +197,8 @@ export async function points(db: Executor, path: string, limit: number) {
   const r = await sql<{ id: string; lat: number; lng: number; state: string; category_code: string | null; overdue: boolean }>`
     select c.id, c.lat, c.lng, c.state, cat.code as category_code,
       (c.state in (${OVERDUE_STATES}) and c.overdue_at is not null) as overdue
-    from cases c join regions r on r.id = c.region_id left join categories cat on cat.id = c.category_id
-    where r.path like ${path + '%'} and c.lat is not null and c.lng is not null
+    from cases c left join categories cat on cat.id = c.category_id
+    where c.region_id in (select id from regions where path like ${path + '%'}) and c.lat is not null and c.lng is not null
     order by c.created_at desc limit ${limit}`.execute(db)
   return r.rows
 }

@@ -22,6 +22,7 @@ import type { RegionsService } from '../regions/regions.service.ts'
 import { regionPathString } from '../regions/regions.service.ts'
 import { COUNTERS, type Counters, figuresOf, NIL_UUID, zeroCounters } from './facts.ts'
 import * as repo from './stats.repository.ts'
+import type { Rollup } from './stats.repository.ts'
 
 const DAY = 86_400_000
 const LEVEL_NAMES: Record<string, string> = { grid: '网格', village: '村社', town: '镇街', county: '县(市)' }
@@ -120,7 +121,7 @@ export class StatsService {
       year: sql.raw(`to_char(t.period, 'YYYY')`),
       level: sql.raw('t.raised_level'),
     }
-    const base = { table, regionId: region.id, from: rollupFrom, to: rollupTo, categoryIds: ids, unitId: q.unitId ?? null }
+    const base = { table, regionId: region.id, path: region.stored, from: rollupFrom, to: rollupTo, categoryIds: ids, unitId: q.unitId ?? null }
     const [grouped, totalRows] = await Promise.all([
       repo.sumRollup(this.db, { ...base, children: groupBy === 'region', key: keySql[groupBy] }),
       repo.sumRollup(this.db, { ...base, children: false, key: null }),
@@ -202,23 +203,26 @@ export class StatsService {
     const year = today.slice(0, 4)
     const monthStart = `${today.slice(0, 7)}-01`
     const lastYear = String(Number(year) - 1)
-    const yearQ = { table: 'stats_monthly' as const, regionId: region.id, from: `${year}-01-01`, to: monthStart, categoryIds: null, unitId: null }
+    const yearQ = { table: 'stats_monthly' as Rollup, regionId: region.id, path: region.stored, from: `${year}-01-01`, to: monthStart, categoryIds: null, unitId: null }
     const { categories } = await this.cats()
-    const [yearTotal, monthRows, todayRows, ranking, cats, trend, live, overdueByChild, feed, points, people, children] = await Promise.all([
+    const [yearTotal, monthRows, todayRows, ranking, cats, trend, nowRows, nowByChild, feed, points, people, children] = await Promise.all([
       repo.sumRollup(this.db, { ...yearQ, children: false, key: null }),
       repo.sumRollup(this.db, { ...yearQ, from: monthStart, children: false, key: null }),
       repo.sumRollup(this.db, { ...yearQ, table: 'stats_daily', from: today, to: today, children: false, key: null }),
       repo.sumRollup(this.db, { ...yearQ, children: true, key: sql.raw('r.code') }),
       repo.sumRollup(this.db, { ...yearQ, children: false, key: sql.raw('t.category_id::text') }),
       repo.sumRollup(this.db, { ...yearQ, table: 'stats_daily', from: `${lastYear}-01-01`, to: today, children: false, key: sql.raw(`to_char(t.period, 'YYYY-MM-DD')`) }),
-      repo.liveCounts(this.db, region.stored),
-      repo.liveOverdueByChild(this.db, region.id),
+      // Now-figures: the facts are current (recomputed on every event), so all periods summed say what holds now.
+      repo.sumRollup(this.db, { ...yearQ, from: '1900-01-01', to: '9999-12-01', children: false, key: null }),
+      repo.sumRollup(this.db, { ...yearQ, from: '1900-01-01', to: '9999-12-01', children: true, key: sql.raw('r.code') }),
       repo.feed(this.db, region.stored, COCKPIT_FEED_MAX),
       repo.points(this.db, region.stored, COCKPIT_POINTS_MAX),
       repo.residentsAndAccounts(this.db, region.stored),
       this.db.selectFrom('regions').select(['code', 'name', 'level']).where('parent_id', '=', region.id).orderBy('code').execute(),
     ])
     const y = figuresOf(sumCounters(yearTotal))
+    const live = sumCounters(nowRows)
+    const overdueByChild = new Map(nowByChild.map((r) => [r.key, Number(r.now_overdue)]))
     const byChild = new Map(ranking.map((r) => [r.key, r]))
     const names = await this.regionNames(feed.map((f) => f.region_path))
     const daily = new Map(trend.map((r) => [r.key, r.received]))
@@ -240,9 +244,9 @@ export class StatsService {
       region: { code: region.code, name: region.name, level: region.level },
       generatedAt: now.toISOString(),
       totals: { today: sumCounters(todayRows).received, month: sumCounters(monthRows).received, year: y.received },
-      inProgress: live.in_progress,
-      dueSoon: live.due_soon,
-      overdue: live.overdue,
+      inProgress: live.open,
+      dueSoon: live.now_due_soon,
+      overdue: live.now_overdue,
       closeRate: y.closeRate,
       satisfactionRate: y.satisfactionRate,
       levelResolved: { grid: y.gridResolvedRate, village: y.villageResolvedRate, town: y.townResolvedRate },

@@ -178,9 +178,15 @@ describe('GET /api/stats/cases', () => {
     expect((await folder.fold()).changed).toBe(0)
     // (In the other town, on a day of its own: the hand counts above stay as they are.)
     await makeCase(t.db, { state: 'new', regionCode: OTHER_VILLAGE, now: new Date('2026-04-01T10:00:00+08:00') })
+    await makeCase(t.db, { state: 'accepted', regionCode: OTHER_VILLAGE, overdue: true, now: new Date('2026-04-01T11:00:00+08:00') })
     expect((await folder.fold()).changed).toBeGreaterThan(0)
     const body = await ok(`/api/stats/cases?regionCode=${OTHER_TOWN}&from=2026-04-01&to=2026-04-01&groupBy=day`)
-    expect(body.rows).toEqual([expect.objectContaining({ key: '2026-04-01', received: 1, inProgress: 1, closeRate: 0 })])
+    expect(body.rows).toEqual([expect.objectContaining({ key: '2026-04-01', received: 2, inProgress: 2, overdue: 1, closeRate: 0, responseRate: 1 })])
+    // The cockpit's now-figures: the accepted case is in the 已超期 queue now.
+    const cockpit = await ok(`/api/cockpit/summary?regionCode=${OTHER_TOWN}`)
+    expect(cockpit).toMatchObject({ inProgress: 2, overdue: 1, dueSoon: 0 })
+    expect(cockpit.ranking).toEqual([expect.objectContaining({ code: OTHER_VILLAGE, overdue: 1 })])
+    expect(cockpit.feed.map((f: any) => f.kind)).toContain('overdue')
   })
 
   it('access: out-of-area region 404, no stats.read 403, the own area by default', async () => {
@@ -199,16 +205,7 @@ describe('GET /api/stats/cases', () => {
   })
 
   it('bad input: 400 with the error body', async () => {
-    for (const q of [
-      'from=2026-03-12&to=2026-03-10',
-      'groupBy=town',
-      'from=2020-01-01&to=2026-03-10',
-      'from=2026-13-45',
-      'categoryCode=nosuch',
-      'unitId=not-a-uuid',
-      'regionCode=abc',
-      'extra=1',
-    ]) {
+    for (const q of ['from=2026-03-12&to=2026-03-10', 'groupBy=town', 'from=2020-01-01&to=2026-03-10', 'from=2026-13-45', 'categoryCode=nosuch', 'unitId=not-a-uuid', 'regionCode=abc', 'extra=1']) {
       const res = await get(`/api/stats/cases?${q}`, admin)
       expect(res.statusCode, q).toBe(400)
       expect(res.json().error.code, q).toMatch(/VALIDATION_FAILED|UNKNOWN_CATEGORY/)
