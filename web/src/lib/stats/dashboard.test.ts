@@ -22,6 +22,13 @@ describe('todoQueues: each role its own work', () => {
   })
 })
 
+describe('todoQueues: who has none', () => {
+  it('a volunteer has no case to-dos (no case screens)', () => {
+    expect(todoQueues(['volunteer'], 'console')).toEqual([])
+    expect(todoQueues(['volunteer'], 'mobile')).toEqual([])
+  })
+})
+
 describe('visits against the quota', () => {
   const rules = [
     { role: 'stationed_cadre', active: true },

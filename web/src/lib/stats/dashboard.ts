@@ -8,6 +8,8 @@ import { queuesFor, type Area, type QueueTab } from '../cases/queues.ts'
 
 /** The queues a user's to-do panel counts: their work tabs, without 全部 and 我反映的 (not work to do). */
 export function todoQueues(roles: readonly Role[], area: Area): QueueTab[] {
+  // Volunteers have no case screens (their work is tasks): no case to-dos at all.
+  if (!can(roles, 'cases.raise')) return []
   const own = queuesFor(roles, area).filter((q) => q !== 'all' && q !== 'mine')
   // On the phone the tabs are only 待受理 / 办理中; the deadlines matter there too (shown, linked to the list).
   if (area === 'mobile' && own.length) return [...own, ...(['due_soon', 'overdue'] as const).filter((q) => !own.includes(q))]
