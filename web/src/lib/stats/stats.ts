@@ -67,8 +67,8 @@ export function timeGroupFor(kind: PeriodKind, p: Period): StatsGroupBy {
   return 'month'
 }
 
-export const TIME_GROUPS: readonly StatsGroupBy[] = ['day', 'week', 'month', 'year']
-export const isTimeGroup = (g: StatsGroupBy) => TIME_GROUPS.includes(g)
+const TIME_GROUPS: readonly StatsGroupBy[] = ['day', 'week', 'month', 'year']
+const isTimeGroup = (g: StatsGroupBy) => TIME_GROUPS.includes(g)
 
 /** A line over time for day/week/month/year, a ranking bar for regions, units, categories and levels. */
 export const chartKindFor = (g: StatsGroupBy): 'line' | 'bar' => (isTimeGroup(g) ? 'line' : 'bar')
