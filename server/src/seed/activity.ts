@@ -39,6 +39,8 @@ export interface WorldVillage {
   committee: WorldUnit
   cadreId: string
   placeId?: string
+  /** How much busier than an average village (the demo logins' villages are, so their queues have work). */
+  weight?: number
 }
 export interface WorldTown {
   id: number
@@ -212,6 +214,7 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
   const topWeight: Record<string, number> = { environment: 16, traffic: 14, utilities: 11, dispute: 10, housing: 8, welfare: 8, agriculture: 7, safety: 6, other: 6, health: 4, labor: 4, education: 3, enterprise: 3 }
   const catChoices: [WorldCategory, number][] = subs.map((c) => [c, (topWeight[c.top] ?? 3) / subs.filter((s) => s.top === c.top).length])
   const villages = world.towns.flatMap((t) => t.villages.map((v) => ({ v, t })))
+  const villageChoices: [(typeof villages)[number], number][] = villages.map((x) => [x, x.v.weight ?? 1])
 
   /** `days` working days (fractions as office hours) after `t`, never on a holiday. */
   const work = (t: number, days: number) => {
@@ -244,7 +247,7 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
   for (const created of times) {
     // Now and then the same complaint comes twice from one village (并案 material).
     const dup = cases.length > 20 && chance(0.03) ? cases[cases.length - 1 - Math.floor(r() * 20)] : null
-    const { v, t } = dup ? villages.find((x) => x.v.id === dup.region_id || x.v.grids.some((g) => g.id === dup.region_id)) ?? pick(villages) : pick(villages)
+    const { v, t } = dup ? (villages.find((x) => x.v.id === dup.region_id || x.v.grids.some((g) => g.id === dup.region_id)) ?? weighted(villageChoices)) : weighted(villageChoices)
     const cat = dup ? (subs.find((s) => s.id === dup.category_id) ?? weighted(catChoices)) : weighted(catChoices)
     const channel = weighted(CHANNELS)
     const tpl = CASE_TEMPLATES[cat.code] ?? CASE_TEMPLATES['other.consult']
