@@ -12,6 +12,7 @@ let townLeader: MadeUser
 let otherTownLeader: MadeUser
 let cadre: MadeUser
 let volunteer: MadeUser
+let deptHandler: MadeUser
 const V = '330683105212'
 const V2 = '330683106201'
 
@@ -24,6 +25,7 @@ beforeAll(async () => {
   otherTownLeader = await makeUser(t.db, { roles: ['leader'], regionCode: '330683106' })
   cadre = await makeUser(t.db, { roles: ['village_cadre'], regionCode: V })
   volunteer = await makeUser(t.db, { roles: ['volunteer'], regionCode: V })
+  deptHandler = await makeUser(t.db, { roles: ['dept_handler'], regionCode: '330683' })
   base = await t.app.listen({ port: 0, host: '127.0.0.1' })
 })
 afterAll(() => t.close())
@@ -92,13 +94,16 @@ describe('cockpit stream (SSE)', () => {
     expect(changes(other.text)).toBe(0)
   })
 
-  it('refuses in JSON: anonymous 401, a volunteer 403, a region outside the caller’s subtree 404 (an ancestor too), bad codes 400', async () => {
+  it('refuses in JSON: anonymous 401, no stats.read 403, a region outside the caller’s subtree 404 (an ancestor too), bad codes 400', async () => {
     const anon = await fetch(`${base}/api/cockpit/stream`)
     expect(anon.status).toBe(401)
     expect((await anon.json()).error.code).toBeTruthy()
-    const vol = await fetch(`${base}/api/cockpit/stream`, { headers: volunteer.auth })
-    expect(vol.status).toBe(403)
-    expect((await vol.json()).error.code).toBe('FORBIDDEN')
+    // Without stats.read (as for the summary the stream announces): volunteers, department handlers.
+    for (const who of [volunteer, deptHandler]) {
+      const res = await fetch(`${base}/api/cockpit/stream`, { headers: who.auth })
+      expect(res.status).toBe(403)
+      expect((await res.json()).error.code).toBe('FORBIDDEN')
+    }
     for (const code of ['330683106', '330683', V2, '999999999']) {
       const res = await fetch(`${base}/api/cockpit/stream?regionCode=${code}`, { headers: townLeader.auth })
       expect(res.status, code).toBe(404)
