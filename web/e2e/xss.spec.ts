@@ -235,8 +235,8 @@ async function inspect(page: Page, path: string): Promise<Visit> {
   page.on('pageerror', onPageError)
   await page.goto(`${baseUrl()}${path}`)
   await page.waitForLoadState('load')
-  // Lists and charts load after the shell: give them time, then hover what shows data. The cockpit loads the
-  // towns' villages one request each before its treemap is whole.
+  // Lists and charts load after the shell: give them time, then hover what shows data. The cockpit's figures come
+  // in after its first summary request.
   await page.waitForTimeout(1200)
   if (path === '/cockpit') {
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=cockpit-kpi-year]')?.textContent ?? ''), null, { timeout: 20_000 })

@@ -22,6 +22,7 @@ export const cockpitEn = {
     ranking: '{level} ranking',
     rankingHint: 'Click to open',
     col: { name: 'Name', received: 'Received', closeRate: 'Closed', satisfactionRate: 'Satisfied', overdue: 'Overdue' },
+    noChildren: 'A grid is the last level: nothing below to rank',
     noRanking: 'No cases received this year',
     categories: 'Cases by category (this year)',
     noCategories: 'No cases received this year',

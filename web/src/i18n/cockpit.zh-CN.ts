@@ -22,6 +22,7 @@ export const cockpitZhCN = {
     ranking: '{level}排行',
     rankingHint: '点击进入下级',
     col: { name: '名称', received: '受理', closeRate: '办结率', satisfactionRate: '满意率', overdue: '超期' },
+    noChildren: '网格是最末一级，没有下级排行',
     noRanking: '本年暂无受理事项',
     categories: '事项分类分布（本年）',
     noCategories: '本年暂无受理事项',
