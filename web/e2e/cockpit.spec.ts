@@ -32,6 +32,29 @@ async function api<T>(token: string, method: string, path: string, body?: unknow
 const newCase = (token: string, title: string, at?: { lat: number; lng: number }) =>
   api<{ id: string }>(token, 'POST', '/cases', { regionCode: VILLAGE, categoryCode: 'traffic.streetlight', title, description: '路灯不亮', ...(at ?? {}) })
 
+
+/** Texts that spill out of their box (cards, panel titles, level figures): overlapping text on the wall. */
+function spills() {
+  const out: string[] = []
+  const inside = (el: Element, box: Element) => {
+    const r = el.getBoundingClientRect()
+    const b = box.getBoundingClientRect()
+    return r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1
+  }
+  for (const card of document.querySelectorAll('[data-testid=cockpit] .stat'))
+    for (const el of card.querySelectorAll('.label, .value')) if (!inside(el, card)) out.push(`card: ${el.textContent}`)
+  for (const title of document.querySelectorAll('[data-testid=cockpit] .panel-title'))
+    for (const el of title.children) if (!inside(el, title)) out.push(`title: ${el.textContent}`)
+  for (const lv of document.querySelectorAll('[data-testid=cockpit] .lv'))
+    for (const el of lv.children) if (!inside(el, lv)) out.push(`level: ${el.textContent}`)
+  for (const row of document.querySelectorAll('[data-testid=cockpit] .visits'))
+    for (const el of row.children) if (!inside(el, row)) out.push(`visits: ${el.textContent}`)
+  // Cells whose text is wider than the cell (ranking header and rows, KPI cards).
+  for (const el of document.querySelectorAll('[data-testid=cockpit] .rank-row > span, [data-testid=cockpit] .stat .label'))
+    if (el.scrollWidth > el.clientWidth + 1) out.push(`cell: ${el.textContent}`)
+  return out
+}
+
 describe('民情大脑 cockpit', () => {
   it('shows the figures, updates live within 2 s, drills county → town → village and back', async () => {
     const leader = await apiLogin('13800000001')
@@ -75,6 +98,7 @@ describe('民情大脑 cockpit', () => {
         .map((el) => `${el.tagName}.${el.className}`),
     )
     expect(overflow).toEqual([])
+    expect(await page.evaluate(spills)).toEqual([])
 
     // A new case through the API: the total changes within 2 s, without a reload.
     const marker = await page.evaluate(() => ((window as unknown as { __noReload: number }).__noReload = Math.random()))
@@ -109,4 +133,22 @@ describe('民情大脑 cockpit', () => {
     expect(errors).toEqual([])
     await ctx.close()
   }, 120_000)
+
+  it('in English too, nothing spills or overlaps at 1920×1080', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } })
+    await ctx.addInitScript(() => localStorage.setItem('mq_locale', 'en'))
+    const page = await ctx.newPage()
+    const errors = watchErrors(page)
+    await page.goto(`${baseUrl()}/login?redirect=/cockpit`)
+    await page.fill('[data-testid=login-phone]', '13800000001')
+    await page.fill('[data-testid=login-password]', 'minqing-demo')
+    await page.click('[data-testid=login-submit]')
+    await page.waitForURL(/\/cockpit$/)
+    await expect.poll(() => page.locator(`[data-testid=cockpit-rank-${TOWN}]`).count(), { timeout: 15_000 }).toBe(1)
+    expect(await page.textContent('[data-testid=cockpit-kpi-closeRate]')).toContain('Close rate')
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'cockpit-en.png') })
+    expect(await page.evaluate(spills)).toEqual([])
+    expect(errors).toEqual([])
+    await ctx.close()
+  }, 60_000)
 })
