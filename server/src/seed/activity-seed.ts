@@ -6,7 +6,7 @@ import { hashPassword } from '../platform/passwords.ts'
 import { cnDate } from '../platform/workdays.ts'
 import { ARCHIVE_DEMO_VILLAGES } from './archive-demo.ts'
 import { ENTERPRISE_NAMES } from './activity-templates.ts'
-import { ACTIVITY_SEED, type ActivityWorld, type DiaryWorld, type GenCase, type WorldUnit, generateCases, generateDiary, prng } from './activity.ts'
+import { ACTIVITY_SEED, type ActivityWorld, type DiaryWorld, type GenCase, type GenDiary, type WorldUnit, contentHash, generateCases, generateDiary, prng } from './activity.ts'
 
 // Writes the generated year (activity.ts) into the demo database in bulk: staff accounts for every town, village
 // and grid (so each step of a case has a plausible actor), a 文化礼堂 with its 民情码 per village, enterprises per
@@ -124,9 +124,19 @@ export async function seedActivity(db: Kysely<DB>, opts: {
 
   const { cases, events } = generateCases(world, { seed, cases: count, from, to, numbersUsed })
   lap('generate')
+  // 民情日记 → 事项: a diary-channel case comes from its raiser's entry a few minutes earlier, whose concern it is.
+  const fromDiary = diaryOrigins(cases, seed)
+  for (let i = 0; i < fromDiary.entries.length; i += ROW_BATCH) {
+    const rows = fromDiary.entries.slice(i, i + ROW_BATCH)
+    await db.transaction().execute((trx) => trx.insertInto('diary_entries').values(rows.map((d) => ({ ...d, created_at: d.occurred_at }))).execute())
+  }
   for (let i = 0; i < cases.length; i += CASE_BATCH) {
     const rows = cases.slice(i, i + CASE_BATCH).map((c) => caseRow(c, crypto))
     await db.transaction().execute((trx) => trx.insertInto('cases').values(rows).execute())
+  }
+  for (let i = 0; i < fromDiary.concerns.length; i += ROW_BATCH) {
+    const rows = fromDiary.concerns.slice(i, i + ROW_BATCH)
+    await db.transaction().execute((trx) => trx.insertInto('diary_concerns').values(rows).execute())
   }
   lap('cases')
   // Time order: event ids then follow the clock, as they would have had the year really happened.
@@ -146,7 +156,7 @@ export async function seedActivity(db: Kysely<DB>, opts: {
     await sql`select setval(${`case_no_${today}`}::regclass, greatest(${max}::bigint, (select case when is_called then last_value else 0 end from ${seq})))`.execute(db)
   }
 
-  let diary = 0
+  let diary = fromDiary.entries.length
   let households = 0
   if (run === 0) {
     households = await seedVillageHouseholds(db, world, seed)
@@ -156,7 +166,7 @@ export async function seedActivity(db: Kysely<DB>, opts: {
       const rows = entries.slice(i, i + ROW_BATCH)
       await db.transaction().execute((trx) => trx.insertInto('diary_entries').values(rows.map((d) => ({ ...d, created_at: d.occurred_at }))).execute())
     }
-    diary = entries.length
+    diary += entries.length
     lap('diary')
   }
 
@@ -227,6 +237,40 @@ async function seedVillageHouseholds(db: Kysely<DB>, world: ActivityWorld, seed:
     })
   }
   return homes.length
+}
+
+/** The diary entries (and their concerns) the diary-channel cases were raised from; sets the cases' diary_entry_id. */
+function diaryOrigins(cases: (GenCase & { diary_entry_id?: string })[], seed: number) {
+  const r = prng(seed + 3)
+  const uuid = () => {
+    const h = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join('')
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`
+  }
+  const entries: GenDiary[] = []
+  const concerns: Insertable<DB['diary_concerns']>[] = []
+  for (const c of cases) {
+    if (c.channel !== 'diary' || !c.created_by) continue
+    const id = uuid()
+    const text = `${c.address ?? ''}走访时群众反映:${c.description}`
+    entries.push({
+      id,
+      client_id: `demo-case-${id.slice(0, 13)}`,
+      content_hash: contentHash(text),
+      kind: c.address?.includes('社区') ? 'community' : 'village',
+      author_id: c.created_by,
+      region_id: c.region_id,
+      household_id: null,
+      enterprise_id: null,
+      occurred_at: new Date(c.created_at.getTime() - (5 + Math.floor(r() * 40)) * 60_000),
+      text,
+      lat: c.lat,
+      lng: c.lng,
+      location_source: c.lat === null ? 'none' : 'device',
+    })
+    concerns.push({ id: uuid(), entry_id: id, position: 0, text: c.title, case_id: c.id })
+    c.diary_entry_id = id
+  }
+  return { entries, concerns }
 }
 
 function caseRow(c: GenCase, crypto: FieldCrypto | null): Insertable<DB['cases']> {

@@ -44,6 +44,11 @@ describe('the demo’s generated year', () => {
     expect(empty.n).toBe(0)
     const [visited] = await q<{ n: number }>(`select count(distinct household_id)::int as n from diary_entries where household_id is not null`)
     expect(visited.n).toBeGreaterThan(100)
+    // Diary-channel cases come from an entry of their raiser, whose concern they are.
+    const [orphans] = await q<{ n: number }>(
+      `select count(*)::int as n from cases c where c.channel = 'diary' and not exists (select 1 from diary_entries e join diary_concerns k on k.entry_id = e.id where e.id = c.diary_entry_id and k.case_id = c.id and e.author_id = c.created_by)`,
+    )
+    expect(orphans.n).toBe(0)
   })
 
   it('every state and every top category appears; some overdue, warned, carded, claimed, escalated to the county', async () => {
@@ -158,7 +163,7 @@ describe('the demo’s generated year', () => {
       await other.close()
     }
     const more = await seedActivity(database.db, { year: 2026, cases: 50, now: NOW, from: FROM })
-    expect(more).toMatchObject({ run: 1, cases: 50, diary: 0 })
+    expect(more).toMatchObject({ run: 1, cases: 50, households: 0, staff: 0, places: 0, enterprises: 0 })
     const [c] = await q<{ n: number; numbers: number }>(`select count(*)::int as n, count(distinct number)::int as numbers from cases`)
     expect(c).toEqual({ n: N + 50, numbers: N + 50 })
   })
