@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../../../test/app.ts'
 import { makeCase, makeRegion, makeUser, type MadeUser } from '../../../test/factories.ts'
+import { MemoryBus } from '../../platform/events.ts'
 import { mapTilesFromEnv, tileOrigins } from '../../platform/map-tiles.ts'
+import { CockpitFeed } from './cockpit-feed.ts'
 
 // The cockpit's live stream: a wall screen of a region hears `changed` within 2 s of a case event in its subtree,
 // once per burst, and nothing of other regions; refusals are JSON before any stream opens.
@@ -112,6 +114,52 @@ describe('cockpit stream (SSE)', () => {
     const bad = await fetch(`${base}/api/cockpit/stream?regionCode=abc`, { headers: leader.auth })
     expect(bad.status).toBe(400)
     expect((await bad.json()).error.code).toBeTruthy()
+  })
+})
+
+describe('cockpit feed (one per process)', () => {
+  it('tells by subtree, once per burst; a fold without paths tells everyone; junk payloads are ignored', async () => {
+    const bus = new MemoryBus()
+    const errors: unknown[] = []
+    const feed = new CockpitFeed(t.db, bus, (e) => errors.push(e), 50)
+    const told = { county: 0, town: 0, otherTown: 0 }
+    const stops = [
+      feed.watch(
+        '/33/3306/330683/',
+        () => told.county++,
+        () => undefined,
+      ),
+      feed.watch(
+        '/33/3306/330683/330683105/',
+        () => told.town++,
+        () => undefined,
+      ),
+      feed.watch(
+        '/33/3306/330683/330683106/',
+        () => told.otherTown++,
+        () => undefined,
+      ),
+    ]
+    const settle = () => new Promise((r) => setTimeout(r, 120))
+    for (let i = 0; i < 5; i++) await bus.publish('case.created', { id: crypto.randomUUID(), regionPath: `/33/3306/330683/330683105/${V}/` })
+    await settle()
+    expect(told).toEqual({ county: 1, town: 1, otherTown: 0 })
+    await bus.publish('stats.folded', { regionPaths: [] })
+    await settle()
+    expect(told).toEqual({ county: 2, town: 2, otherTown: 1 })
+    await bus.publish('stats.folded', { regionPaths: [`/33/3306/330683/330683106/${V2}/`] })
+    await settle()
+    expect(told).toEqual({ county: 3, town: 2, otherTown: 2 })
+    // An id that is no case, or not an id at all: nothing to tell, nothing thrown.
+    await bus.publish('case.dispatch', { id: crypto.randomUUID() })
+    await bus.publish('case.dispatch', { id: "x'; drop table cases; --" })
+    await bus.publish('case.dispatch', null)
+    await settle()
+    expect(told).toEqual({ county: 3, town: 2, otherTown: 2 })
+    expect(errors).toEqual([])
+    for (const stop of stops) stop()
+    expect(feed.size).toBe(0)
+    feed.close()
   })
 })
 
