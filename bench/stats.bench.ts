@@ -112,7 +112,7 @@ try {
                    (select id from regions where level = 'grid' order by id offset (abs(hashint4(g)) % 300) limit 1) as region_id,
                    (select id from categories where parent_id is not null order by id offset (abs(hashint4(g + 1)) % 30) limit 1) as category_id,
                    (select u.id from units u order by u.id offset (abs(hashint4(g + 2)) % 15) limit 1) as unit_id,
-                   ${`${YEAR}-01-01T08:00:00+08:00`}::timestamptz + ((g * 7919) % 330) * interval '1 day' + (g % 600) * interval '1 minute' as created
+                   ${`${YEAR}-01-01T08:00:00+08:00`}::timestamptz + ((g::bigint * 7919) % 330) * interval '1 day' + (g % 600) * interval '1 minute' as created
           ) s
           returning id, state, unit_id, created_at, number
         ), ev as (

@@ -78,7 +78,7 @@ const asLevel = (l: unknown): CaseLevel | undefined => (typeof l === 'string' &&
  * says the dispatcher's level (`fromLevel`, older rows only the target level, which is the case's own for a
  * dispatch at its level); an unsatisfied rating or a reopen that went one level up came from the one below.
  */
-export function raisedLevel(c: Pick<FactCase, 'level'>, events: readonly FactEvent[]): CaseLevel {
+function raisedLevel(c: Pick<FactCase, 'level'>, events: readonly FactEvent[]): CaseLevel {
   for (const e of events) {
     const d = e.data ?? {}
     if (e.action === 'escalate') return asLevel(d.fromLevel) ?? c.level

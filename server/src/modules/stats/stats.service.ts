@@ -25,6 +25,7 @@ import * as repo from './stats.repository.ts'
 import type { Rollup } from './stats.repository.ts'
 
 const DAY = 86_400_000
+const SLOW_TTL_MS = 60_000
 const LEVEL_NAMES: Record<string, string> = { grid: '网格', village: '村社', town: '镇街', county: '县(市)' }
 const startCN = (ymd: string) => new Date(`${ymd}T00:00:00+08:00`)
 const addDays = (ymd: string, n: number) => new Date(Date.parse(`${ymd}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10)
@@ -50,6 +51,7 @@ interface Lookups {
  */
 export class StatsService {
   private lookups: { at: number; value: Lookups } | undefined
+  private slowCache = new Map<string, { at: number; value: Promise<unknown> }>()
 
   constructor(
     private db: Kysely<DB>,
@@ -217,7 +219,7 @@ export class StatsService {
       repo.sumRollup(this.db, { ...yearQ, from: '1900-01-01', to: '9999-12-01', children: true, key: sql.raw('r.code') }),
       repo.feed(this.db, region.stored, COCKPIT_FEED_MAX),
       repo.points(this.db, region.stored, COCKPIT_POINTS_MAX),
-      repo.residentsAndAccounts(this.db, region.stored),
+      this.slow(`people|${region.stored}`, () => repo.residentsAndAccounts(this.db, region.stored)),
       this.db.selectFrom('regions').select(['code', 'name', 'level']).where('parent_id', '=', region.id).orderBy('code').execute(),
     ])
     const y = figuresOf(sumCounters(yearTotal))
@@ -239,7 +241,7 @@ export class StatsService {
       e.count += Number(r.received)
       catMap.set(key, e)
     }
-    const visits = await this.visits(actor, { regionCode: region.code, from: monthStart, to: today })
+    const visits = await this.slow(`visits|${region.stored}|${today}`, () => this.visits(actor, { regionCode: region.code, from: monthStart, to: today }))
     return {
       region: { code: region.code, name: region.name, level: region.level },
       generatedAt: now.toISOString(),
@@ -274,6 +276,20 @@ export class StatsService {
       accounts: people.accounts,
       formulas: COCKPIT_FORMULAS,
     }
+  }
+
+  /**
+   * Figures that change slowly and cost a count over a large table (residents, accounts, this month's visits): the
+   * cockpit refetches on every case event, so they are kept for SLOW_TTL_MS (case figures are never cached).
+   */
+  private slow<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.slowCache.get(key)
+    if (hit && Date.now() - hit.at < SLOW_TTL_MS) return hit.value as Promise<T>
+    const value = load()
+    this.slowCache.set(key, { at: Date.now(), value })
+    value.catch(() => this.slowCache.delete(key))
+    if (this.slowCache.size > 1000) this.slowCache.delete(this.slowCache.keys().next().value!)
+    return value
   }
 
   /** Region names along stored paths, from the county down. */

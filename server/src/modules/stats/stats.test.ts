@@ -189,6 +189,16 @@ describe('GET /api/stats/cases', () => {
     expect(cockpit.feed.map((f: any) => f.kind)).toContain('overdue')
   })
 
+  it('two folders at once (two server processes) count each case once', async () => {
+    const other = new StatsFolder(t.db, null, undefined, { batch: 3 })
+    for (let k = 0; k < 4; k++) await makeCase(t.db, { state: 'closed', regionCode: OTHER_VILLAGE, now: new Date('2026-05-06T10:00:00+08:00') })
+    await Promise.all([folder.fold(), other.fold(), folder.fold()])
+    await other.close()
+    const body = await ok(`/api/stats/cases?regionCode=${COUNTY}&from=2026-05-06&to=2026-05-06&groupBy=region`)
+    expect(body.total).toMatchObject({ received: 4, closed: 4, closeRate: 1 })
+    expect(body.rows.find((r: any) => r.key === OTHER_TOWN)).toMatchObject({ received: 4, closed: 4 })
+  })
+
   it('access: out-of-area region 404, no stats.read 403, the own area by default', async () => {
     const out = await get(`/api/stats/cases?regionCode=${TOWN}&${period}`, otherTown)
     expect(out.statusCode).toBe(404)
