@@ -85,6 +85,11 @@ export const ERROR_CODES = {
   INVALID_API_KEY: 'INVALID_API_KEY',
   /** An import row or pushed item names (source, externalId) of a case outside the caller's area: refused, unchanged. */
   OUT_OF_AREA: 'OUT_OF_AREA',
+  // 先锋任务 (issue 15): the claim's conflicts, answered with these exact codes.
+  TASK_FULL: 'task_full',
+  ALREADY_CLAIMED: 'already_claimed',
+  TASK_STARTED: 'task_started',
+  AUDIENCE_RESERVED: 'audience_reserved',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -27,6 +27,11 @@ export const PERMISSIONS = [
   'audit.read',
   // Statistics and the cockpit (issue 13), always of the caller's own area.
   'stats.read',
+  // 先锋任务 (issue 15): volunteers read and claim the tasks of their residence area; staff publish and confirm at their area.
+  'tasks.read',
+  'tasks.claim',
+  'tasks.publish',
+  'tasks.confirm',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -48,17 +53,20 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'cases.import',
     'audit.read',
     'stats.read',
+    'tasks.read',
+    'tasks.publish',
+    'tasks.confirm',
   ],
   // Leaders (纪检 among them) read the audit log; they change nothing in it.
-  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim', 'cases.callback', 'audit.read', 'stats.read'],
+  leader: ['archive.read', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.supervise', 'cases.claim', 'cases.callback', 'audit.read', 'stats.read', 'tasks.read', 'tasks.publish', 'tasks.confirm'],
   // Town handlers answer the hotline and dispatch; both call back.
-  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.callback', 'cases.import', 'stats.read'],
+  town_handler: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'diary.review', 'cases.raise', 'cases.dispatch', 'cases.callback', 'cases.import', 'stats.read', 'tasks.read', 'tasks.publish', 'tasks.confirm'],
   dept_handler: ['archive.read', 'diary.write', 'cases.raise'],
-  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch', 'cases.callback', 'stats.read'],
+  village_cadre: ['archive.read', 'archive.write', 'archive.import', 'archive.reveal', 'diary.write', 'cases.raise', 'cases.dispatch', 'cases.callback', 'stats.read', 'tasks.read', 'tasks.publish', 'tasks.confirm'],
   grid_worker: ['archive.read', 'archive.write', 'diary.write', 'cases.raise', 'stats.read'],
   stationed_cadre: ['archive.read', 'archive.write', 'diary.write', 'cases.raise', 'stats.read'],
   // Volunteers see tasks, not residents' files.
-  volunteer: [],
+  volunteer: ['tasks.read', 'tasks.claim'],
 }
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {

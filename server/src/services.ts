@@ -9,6 +9,7 @@ import { UnitsService } from './modules/units/units.service.ts'
 import { ArchiveLookups } from './modules/archive/lookups.ts'
 import { StatsFolder } from './modules/stats/folder.ts'
 import { StatsService } from './modules/stats/stats.service.ts'
+import { TasksService } from './modules/tasks/tasks.service.ts'
 
 export interface ServiceLog {
   debug(m: string): void
@@ -35,7 +36,9 @@ export function buildServices(ctx: AppContext, log: ServiceLog = { debug: () => 
   // Statistics: the rollups' folder (one per app) and the figures read from them (cockpit, dashboards, reports).
   const statsFolder = new StatsFolder(ctx.db, ctx.bus, (err) => log.warn(`stats fold failed: ${String(err)}`))
   const stats = new StatsService(ctx.db, regions)
-  return { crypto, regions, units, archiveLookups, notifications, notifier, cases, categories, stats, statsFolder }
+  // 先锋任务: notices through the notifier, a case's reply through the case engine.
+  const tasks = new TasksService(ctx.db, notifier, cases)
+  return { crypto, regions, units, archiveLookups, notifications, notifier, cases, categories, stats, statsFolder, tasks }
 }
 
 export type Services = ReturnType<typeof buildServices>

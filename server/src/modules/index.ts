@@ -15,8 +15,9 @@ import { open311Module } from './open311/index.ts'
 import { regionsModule } from './regions/index.ts'
 import { reporterSmsModule } from './reporter-sms/index.ts'
 import { statsModule } from './stats/index.ts'
+import { tasksModule } from './tasks/index.ts'
 import { unitsModule } from './units/index.ts'
 import { usersModule } from './users/index.ts'
 
 /** Every module, in registration order. A new module adds itself here. */
-export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, notificationsModule, reporterSmsModule, callbacksModule, intakeModule, open311Module, caseImportsModule, auditModule, statsModule, cockpitModule]
+export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, notificationsModule, reporterSmsModule, callbacksModule, intakeModule, open311Module, caseImportsModule, auditModule, statsModule, cockpitModule, tasksModule]

@@ -10,6 +10,7 @@ import * as idMasks from './20261207030000_id_masks.ts'
 import * as caseLinks from './20261207040000_case_links.ts'
 import * as stats from './20261207050000_stats.ts'
 import * as statsNow from './20261207060000_stats_now.ts'
+import * as tasks from './20261207070000_tasks.ts'
 
 /**
  * Every migration, keyed by its timestamped name. Listed statically (not read from the folder) so the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261207040000_case_links': caseLinks,
   '20261207050000_stats': stats,
   '20261207060000_stats_now': statsNow,
+  '20261207070000_tasks': tasks,
 }
