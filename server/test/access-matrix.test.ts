@@ -117,6 +117,8 @@ interface Home {
   notification: string
   visitRule: number
   category: string
+  task: string // 先锋任务 of the home village, claimed by the home volunteer
+  volunteer: string
 }
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -710,6 +712,47 @@ const RULES: Record<string, Rule> = {
     probes: (x) => [{ url: '/api/diary', body: { clientId: clientId(), kind: 'village', householdId: x.household, text: 'pwned' } }, { url: '/api/diary', body: { clientId: clientId(), kind: 'village', regionCode: V, text: 'pwned' } }],
     rows: () => [homeCount('diary_entries')],
   },
+  // -- 先锋任务 (issue 15): the home task and the home volunteer's record ------------------------------------------------
+  'GET /api/tasks/:id': { kind: 'read', why: 'a task', probes: idRead((x) => `/api/tasks/${x.task}`, () => `/api/tasks/${rnd()}`) },
+  'GET /api/volunteers/:id/record': {
+    kind: 'read',
+    why: 'a volunteer’s record (own, or staff of their area)',
+    probes: idRead((x) => `/api/volunteers/${x.volunteer}/record`, () => `/api/volunteers/${rnd()}/record`),
+  },
+  'GET /api/tasks': {
+    kind: 'list',
+    why: 'the task hall: staff their area’s tasks, volunteers those of the area they reside in',
+    probes: () => [{ url: '/api/tasks?limit=200' }, { url: `/api/tasks?regionCode=${V}&limit=200` }],
+    control: (x) => ({ who: x.admin, probe: { url: '/api/tasks?limit=200' } }),
+  },
+  'POST /api/tasks': {
+    kind: 'write',
+    why: 'publish a task for the home village (notifies its volunteers)',
+    probes: () => [
+      { url: '/api/tasks', body: { title: 'pwned', regionCode: V, slots: 1, audience: 'any', startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() } },
+    ],
+    rows: () => [homeCount('tasks'), `select count(*)::int as n from notifications where kind = 'task.published'`],
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['POST', 'claim', undefined],
+        ['DELETE', 'claim', undefined],
+        ['POST', 'checkin', {}],
+        ['POST', 'checkout', {}],
+        ['POST', 'finish', { report: 'pwned' }],
+        ['POST', 'confirm', {}],
+      ] as const
+    ).map(([method, path, body]): [string, Rule] => [
+      `${method} /api/tasks/:id/${path}`,
+      {
+        kind: 'write',
+        why: `${path} on the home task`,
+        probes: (x) => [{ url: `/api/tasks/${x.task}/${path}`, ...(body ? { body } : {}) }],
+        rows: (x) => [`select * from tasks where id = ${q(x.task)}`, `select * from task_claims where task_id = ${q(x.task)}`, `select count(*)::int as n from task_events where task_id = ${q(x.task)}`],
+      },
+    ]),
+  ),
   'POST /api/cases': {
     kind: 'write',
     why: 'raise a case in the home grid, or about a home person',
@@ -1025,10 +1068,14 @@ async function makeHome(): Promise<Home> {
   const notification = await db.selectFrom('notifications').select('id').where('user_id', '=', cadre.id).executeTakeFirst()
   if (!notification) throw new Error('setup: the home dispatcher got no notification')
   const visitRule = (await db.selectFrom('visit_rules').select('id').executeTakeFirstOrThrow()).id
+  // 先锋任务 (issue 15): a home task claimed by a volunteer residing in the home grid.
+  const homeVolunteer = await makeUser(db, { roles: ['volunteer'], regionCode: G, name: `俞${MK}志愿者` })
+  const task = await ok(admin, 'POST', '/api/tasks', { title: `${MK}帮老人搬杂物`, description: `${MK}任务说明`, regionCode: V, slots: 3, audience: 'any', startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() }, undefined, [201])
+  await ok(homeVolunteer, 'POST', `/api/tasks/${task.id}/claim`, undefined, undefined, [201])
 
   const trackingCode = (await db.selectFrom('cases').select('tracking_code').where('id', '=', kase.id).executeTakeFirstOrThrow()).tracking_code
   // What must not reach an outsider.
-  for (const [what, v] of Object.entries({ household: household.id, person: person.id, enterprise: enterprise.id, place: place.id, document: document.id, diary: diary.id, photo: photo.id, unit: unit.id, user: cadre.id, admin: admin.id, case: kase.id, caseFile: caseFile.id, importJob: job.id, caseImportJob: cjob.id, importedCase, pushedCase, openCase, pushKey: push.id, open311Key: o311.id, grid2: grid2.code }))
+  for (const [what, v] of Object.entries({ household: household.id, person: person.id, enterprise: enterprise.id, place: place.id, document: document.id, diary: diary.id, photo: photo.id, unit: unit.id, user: cadre.id, admin: admin.id, case: kase.id, task: task.id, volunteer: homeVolunteer.id, caseFile: caseFile.id, importJob: job.id, caseImportJob: cjob.id, importedCase, pushedCase, openCase, pushKey: push.id, open311Key: o311.id, grid2: grid2.code }))
     mark(v, what)
   mark(MK, 'a home text')
   mark(kase.number, 'case number')
@@ -1078,6 +1125,8 @@ async function makeHome(): Promise<Home> {
     notification: notification.id,
     visitRule,
     category: 'traffic.streetlight',
+    task: task.id,
+    volunteer: homeVolunteer.id,
   }
 }
 
