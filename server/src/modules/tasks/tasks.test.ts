@@ -117,6 +117,33 @@ describe('publish', () => {
   })
 })
 
+describe('publish at scale', () => {
+  it('10,000 eligible volunteers: one notice each, pushed live per user on the bus, and the publish answers fast', async () => {
+    const town = '330683105214' // a village of its own, so no other test's volunteers count
+    await makeRegion(t.db, town)
+    const rid = (await t.db.selectFrom('regions').select('id').where('code', '=', town).executeTakeFirstOrThrow()).id
+    // Phones of their own range (166…): ten thousand random 139… numbers would collide.
+    for (let i = 0; i < 10; i++)
+      await t.db
+        .insertInto('users')
+        .values(Array.from({ length: 1000 }, (_, j) => ({ phone: `166${String(i * 1000 + j).padStart(8, '0')}`, name: `青年${i}-${j}`, password_hash: 'x', roles: ['volunteer'], region_id: rid, residence_region_id: rid, is_youth_league: true })))
+        .execute()
+    const cadre = await makeUser(t.db, { roles: ['village_cadre'], regionCode: town })
+    const pushed = new Set<string>()
+    const off = t.ctx.bus.subscribe('notification.created', (e) => void pushed.add((e.payload as { userId: string }).userId))
+    const started = Date.now()
+    const task = await publish({ regionCode: town, audience: 'youth', slots: 5 }, cadre)
+    const ms = Date.now() - started
+    off()
+    const n = await sql<{ n: number }>`select count(*)::int as n from notifications n join users u on u.id = n.user_id where u.region_id = ${rid} and n.kind = 'task.published'`.execute(t.db)
+    expect(n.rows[0]!.n).toBe(10_000)
+    expect(pushed.size).toBe(10_000)
+    console.log(`publish to 10,000 volunteers: ${ms} ms (notices written and pushed)`)
+    expect(ms).toBeLessThan(10_000) // the issue's 2 s is the bench's figure on an idle machine
+    expect(task.slots).toBe(5)
+  }, 120_000)
+})
+
 describe('reads', () => {
   it('a volunteer sees the tasks of the area they reside in with live remaining slots; another area 404s', async () => {
     const task = await publish({ slots: 3 })
