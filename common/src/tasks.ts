@@ -62,10 +62,7 @@ export const TaskSchema = Type.Object({
 })
 export type Task = Type.Static<typeof TaskSchema>
 
-export const TaskListQuery = Type.Object(
-  { regionCode: Type.Optional(RegionCodeSchema), state: Type.Optional(Type.Enum(TASK_STATES)), ...pagingFields(200, 50) },
-  { additionalProperties: false },
-)
+export const TaskListQuery = Type.Object({ regionCode: Type.Optional(RegionCodeSchema), state: Type.Optional(Type.Enum(TASK_STATES)), ...pagingFields(200, 50) }, { additionalProperties: false })
 export const TaskListSchema = Type.Object({ items: Type.Array(TaskSchema), total: Type.Integer() })
 
 export const ClaimSchema = Type.Object({

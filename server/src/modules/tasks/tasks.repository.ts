@@ -64,7 +64,21 @@ export async function volunteerOf(db: Executor, userId: string) {
 
 export async function insertTask(
   db: Executor,
-  t: { title: string; description: string; regionId: number; place: string | null; startsAt: Date; endsAt: Date; slots: number; audience: string; skills: string[]; points: number; hours: number; caseId: string | null; publishedBy: string },
+  t: {
+    title: string
+    description: string
+    regionId: number
+    place: string | null
+    startsAt: Date
+    endsAt: Date
+    slots: number
+    audience: string
+    skills: string[]
+    points: number
+    hours: number
+    caseId: string | null
+    publishedBy: string
+  },
 ) {
   const r = await sql<{ id: string }>`
     insert into tasks (title, description, region_id, place, starts_at, ends_at, slots, audience, skills, points, hours, case_id, published_by)
@@ -78,8 +92,7 @@ export async function insertEvent(db: Executor, e: { taskId: string; action: str
 }
 
 /** The audience rule in SQL, on users `u`. */
-const audienceSql = (audience: string) =>
-  audience === 'party' ? sql`and u.is_party_member` : audience === 'youth' ? sql`and u.is_youth_league` : sql``
+const audienceSql = (audience: string) => (audience === 'party' ? sql`and u.is_party_member` : audience === 'youth' ? sql`and u.is_youth_league` : sql``)
 
 /**
  * One notice per eligible volunteer (active, `volunteer` role, residence — else account — region in the task's
@@ -131,10 +144,6 @@ export async function slotsLeft(db: Executor, id: string) {
   return r.rows[0]
 }
 
-export async function findClaim(db: Executor, taskId: string, userId: string) {
-  return (await sql<ClaimRow>`select * from task_claims where task_id = ${taskId} and user_id = ${userId}`.execute(db)).rows[0]
-}
-
 /**
  * Take a slot: THE exactness rule. One conditional UPDATE — it succeeds only while claimed < slots, and the row
  * lock it takes orders concurrent claimers across processes. The state follows in the same statement.
@@ -165,7 +174,23 @@ export async function insertClaim(db: Executor, taskId: string, userId: string, 
   return r.rows[0]
 }
 
-export async function setClaim(db: Executor, taskId: string, userId: string, fromStates: string[], set: { state: string; checkinAt?: Date; checkinLat?: number | null; checkinLng?: number | null; checkoutAt?: Date; checkoutLat?: number | null; checkoutLng?: number | null; finishedAt?: Date; report?: string }) {
+export async function setClaim(
+  db: Executor,
+  taskId: string,
+  userId: string,
+  fromStates: string[],
+  set: {
+    state: string
+    checkinAt?: Date
+    checkinLat?: number | null
+    checkinLng?: number | null
+    checkoutAt?: Date
+    checkoutLat?: number | null
+    checkoutLng?: number | null
+    finishedAt?: Date
+    report?: string
+  },
+) {
   const parts = [sql`state = ${set.state}`]
   if (set.checkinAt) parts.push(sql`checkin_at = ${set.checkinAt}, checkin_lat = ${set.checkinLat ?? null}, checkin_lng = ${set.checkinLng ?? null}`)
   if (set.checkoutAt) parts.push(sql`checkout_at = ${set.checkoutAt}, checkout_lat = ${set.checkoutLat ?? null}, checkout_lng = ${set.checkoutLng ?? null}`)
@@ -195,7 +220,12 @@ export async function confirmClaims(db: Executor, taskId: string, by: string, at
 /** The finish reports waiting for confirmation (all, or the named people's), oldest first. */
 export async function finishedReports(db: Executor, taskId: string, userIds?: string[]) {
   const only = userIds?.length ? sql`and c.user_id in (${sql.join(userIds)})` : sql``
-  return (await sql<{ report: string; name: string }>`select c.report, u.name from task_claims c join users u on u.id = c.user_id where c.task_id = ${taskId} and c.state = 'finished' ${only} order by c.finished_at`.execute(db)).rows
+  return (
+    await sql<{
+      report: string
+      name: string
+    }>`select c.report, u.name from task_claims c join users u on u.id = c.user_id where c.task_id = ${taskId} and c.state = 'finished' ${only} order by c.finished_at`.execute(db)
+  ).rows
 }
 
 export async function recordOf(db: Executor, userId: string) {

@@ -1,4 +1,16 @@
-import { CheckBody, ClaimSchema, ConfirmResultSchema, ConfirmTaskBody, CreateTaskBody, FinishTaskBody, IdParams, TaskListQuery, TaskListSchema, TaskSchema, VolunteerRecordSchema } from '@minqing/common'
+import {
+  CheckBody,
+  ClaimSchema,
+  ConfirmResultSchema,
+  ConfirmTaskBody,
+  CreateTaskBody,
+  FinishTaskBody,
+  IdParams,
+  TaskListQuery,
+  TaskListSchema,
+  TaskSchema,
+  VolunteerRecordSchema,
+} from '@minqing/common'
 import type { App } from '../../context.ts'
 import { actorOf } from '../../platform/auth.ts'
 import { errorResponses } from '../../platform/errors.ts'
@@ -39,7 +51,8 @@ export function taskRoutes(app: App, service: TasksService) {
     {
       schema: {
         tags,
-        summary: '抢单: 201 with the slot; 409 task_full, 409 already_claimed, 409 task_started; 403 not of the audience or area. Never more claims than slots (one conditional UPDATE in the database)',
+        summary:
+          '抢单: 201 with the slot; 409 task_full, 409 already_claimed, 409 task_started; 403 not of the audience or area. Never more claims than slots (one conditional UPDATE in the database)',
         params: IdParams,
         response: { 201: ClaimSchema, ...errorResponses },
       },
@@ -61,10 +74,8 @@ export function taskRoutes(app: App, service: TasksService) {
     { schema: { tags, summary: 'Check out (time, optional place)', params: IdParams, body: CheckBody, response: { 200: ClaimSchema, ...errorResponses } } },
     async (req) => service.checkout(actorOf(req), req.params.id, req.body ?? {}),
   )
-  app.post(
-    '/api/tasks/:id/finish',
-    { schema: { tags, summary: 'Finish report (text)', params: IdParams, body: FinishTaskBody, response: { 200: ClaimSchema, ...errorResponses } } },
-    async (req) => service.finish(actorOf(req), req.params.id, req.body),
+  app.post('/api/tasks/:id/finish', { schema: { tags, summary: 'Finish report (text)', params: IdParams, body: FinishTaskBody, response: { 200: ClaimSchema, ...errorResponses } } }, async (req) =>
+    service.finish(actorOf(req), req.params.id, req.body),
   )
   app.post(
     '/api/tasks/:id/confirm',
@@ -81,7 +92,14 @@ export function taskRoutes(app: App, service: TasksService) {
   )
   app.get(
     '/api/volunteers/:id/record',
-    { schema: { tags, summary: 'A volunteer’s record: hours, tasks, points (their own; staff of their area; others 404)', params: IdParams, response: { 200: VolunteerRecordSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'A volunteer’s record: hours, tasks, points (their own; staff of their area; others 404)',
+        params: IdParams,
+        response: { 200: VolunteerRecordSchema, ...errorResponses },
+      },
+    },
     async (req) => service.record(actorOf(req), req.params.id),
   )
 }

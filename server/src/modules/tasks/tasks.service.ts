@@ -223,13 +223,27 @@ export class TasksService {
   async checkin(actor: Actor, id: string, body: { at?: string; lat?: number; lng?: number }, now = new Date()) {
     const t = await this.ownClaim(actor, id)
     const at = body.at ? new Date(body.at) : now
-    return this.step(actor, t, ['claimed'], 'checkin', { state: 'checked_in', checkinAt: at, checkinLat: body.lat ?? null, checkinLng: body.lng ?? null }, { at: at.toISOString(), lat: body.lat ?? null, lng: body.lng ?? null })
+    return this.step(
+      actor,
+      t,
+      ['claimed'],
+      'checkin',
+      { state: 'checked_in', checkinAt: at, checkinLat: body.lat ?? null, checkinLng: body.lng ?? null },
+      { at: at.toISOString(), lat: body.lat ?? null, lng: body.lng ?? null },
+    )
   }
 
   async checkout(actor: Actor, id: string, body: { at?: string; lat?: number; lng?: number }, now = new Date()) {
     const t = await this.ownClaim(actor, id)
     const at = body.at ? new Date(body.at) : now
-    return this.step(actor, t, ['checked_in'], 'checkout', { state: 'checked_out', checkoutAt: at, checkoutLat: body.lat ?? null, checkoutLng: body.lng ?? null }, { at: at.toISOString(), lat: body.lat ?? null, lng: body.lng ?? null })
+    return this.step(
+      actor,
+      t,
+      ['checked_in'],
+      'checkout',
+      { state: 'checked_out', checkoutAt: at, checkoutLat: body.lat ?? null, checkoutLng: body.lng ?? null },
+      { at: at.toISOString(), lat: body.lat ?? null, lng: body.lng ?? null },
+    )
   }
 
   async finish(actor: Actor, id: string, body: { report: string }, now = new Date()) {
@@ -284,8 +298,14 @@ export class TasksService {
       hours: Math.round(confirmed.reduce((s, r) => s + num(r.hours), 0) * 100) / 100,
       points: confirmed.reduce((s, r) => s + r.points, 0),
       tasks: confirmed.length,
-      items: rows.map((r) => ({ taskId: r.task_id, title: r.title, state: r.state as VolunteerRecord['items'][number]['state'], hours: num(r.hours), points: r.points, confirmedAt: iso(r.confirmed_at) })),
+      items: rows.map((r) => ({
+        taskId: r.task_id,
+        title: r.title,
+        state: r.state as VolunteerRecord['items'][number]['state'],
+        hours: num(r.hours),
+        points: r.points,
+        confirmedAt: iso(r.confirmed_at),
+      })),
     }
   }
 }
-

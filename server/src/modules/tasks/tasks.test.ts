@@ -82,7 +82,12 @@ describe('publish', () => {
   it('answers the task with its slots and notifies every eligible volunteer residing in the area, once, in one statement', async () => {
     const task = await publish({ audience: 'party', title: `党员任务${randomUUID().slice(0, 6)}` })
     expect(task).toMatchObject({ slots: 2, remaining: 2, state: 'open' })
-    const notes = await t.db.selectFrom('notifications').select(['user_id', 'title', 'body']).where('kind', '=', 'task.published').where('body', 'like', `%${(task as { title?: string }).title ?? ''}%`).execute()
+    const notes = await t.db
+      .selectFrom('notifications')
+      .select(['user_id', 'title', 'body'])
+      .where('kind', '=', 'task.published')
+      .where('body', 'like', `%${(task as { title?: string }).title ?? ''}%`)
+      .execute()
     const to = notes.map((n) => n.user_id)
     expect(to).toContain(vol.id) // party member residing in the grid under the village
     expect(to).not.toContain(plain.id) // not a party member
@@ -126,7 +131,17 @@ describe('publish at scale', () => {
     for (let i = 0; i < 10; i++)
       await t.db
         .insertInto('users')
-        .values(Array.from({ length: 1000 }, (_, j) => ({ phone: `166${String(i * 1000 + j).padStart(8, '0')}`, name: `青年${i}-${j}`, password_hash: 'x', roles: ['volunteer'], region_id: rid, residence_region_id: rid, is_youth_league: true })))
+        .values(
+          Array.from({ length: 1000 }, (_, j) => ({
+            phone: `166${String(i * 1000 + j).padStart(8, '0')}`,
+            name: `青年${i}-${j}`,
+            password_hash: 'x',
+            roles: ['volunteer'],
+            region_id: rid,
+            residence_region_id: rid,
+            is_youth_league: true,
+          })),
+        )
         .execute()
     const cadre = await makeUser(t.db, { roles: ['village_cadre'], regionCode: town })
     const pushed = new Set<string>()
@@ -174,7 +189,11 @@ describe('claim', () => {
     const full = res.filter((r) => r.statusCode === 409 && r.json().error.code === 'task_full')
     expect(ok.length).toBe(5)
     expect(full.length).toBe(195)
-    const n = await sql<{ n: number; claimed: number; state: string }>`select (select count(*)::int from task_claims where task_id = ${task.id} and state = 'claimed') as n, claimed, state from tasks where id = ${task.id}`.execute(t.db)
+    const n = await sql<{
+      n: number
+      claimed: number
+      state: string
+    }>`select (select count(*)::int from task_claims where task_id = ${task.id} and state = 'claimed') as n, claimed, state from tasks where id = ${task.id}`.execute(t.db)
     expect(n.rows[0]).toEqual({ n: 5, claimed: 5, state: 'full' })
     expect((await events(task.id)).filter((a) => a === 'claim').length).toBe(5)
   }, 60_000)
