@@ -293,4 +293,18 @@ describe('a case becomes a task', () => {
     expect(ev.length).toBe(1)
     expect(JSON.stringify(ev[0])).toContain('路灯已修好')
   })
+
+  it('a confirmer who may not answer the case is refused by the case engine, and the task stays as it was', async () => {
+    const c = await makeCase(t.db, { state: 'accepted', regionCode: G })
+    const task = await publish({ caseId: c.id, slots: 1 }) // the village cadre sees the case but does not handle it
+    const me = (await manyVolunteers(1, G))[0]!
+    expect((await claim(me, task.id)).statusCode).toBe(201)
+    expect((await post(me, `/api/tasks/${task.id}/checkin`, {})).statusCode).toBe(200)
+    expect((await post(me, `/api/tasks/${task.id}/finish`, { report: '已处理' })).statusCode).toBe(200)
+    const conf = await post(publisher, `/api/tasks/${task.id}/confirm`, {})
+    expect(conf.statusCode, conf.body).toBe(403)
+    const claimRow = await sql<{ state: string }>`select state from task_claims where task_id = ${task.id}`.execute(t.db)
+    expect(claimRow.rows[0]!.state).toBe('finished')
+    expect((await t.db.selectFrom('cases').select('state').where('id', '=', c.id).executeTakeFirstOrThrow()).state).toBe('accepted')
+  })
 })
