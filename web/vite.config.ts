@@ -15,7 +15,11 @@ const commonSrcPattern = new RegExp('^' + commonSrc.replace(/[.*+?^${}()|[\]\\]/
  * would let the element-plus group swallow vue and make the entry chunk depend on element-plus.
  */
 const vendorGroups: Array<{ name: string; test: RegExp; priority: number }> = [
-  { name: 'vendor-element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|async-validator|dayjs|lodash-es|lodash-unified|@ctrl|memoize-one|normalize-wheel-es|@vueuse)[\\/]/, priority: 30 },
+  {
+    name: 'vendor-element-plus',
+    test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|async-validator|dayjs|lodash-es|lodash-unified|@ctrl|memoize-one|normalize-wheel-es|@vueuse)[\\/]/,
+    priority: 30,
+  },
   { name: 'vendor-vant', test: /node_modules[\\/](vant|@vant)[\\/]/, priority: 30 },
   { name: 'vendor-echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 30 },
   { name: 'vendor-vue', test: /node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 40 },

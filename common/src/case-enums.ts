@@ -51,4 +51,3 @@ export const TOP_CATEGORIES = [
   ['safety', '治安与安全'],
   ['other', '咨询与其他'],
 ] as const
-

@@ -80,7 +80,12 @@ export function webhookKindOf(url: string): WebhookKind {
 
 function listEnv(env: NodeJS.ProcessEnv, name: string, fallback: string[]): string[] {
   const raw = env[name]
-  return raw ? raw.split(',').map((x) => x.trim()).filter(Boolean) : fallback
+  return raw
+    ? raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : fallback
 }
 
 function urlEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {

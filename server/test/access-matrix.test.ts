@@ -224,9 +224,15 @@ const rnd = () => randomUUID()
 const clientId = () => 'am' + randomUUID().replaceAll('-', '')
 const pngForm = (fields: Record<string, string> = {}) => ({ fields, file: { filename: 'x.png', contentType: 'image/png', data: TINY_PNG } })
 const csvForm = (csv: string, fields: Record<string, string> = {}) => ({ fields, file: { filename: 'x.csv', contentType: 'text/csv', data: Buffer.from('\uFEFF' + csv, 'utf8') } })
-const caseRows = (id: string) => [`select * from cases where id = ${q(id)}`, `select count(*)::int as n from case_events where case_id = ${q(id)}`, `select count(*)::int as n from case_files where case_id = ${q(id)}`]
+const caseRows = (id: string) => [
+  `select * from cases where id = ${q(id)}`,
+  `select count(*)::int as n from case_events where case_id = ${q(id)}`,
+  `select count(*)::int as n from case_files where case_id = ${q(id)}`,
+]
 const homeCount = (table: string) => `select count(*)::int as n from ${table} x join regions r on r.id = x.region_id where r.path like '%/${V}/%'`
-const idRead = (url: (h: Home) => string, missing: (h: Home) => string): Rule['probes'] => (hh) => [{ url: url(hh), missing: missing(hh) }]
+const idRead =
+  (url: (h: Home) => string, missing: (h: Home) => string): Rule['probes'] =>
+  (hh) => [{ url: url(hh), missing: missing(hh) }]
 const ALL_KEYS: ActorName[] = ['open311Key', 'pushKey']
 const STAFF_NAMES = Object.keys(STAFF) as StaffName[]
 
@@ -248,7 +254,9 @@ const RULES: Record<string, Rule> = {
   // Sent with a throwaway session of an outsider (the actors' own sessions must live on for the other rules).
   'POST /api/auth/logout': open('ends the caller’s own session', () => [{ url: '/api/auth/logout', body: {}, headers: { authorization: `Bearer ${spareSession()}` } }]),
   'GET /api/auth/me': open('the caller themself', () => [{ url: '/api/auth/me' }]),
-  'POST /api/auth/password': open('the caller’s own password (wrong current password here)', () => [{ url: '/api/auth/password', body: { currentPassword: 'not-the-password', newPassword: 'Zq-new-pass-8813' } }]),
+  'POST /api/auth/password': open('the caller’s own password (wrong current password here)', () => [
+    { url: '/api/auth/password', body: { currentPassword: 'not-the-password', newPassword: 'Zq-new-pass-8813' } },
+  ]),
   'GET /api/imports/households/template': few(open('the empty template', () => [{ url: '/api/imports/households/template?format=csv' }, { url: '/api/imports/households/template?format=xlsx' }])),
   'GET /api/tags': open('county-wide catalogue', () => [{ url: '/api/tags' }]),
   'GET /api/categories': open('county-wide catalogue', () => [{ url: '/api/categories' }]),
@@ -280,20 +288,118 @@ const RULES: Record<string, Rule> = {
   },
 
   // -- id-bearing reads ---------------------------------------------------------------------------------------------
-  'GET /api/households/:id': { kind: 'read', why: 'a household', probes: idRead((x) => `/api/households/${x.household}`, () => `/api/households/${rnd()}`) },
-  'GET /api/households/:id/history': { kind: 'read', why: 'a household’s history', probes: idRead((x) => `/api/households/${x.household}/history`, () => `/api/households/${rnd()}/history`) },
-  'GET /api/households/:id/timeline': { kind: 'read', why: 'a household’s timeline', probes: idRead((x) => `/api/households/${x.household}/timeline`, () => `/api/households/${rnd()}/timeline`) },
-  'GET /api/persons/:id': { kind: 'read', why: 'a person', probes: idRead((x) => `/api/persons/${x.person}`, () => `/api/persons/${rnd()}`) },
-  'GET /api/persons/:id/history': { kind: 'read', why: 'a person’s history', probes: idRead((x) => `/api/persons/${x.person}/history`, () => `/api/persons/${rnd()}/history`) },
-  'GET /api/enterprises/:id': { kind: 'read', why: 'an enterprise', probes: idRead((x) => `/api/enterprises/${x.enterprise}`, () => `/api/enterprises/${rnd()}`) },
-  'GET /api/places/:id': { kind: 'read', why: 'a place', probes: idRead((x) => `/api/places/${x.place}`, () => `/api/places/${rnd()}`) },
-  'GET /api/documents/:id/download': { kind: 'read', why: 'a household document', probes: idRead((x) => `/api/documents/${x.document}/download`, () => `/api/documents/${rnd()}/download`) },
-  'GET /api/diary/:id': { kind: 'read', why: 'a diary entry', probes: idRead((x) => `/api/diary/${x.diary}`, () => `/api/diary/${rnd()}`) },
-  'GET /api/diary/photos/:id': { kind: 'read', why: 'a diary photo', probes: idRead((x) => `/api/diary/photos/${x.diaryPhoto}`, () => `/api/diary/photos/${rnd()}`) },
-  'GET /api/units/:id': { kind: 'read', why: 'a unit', probes: idRead((x) => `/api/units/${x.unit}`, () => `/api/units/${rnd()}`) },
-  'GET /api/users/:id': { kind: 'read', why: 'a user', probes: idRead((x) => `/api/users/${x.user}`, () => `/api/users/${rnd()}`) },
-  'GET /api/imports/:id': { kind: 'read', why: 'an import job', probes: idRead((x) => `/api/imports/${x.importJob}`, () => `/api/imports/${rnd()}`) },
-  'GET /api/imports/:id/report': { kind: 'read', why: 'an import job’s rejection report', probes: idRead((x) => `/api/imports/${x.importJob}/report`, () => `/api/imports/${rnd()}/report`) },
+  'GET /api/households/:id': {
+    kind: 'read',
+    why: 'a household',
+    probes: idRead(
+      (x) => `/api/households/${x.household}`,
+      () => `/api/households/${rnd()}`,
+    ),
+  },
+  'GET /api/households/:id/history': {
+    kind: 'read',
+    why: 'a household’s history',
+    probes: idRead(
+      (x) => `/api/households/${x.household}/history`,
+      () => `/api/households/${rnd()}/history`,
+    ),
+  },
+  'GET /api/households/:id/timeline': {
+    kind: 'read',
+    why: 'a household’s timeline',
+    probes: idRead(
+      (x) => `/api/households/${x.household}/timeline`,
+      () => `/api/households/${rnd()}/timeline`,
+    ),
+  },
+  'GET /api/persons/:id': {
+    kind: 'read',
+    why: 'a person',
+    probes: idRead(
+      (x) => `/api/persons/${x.person}`,
+      () => `/api/persons/${rnd()}`,
+    ),
+  },
+  'GET /api/persons/:id/history': {
+    kind: 'read',
+    why: 'a person’s history',
+    probes: idRead(
+      (x) => `/api/persons/${x.person}/history`,
+      () => `/api/persons/${rnd()}/history`,
+    ),
+  },
+  'GET /api/enterprises/:id': {
+    kind: 'read',
+    why: 'an enterprise',
+    probes: idRead(
+      (x) => `/api/enterprises/${x.enterprise}`,
+      () => `/api/enterprises/${rnd()}`,
+    ),
+  },
+  'GET /api/places/:id': {
+    kind: 'read',
+    why: 'a place',
+    probes: idRead(
+      (x) => `/api/places/${x.place}`,
+      () => `/api/places/${rnd()}`,
+    ),
+  },
+  'GET /api/documents/:id/download': {
+    kind: 'read',
+    why: 'a household document',
+    probes: idRead(
+      (x) => `/api/documents/${x.document}/download`,
+      () => `/api/documents/${rnd()}/download`,
+    ),
+  },
+  'GET /api/diary/:id': {
+    kind: 'read',
+    why: 'a diary entry',
+    probes: idRead(
+      (x) => `/api/diary/${x.diary}`,
+      () => `/api/diary/${rnd()}`,
+    ),
+  },
+  'GET /api/diary/photos/:id': {
+    kind: 'read',
+    why: 'a diary photo',
+    probes: idRead(
+      (x) => `/api/diary/photos/${x.diaryPhoto}`,
+      () => `/api/diary/photos/${rnd()}`,
+    ),
+  },
+  'GET /api/units/:id': {
+    kind: 'read',
+    why: 'a unit',
+    probes: idRead(
+      (x) => `/api/units/${x.unit}`,
+      () => `/api/units/${rnd()}`,
+    ),
+  },
+  'GET /api/users/:id': {
+    kind: 'read',
+    why: 'a user',
+    probes: idRead(
+      (x) => `/api/users/${x.user}`,
+      () => `/api/users/${rnd()}`,
+    ),
+  },
+  'GET /api/imports/:id': {
+    kind: 'read',
+    why: 'an import job',
+    probes: idRead(
+      (x) => `/api/imports/${x.importJob}`,
+      () => `/api/imports/${rnd()}`,
+    ),
+  },
+  'GET /api/imports/:id/report': {
+    kind: 'read',
+    why: 'an import job’s rejection report',
+    probes: idRead(
+      (x) => `/api/imports/${x.importJob}/report`,
+      () => `/api/imports/${rnd()}/report`,
+    ),
+  },
   'GET /api/cases/:id': {
     kind: 'read',
     why: 'a case (also the Open311 one: staff detail is not public)',
@@ -303,7 +409,14 @@ const RULES: Record<string, Rule> = {
       { url: `/api/cases/${x.importedCase}`, missing: `/api/cases/${rnd()}` },
     ],
   },
-  'GET /api/cases/:id/files/:fileId': { kind: 'read', why: 'a case photo', probes: idRead((x) => `/api/cases/${x.case}/files/${x.caseFile}`, (x) => `/api/cases/${rnd()}/files/${x.caseFile}`) },
+  'GET /api/cases/:id/files/:fileId': {
+    kind: 'read',
+    why: 'a case photo',
+    probes: idRead(
+      (x) => `/api/cases/${x.case}/files/${x.caseFile}`,
+      (x) => `/api/cases/${rnd()}/files/${x.caseFile}`,
+    ),
+  },
   'GET /api/regions/:code': {
     kind: 'read',
     why: 'a region (own ancestors are readable: the home town for its other villages)',
@@ -322,10 +435,38 @@ const RULES: Record<string, Rule> = {
       ...(SAME_TOWN.includes(a.name) ? [{ url: `/api/regions/${TOWN}/summary` }] : [{ url: `/api/regions/${TOWN}/summary`, missing: '/api/regions/330683199/summary', noHome: true as const }]),
     ],
   },
-  'GET /api/qr/regions/:code': { kind: 'read', why: 'the poster data of a region', probes: idRead(() => `/api/qr/regions/${V}`, () => `/api/qr/regions/${MISSING_REGION}`) },
-  'GET /api/qr/regions/:code.png': { kind: 'read', why: 'the poster QR of a region', probes: idRead(() => `/api/qr/regions/${G}.png`, () => `/api/qr/regions/${MISSING_REGION}001.png`) },
-  'GET /api/qr/places/:id': { kind: 'read', why: 'the poster data of a place', probes: idRead((x) => `/api/qr/places/${x.place}`, () => `/api/qr/places/${rnd()}`) },
-  'GET /api/qr/places/:id.png': { kind: 'read', why: 'the poster QR of a place', probes: idRead((x) => `/api/qr/places/${x.place}.png`, () => `/api/qr/places/${rnd()}.png`) },
+  'GET /api/qr/regions/:code': {
+    kind: 'read',
+    why: 'the poster data of a region',
+    probes: idRead(
+      () => `/api/qr/regions/${V}`,
+      () => `/api/qr/regions/${MISSING_REGION}`,
+    ),
+  },
+  'GET /api/qr/regions/:code.png': {
+    kind: 'read',
+    why: 'the poster QR of a region',
+    probes: idRead(
+      () => `/api/qr/regions/${G}.png`,
+      () => `/api/qr/regions/${MISSING_REGION}001.png`,
+    ),
+  },
+  'GET /api/qr/places/:id': {
+    kind: 'read',
+    why: 'the poster data of a place',
+    probes: idRead(
+      (x) => `/api/qr/places/${x.place}`,
+      () => `/api/qr/places/${rnd()}`,
+    ),
+  },
+  'GET /api/qr/places/:id.png': {
+    kind: 'read',
+    why: 'the poster QR of a place',
+    probes: idRead(
+      (x) => `/api/qr/places/${x.place}.png`,
+      () => `/api/qr/places/${rnd()}.png`,
+    ),
+  },
   'GET /api/public/reports/:trackingCode': {
     homeReads: false,
     kind: 'read',
@@ -379,7 +520,12 @@ const RULES: Record<string, Rule> = {
   'GET /api/households': {
     kind: 'list',
     why: 'households of the caller’s area',
-    probes: () => [{ url: '/api/households?limit=500' }, { url: `/api/households?regionCode=${V}` }, { url: `/api/households?q=${MK}` }, { url: '/api/households?nearLat=29.59&nearLng=120.82&limit=500' }],
+    probes: () => [
+      { url: '/api/households?limit=500' },
+      { url: `/api/households?regionCode=${V}` },
+      { url: `/api/households?q=${MK}` },
+      { url: '/api/households?nearLat=29.59&nearLng=120.82&limit=500' },
+    ],
     control: (x) => ({ who: x.admin, probe: { url: '/api/households?limit=500' } }),
   },
   'GET /api/households/export': {
@@ -397,13 +543,23 @@ const RULES: Record<string, Rule> = {
   'POST /api/persons/search': {
     kind: 'list',
     why: 'the person list with an exact ID number in the body: persons of the caller’s area only',
-    probes: (x) => [{ url: '/api/persons/search', body: { idNumber: x.personIdNumber } }, { url: '/api/persons/search', body: { q: MK, regionCode: V } }, { url: '/api/persons/search', body: {} }],
+    probes: (x) => [
+      { url: '/api/persons/search', body: { idNumber: x.personIdNumber } },
+      { url: '/api/persons/search', body: { q: MK, regionCode: V } },
+      { url: '/api/persons/search', body: {} },
+    ],
     control: (x) => ({ who: x.admin, probe: { url: '/api/persons/search', body: { idNumber: x.personIdNumber } } }),
   },
   'GET /api/audit': {
     kind: 'list',
     why: 'the audit log of the caller’s area (who revealed, exported, imported, changed settings)',
-    probes: (x) => [{ url: '/api/audit?limit=200' }, { url: `/api/audit?person=${x.person}` }, { url: `/api/audit?actor=${x.admin.id}` }, { url: `/api/audit?entityId=${x.importJob}` }, { url: `/api/audit?actorQ=${MK}` }],
+    probes: (x) => [
+      { url: '/api/audit?limit=200' },
+      { url: `/api/audit?person=${x.person}` },
+      { url: `/api/audit?actor=${x.admin.id}` },
+      { url: `/api/audit?entityId=${x.importJob}` },
+      { url: `/api/audit?actorQ=${MK}` },
+    ],
     control: (x) => ({ who: x.admin, probe: { url: '/api/audit?limit=200' } }),
   },
   'GET /api/persons/export': {
@@ -439,7 +595,13 @@ const RULES: Record<string, Rule> = {
   'GET /api/regions': {
     kind: 'list',
     why: 'the caller’s own region tree; an ancestor’s other children are not listed',
-    probes: () => [{ url: '/api/regions' }, { url: `/api/regions?parent=${V}` }, { url: `/api/regions?parent=${TOWN}` }, { url: `/api/regions?q=${MK_REGION}` }, { url: `/api/regions?parent=${COUNTY}` }],
+    probes: () => [
+      { url: '/api/regions' },
+      { url: `/api/regions?parent=${V}` },
+      { url: `/api/regions?parent=${TOWN}` },
+      { url: `/api/regions?q=${MK_REGION}` },
+      { url: `/api/regions?parent=${COUNTY}` },
+    ],
     control: (x) => ({ who: x.admin, probe: { url: `/api/regions?parent=${V}` } }),
   },
   'GET /api/units': {
@@ -477,17 +639,37 @@ const RULES: Record<string, Rule> = {
     control: (x) => ({ who: x.admin, probe: { url: '/api/cases.xlsx' } }),
   },
   // Statistics (issue 13): figures of a region subtree the caller names; outside their area 404 like a missing one.
-  'GET /api/stats/cases': { kind: 'read', why: 'case figures of a region subtree', probes: idRead(() => `/api/stats/cases?regionCode=${V}`, () => `/api/stats/cases?regionCode=${MISSING_REGION}`) },
+  'GET /api/stats/cases': {
+    kind: 'read',
+    why: 'case figures of a region subtree',
+    probes: idRead(
+      () => `/api/stats/cases?regionCode=${V}`,
+      () => `/api/stats/cases?regionCode=${MISSING_REGION}`,
+    ),
+  },
   'GET /api/stats/cases.xlsx': {
     kind: 'read',
     why: 'the same figures as XLSX',
-    probes: idRead(() => `/api/stats/cases.xlsx?regionCode=${V}`, () => `/api/stats/cases.xlsx?regionCode=${MISSING_REGION}`),
+    probes: idRead(
+      () => `/api/stats/cases.xlsx?regionCode=${V}`,
+      () => `/api/stats/cases.xlsx?regionCode=${MISSING_REGION}`,
+    ),
   },
-  'GET /api/stats/visits': { kind: 'read', why: 'diary figures of a region subtree', probes: idRead(() => `/api/stats/visits?regionCode=${V}`, () => `/api/stats/visits?regionCode=${MISSING_REGION}`) },
+  'GET /api/stats/visits': {
+    kind: 'read',
+    why: 'diary figures of a region subtree',
+    probes: idRead(
+      () => `/api/stats/visits?regionCode=${V}`,
+      () => `/api/stats/visits?regionCode=${MISSING_REGION}`,
+    ),
+  },
   'GET /api/cockpit/summary': {
     kind: 'read',
     why: 'the cockpit’s numbers, feed and points of a region subtree',
-    probes: idRead(() => `/api/cockpit/summary?regionCode=${V}`, () => `/api/cockpit/summary?regionCode=${MISSING_REGION}`),
+    probes: idRead(
+      () => `/api/cockpit/summary?regionCode=${V}`,
+      () => `/api/cockpit/summary?regionCode=${MISSING_REGION}`,
+    ),
   },
   'GET /api/cases/similar': {
     kind: 'list',
@@ -554,7 +736,11 @@ const RULES: Record<string, Rule> = {
     kind: 'list',
     why: 'GeoReport: Open311 cases only, no personal data',
     allow: ['open311'],
-    probes: (x) => [{ url: '/open311/v2/requests.json' }, { url: `/open311/v2/requests.json?service_request_id=${x.caseNumber},${x.openCaseNumber}` }, { url: '/open311/v2/requests.json?status=open' }],
+    probes: (x) => [
+      { url: '/open311/v2/requests.json' },
+      { url: `/open311/v2/requests.json?service_request_id=${x.caseNumber},${x.openCaseNumber}` },
+      { url: '/open311/v2/requests.json?status=open' },
+    ],
   },
   'GET /open311/v2/requests.xml': {
     kind: 'list',
@@ -585,7 +771,10 @@ const RULES: Record<string, Rule> = {
   'PATCH /api/households/:id': {
     kind: 'write',
     why: 'change a household',
-    probes: (x) => [{ url: `/api/households/${x.household}`, body: { notes: 'pwned' } }, { url: `/api/households/${x.household}`, body: { regionCode: OTV } }],
+    probes: (x) => [
+      { url: `/api/households/${x.household}`, body: { notes: 'pwned' } },
+      { url: `/api/households/${x.household}`, body: { regionCode: OTV } },
+    ],
     rows: (x) => [`select * from households where id = ${q(x.household)}`],
   },
   'POST /api/households/:id/documents': {
@@ -603,7 +792,10 @@ const RULES: Record<string, Rule> = {
   'POST /api/persons/:id/reveal': {
     kind: 'write',
     why: 'reveal a person’s ID number or phone (no answer, no audit row outside the area)',
-    probes: (x) => [{ url: `/api/persons/${x.person}/reveal`, body: { field: 'idNumber' } }, { url: `/api/persons/${x.person}/reveal`, body: { field: 'phone' } }],
+    probes: (x) => [
+      { url: `/api/persons/${x.person}/reveal`, body: { field: 'idNumber' } },
+      { url: `/api/persons/${x.person}/reveal`, body: { field: 'phone' } },
+    ],
     rows: (x) => [`select count(*)::int as n from audit_log where entity_id = ${q(x.person)}`],
   },
   'POST /api/persons/:id/documents': {
@@ -645,7 +837,11 @@ const RULES: Record<string, Rule> = {
   'PATCH /api/regions/:code': {
     kind: 'write',
     why: 'rename a region',
-    probes: () => [{ url: `/api/regions/${V}`, body: { name: 'pwned' } }, { url: `/api/regions/${G}`, body: { name: 'pwned' } }, { url: `/api/regions/${TOWN}`, body: { name: 'pwned' } }],
+    probes: () => [
+      { url: `/api/regions/${V}`, body: { name: 'pwned' } },
+      { url: `/api/regions/${G}`, body: { name: 'pwned' } },
+      { url: `/api/regions/${TOWN}`, body: { name: 'pwned' } },
+    ],
     rows: () => [`select * from regions where code in (${q(V)}, ${q(G)}, ${q(TOWN)}) order by code`],
   },
   'POST /api/regions': {
@@ -657,7 +853,10 @@ const RULES: Record<string, Rule> = {
   'PATCH /api/units/:id': {
     kind: 'write',
     why: 'change a unit',
-    probes: (x) => [{ url: `/api/units/${x.unit}`, body: { name: 'pwned' } }, { url: `/api/units/${x.unit}`, body: { regionCode: OTV } }],
+    probes: (x) => [
+      { url: `/api/units/${x.unit}`, body: { name: 'pwned' } },
+      { url: `/api/units/${x.unit}`, body: { regionCode: OTV } },
+    ],
     rows: (x) => [`select * from units where id = ${q(x.unit)}`],
   },
   'POST /api/units': {
@@ -691,7 +890,10 @@ const RULES: Record<string, Rule> = {
   'POST /api/persons': {
     kind: 'write',
     why: 'add a person to the home household / village',
-    probes: (x) => [{ url: '/api/persons', body: { householdId: x.household, name: 'pwned' } }, { url: '/api/persons', body: { regionCode: V, name: 'pwned' } }],
+    probes: (x) => [
+      { url: '/api/persons', body: { householdId: x.household, name: 'pwned' } },
+      { url: '/api/persons', body: { regionCode: V, name: 'pwned' } },
+    ],
     rows: () => [homeCount('persons')],
   },
   'POST /api/enterprises': {
@@ -709,15 +911,28 @@ const RULES: Record<string, Rule> = {
   'POST /api/diary': {
     kind: 'write',
     why: 'write a diary entry about a home household',
-    probes: (x) => [{ url: '/api/diary', body: { clientId: clientId(), kind: 'village', householdId: x.household, text: 'pwned' } }, { url: '/api/diary', body: { clientId: clientId(), kind: 'village', regionCode: V, text: 'pwned' } }],
+    probes: (x) => [
+      { url: '/api/diary', body: { clientId: clientId(), kind: 'village', householdId: x.household, text: 'pwned' } },
+      { url: '/api/diary', body: { clientId: clientId(), kind: 'village', regionCode: V, text: 'pwned' } },
+    ],
     rows: () => [homeCount('diary_entries')],
   },
   // -- 先锋任务 (issue 15): the home task and the home volunteer's record ------------------------------------------------
-  'GET /api/tasks/:id': { kind: 'read', why: 'a task', probes: idRead((x) => `/api/tasks/${x.task}`, () => `/api/tasks/${rnd()}`) },
+  'GET /api/tasks/:id': {
+    kind: 'read',
+    why: 'a task',
+    probes: idRead(
+      (x) => `/api/tasks/${x.task}`,
+      () => `/api/tasks/${rnd()}`,
+    ),
+  },
   'GET /api/volunteers/:id/record': {
     kind: 'read',
     why: 'a volunteer’s record (own, or staff of their area)',
-    probes: idRead((x) => `/api/volunteers/${x.volunteer}/record`, () => `/api/volunteers/${rnd()}/record`),
+    probes: idRead(
+      (x) => `/api/volunteers/${x.volunteer}/record`,
+      () => `/api/volunteers/${rnd()}/record`,
+    ),
   },
   'GET /api/tasks': {
     kind: 'list',
@@ -729,7 +944,10 @@ const RULES: Record<string, Rule> = {
     kind: 'write',
     why: 'publish a task for the home village (notifies its volunteers)',
     probes: () => [
-      { url: '/api/tasks', body: { title: 'pwned', regionCode: V, slots: 1, audience: 'any', startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() } },
+      {
+        url: '/api/tasks',
+        body: { title: 'pwned', regionCode: V, slots: 1, audience: 'any', startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() },
+      },
     ],
     rows: () => [homeCount('tasks'), `select count(*)::int as n from notifications where kind = 'task.published'`],
   },
@@ -749,7 +967,11 @@ const RULES: Record<string, Rule> = {
         kind: 'write',
         why: `${path} on the home task`,
         probes: (x) => [{ url: `/api/tasks/${x.task}/${path}`, ...(body ? { body } : {}) }],
-        rows: (x) => [`select * from tasks where id = ${q(x.task)}`, `select * from task_claims where task_id = ${q(x.task)}`, `select count(*)::int as n from task_events where task_id = ${q(x.task)}`],
+        rows: (x) => [
+          `select * from tasks where id = ${q(x.task)}`,
+          `select * from task_claims where task_id = ${q(x.task)}`,
+          `select count(*)::int as n from task_events where task_id = ${q(x.task)}`,
+        ],
       },
     ]),
   ),
@@ -860,9 +1082,7 @@ const RULES: Record<string, Rule> = {
     probes: (x, a) => [
       {
         url: '/api/imports/households',
-        form: csvForm(
-          `区域代码,地址,姓名,与户主关系,身份证号\n${G},pwned 1号,pwned,户主,\n${a.user ? regionOfUser(a.name) : OTV},pwned 2号,pwned,户主,${x.personIdNumber}\n`,
-        ),
+        form: csvForm(`区域代码,地址,姓名,与户主关系,身份证号\n${G},pwned 1号,pwned,户主,\n${a.user ? regionOfUser(a.name) : OTV},pwned 2号,pwned,户主,${x.personIdNumber}\n`),
       },
     ],
     rows: (x) => [homeCount('households'), homeCount('persons'), `select * from persons where id = ${q(x.person)}`],
@@ -874,12 +1094,17 @@ const RULES: Record<string, Rule> = {
     probes: (x, a) => [
       {
         url: '/api/imports/cases',
-        form: csvForm(`工单编号,诉求标题,诉求内容,区划代码,办理状态\nZQ-IMP-NEW,pwned,pwned,${G},处理中\n${x.importedExternalId},pwned,pwned,${a.user ? regionOfUser(a.name) : OTV},已办结\n`, { source: '12345' }),
+        form: csvForm(`工单编号,诉求标题,诉求内容,区划代码,办理状态\nZQ-IMP-NEW,pwned,pwned,${G},处理中\n${x.importedExternalId},pwned,pwned,${a.user ? regionOfUser(a.name) : OTV},已办结\n`, {
+          source: '12345',
+        }),
       },
       // A mapping sent with an import is saved as the source's: here the home village's source.
       {
         url: '/api/imports/cases',
-        form: csvForm(`编号X,内容X,代码X\nZQ-MAP-1,pwned,${a.user ? regionOfUser(a.name) : OTV}\n`, { source: x.source, mapping: JSON.stringify({ externalId: '编号X', description: '内容X', regionCode: '代码X' }) }),
+        form: csvForm(`编号X,内容X,代码X\nZQ-MAP-1,pwned,${a.user ? regionOfUser(a.name) : OTV}\n`, {
+          source: x.source,
+          mapping: JSON.stringify({ externalId: '编号X', description: '内容X', regionCode: '代码X' }),
+        }),
       },
     ],
     rows: (x) => [homeCount('cases'), ...caseRows(x.importedCase), `select * from case_sources where code = ${q(x.source)}`],
@@ -895,7 +1120,10 @@ const RULES: Record<string, Rule> = {
     kind: 'write',
     why: 'a source made for the home village (its mapping and status map decide how home cases import)',
     allow: ['region'],
-    probes: (x) => [{ url: `/api/case-sources/${x.source}`, body: { name: 'pwned' } }, { url: `/api/case-sources/${x.source}`, body: { statusMap: { 处理中: 'closed' } } }],
+    probes: (x) => [
+      { url: `/api/case-sources/${x.source}`, body: { name: 'pwned' } },
+      { url: `/api/case-sources/${x.source}`, body: { statusMap: { 处理中: 'closed' } } },
+    ],
     rows: (x) => [`select * from case_sources where code = ${q(x.source)}`],
   },
   // County-wide settings: only a county-level admin changes them (issue 11 #8); every actor here is below the county.
@@ -926,19 +1154,29 @@ const RULES: Record<string, Rule> = {
   'POST /open311/v2/requests': {
     kind: 'write',
     why: 'an Open311 key of another area reports into the home village',
-    probes: () => [{ url: '/open311/v2/requests', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `api_key={KEY}&service_code=traffic.streetlight&address_id=${G}&description=pwned` }],
+    probes: () => [
+      { url: '/open311/v2/requests', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `api_key={KEY}&service_code=traffic.streetlight&address_id=${G}&description=pwned` },
+    ],
     rows: () => [homeCount('cases')],
   },
   'POST /open311/v2/requests.json': {
     kind: 'write',
     why: 'an Open311 key of another area reports into the home village',
-    probes: () => [{ url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `api_key={KEY}&service_code=traffic.streetlight&address_id=${V}&description=pwned` }],
+    probes: () => [
+      { url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `api_key={KEY}&service_code=traffic.streetlight&address_id=${V}&description=pwned` },
+    ],
     rows: () => [homeCount('cases')],
   },
   'POST /open311/v2/requests.xml': {
     kind: 'write',
     why: 'an Open311 key of another area reports into the home village',
-    probes: (x) => [{ url: '/open311/v2/requests.xml', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `api_key={KEY}&service_code=traffic.streetlight&address_id=${x.place}&description=pwned` }],
+    probes: (x) => [
+      {
+        url: '/open311/v2/requests.xml',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `api_key={KEY}&service_code=traffic.streetlight&address_id=${x.place}&description=pwned`,
+      },
+    ],
     rows: () => [homeCount('cases')],
   },
   'POST /open311/v2/servicerequestupdates': {
@@ -1032,7 +1270,14 @@ async function makeHome(): Promise<Home> {
   const withPhoto = await ok(admin, 'POST', `/api/diary/${diary.id}/photos`, undefined, pngForm({ clientId: clientId() }))
   const photo = { id: String(withPhoto.photos[0].url).split('/').pop()! }
   const caseTitle = `${MK}村口路灯不亮`
-  const kase = await ok(admin, 'POST', '/api/cases', { regionCode: G, categoryCode: 'traffic.streetlight', title: caseTitle, description: `${MK}村口三盏路灯坏了一周`, reporter: { personId: person.id }, address: `${MK}村口` })
+  const kase = await ok(admin, 'POST', '/api/cases', {
+    regionCode: G,
+    categoryCode: 'traffic.streetlight',
+    title: caseTitle,
+    description: `${MK}村口三盏路灯坏了一周`,
+    reporter: { personId: person.id },
+    address: `${MK}村口`,
+  })
   const withFile = await ok(admin, 'POST', `/api/cases/${kase.id}/files`, undefined, pngForm())
   const caseFile = { id: String(withFile.files[0].url).split('/').pop()! }
 
@@ -1042,7 +1287,15 @@ async function makeHome(): Promise<Home> {
     method: 'POST',
     url: '/open311/v2/requests.json',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ api_key: o311.apiKey, service_code: 'traffic.streetlight', address_id: G, description: `${MK_PUB}路灯不亮`, first_name: `${MK}名`, last_name: '俞', phone: '13957048816' }).toString(),
+    payload: new URLSearchParams({
+      api_key: o311.apiKey,
+      service_code: 'traffic.streetlight',
+      address_id: G,
+      description: `${MK_PUB}路灯不亮`,
+      first_name: `${MK}名`,
+      last_name: '俞',
+      phone: '13957048816',
+    }).toString(),
     remoteAddress: nextIp(),
   })
   if (openRes.statusCode !== 200) throw new Error(`setup open311: ${openRes.body}`)
@@ -1050,7 +1303,10 @@ async function makeHome(): Promise<Home> {
   const openCase = (await db.selectFrom('cases').select(['id', 'tracking_code']).where('number', '=', openCaseNumber).executeTakeFirstOrThrow()).id
   const push = await ok(admin, 'POST', '/api/push/keys', { name: `${MK}推送`, source: 'zlxczs', regionCode: V })
   const pushedExternalId = 'ZQ-PUSH-0001'
-  const pushed = await send({ headers: { 'x-api-key': push.apiKey } }, 'POST', { url: '/api/push/cases', body: [{ externalId: pushedExternalId, title: `${MK}推送事项`, description: `${MK}村道积水`, regionCode: G, status: '处理中', reporterName: `${MK}王`, reporterPhone: '13957048817' }] })
+  const pushed = await send({ headers: { 'x-api-key': push.apiKey } }, 'POST', {
+    url: '/api/push/cases',
+    body: [{ externalId: pushedExternalId, title: `${MK}推送事项`, description: `${MK}村道积水`, regionCode: G, status: '处理中', reporterName: `${MK}王`, reporterPhone: '13957048817' }],
+  })
   const pushedCase = JSON.parse(pushed.text).results?.[0]?.caseId
   if (!pushedCase) throw new Error(`setup push: ${pushed.text}`)
 
@@ -1058,7 +1314,13 @@ async function makeHome(): Promise<Home> {
   const job = await ok(admin, 'POST', '/api/imports/households', undefined, csvForm(`区域代码,地址,姓名,与户主关系,联系电话\n${G},${MK}巷9号,俞${MK}乙,户主,13957048818\n${G},,缺地址${MK},户主,\n`))
   await jobSettled(job.id, { name: 'anonymous', headers: admin.auth })
   const importedExternalId = 'ZQ-12345-0001'
-  const cjob = await ok(admin, 'POST', '/api/imports/cases', undefined, csvForm(`工单编号,诉求标题,诉求内容,区划代码,联系电话,办理状态\n${importedExternalId},${MK}导入,${MK}噪音扰民,${G},13957048819,处理中\n`, { source: '12345' }))
+  const cjob = await ok(
+    admin,
+    'POST',
+    '/api/imports/cases',
+    undefined,
+    csvForm(`工单编号,诉求标题,诉求内容,区划代码,联系电话,办理状态\n${importedExternalId},${MK}导入,${MK}噪音扰民,${G},13957048819,处理中\n`, { source: '12345' }),
+  )
   await jobSettled(cjob.id, { name: 'anonymous', headers: admin.auth })
   const importedCase = (await db.selectFrom('cases').select('id').where('external_id', '=', importedExternalId).executeTakeFirstOrThrow()).id
 
@@ -1070,12 +1332,50 @@ async function makeHome(): Promise<Home> {
   const visitRule = (await db.selectFrom('visit_rules').select('id').executeTakeFirstOrThrow()).id
   // 先锋任务 (issue 15): a home task claimed by a volunteer residing in the home grid.
   const homeVolunteer = await makeUser(db, { roles: ['volunteer'], regionCode: G, name: `俞${MK}志愿者` })
-  const task = await ok(admin, 'POST', '/api/tasks', { title: `${MK}帮老人搬杂物`, description: `${MK}任务说明`, regionCode: V, slots: 3, audience: 'any', startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() }, undefined, [201])
+  const task = await ok(
+    admin,
+    'POST',
+    '/api/tasks',
+    {
+      title: `${MK}帮老人搬杂物`,
+      description: `${MK}任务说明`,
+      regionCode: V,
+      slots: 3,
+      audience: 'any',
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 90_000_000).toISOString(),
+    },
+    undefined,
+    [201],
+  )
   await ok(homeVolunteer, 'POST', `/api/tasks/${task.id}/claim`, undefined, undefined, [201])
 
   const trackingCode = (await db.selectFrom('cases').select('tracking_code').where('id', '=', kase.id).executeTakeFirstOrThrow()).tracking_code
   // What must not reach an outsider.
-  for (const [what, v] of Object.entries({ household: household.id, person: person.id, enterprise: enterprise.id, place: place.id, document: document.id, diary: diary.id, photo: photo.id, unit: unit.id, user: cadre.id, admin: admin.id, case: kase.id, task: task.id, volunteer: homeVolunteer.id, caseFile: caseFile.id, importJob: job.id, caseImportJob: cjob.id, importedCase, pushedCase, openCase, pushKey: push.id, open311Key: o311.id, grid2: grid2.code }))
+  for (const [what, v] of Object.entries({
+    household: household.id,
+    person: person.id,
+    enterprise: enterprise.id,
+    place: place.id,
+    document: document.id,
+    diary: diary.id,
+    photo: photo.id,
+    unit: unit.id,
+    user: cadre.id,
+    admin: admin.id,
+    case: kase.id,
+    task: task.id,
+    volunteer: homeVolunteer.id,
+    caseFile: caseFile.id,
+    importJob: job.id,
+    caseImportJob: cjob.id,
+    importedCase,
+    pushedCase,
+    openCase,
+    pushKey: push.id,
+    open311Key: o311.id,
+    grid2: grid2.code,
+  }))
     mark(v, what)
   mark(MK, 'a home text')
   mark(kase.number, 'case number')
@@ -1172,7 +1472,9 @@ beforeAll(async () => {
 }, 300_000)
 afterAll(async () => {
   const noHead = [...liveRoutes].filter((r) => !r.startsWith('HEAD ')).length
-  console.log(`access matrix: ${liveRoutes.size} routes (method + url; ${noHead} without HEAD) under ${Object.keys(RULES).length} rules, ${ACTOR_NAMES.length} actors, ${markers.length} home markers, ${requests} requests`)
+  console.log(
+    `access matrix: ${liveRoutes.size} routes (method + url; ${noHead} without HEAD) under ${Object.keys(RULES).length} rules, ${ACTOR_NAMES.length} actors, ${markers.length} home markers, ${requests} requests`,
+  )
   await t?.close()
 })
 
@@ -1222,7 +1524,10 @@ describe('access matrix', () => {
             }
           }
           if (rule.kind === 'write') {
-            const refused = [401, 403, 404].includes(ans.status) || (ans.status === 400 && /^(UNKNOWN_|INVALID_API_KEY)/.test(ans.code ?? '')) || (p.url.startsWith('/open311') && [400, 403, 404].includes(ans.status) && ans.code !== '400')
+            const refused =
+              [401, 403, 404].includes(ans.status) ||
+              (ans.status === 400 && /^(UNKNOWN_|INVALID_API_KEY)/.test(ans.code ?? '')) ||
+              (p.url.startsWith('/open311') && [400, 403, 404].includes(ans.status) && ans.code !== '400')
             if (!refused && !(rule.accept && (await rule.accept(ans, a)))) failures.push(`${where}: write not refused: ${ans.status} ${ans.text.slice(0, 200)}`)
           }
         }
@@ -1240,7 +1545,8 @@ describe('access matrix', () => {
       if (rule.control) {
         const c = rule.control(h)
         const ans = await send({ headers: c.who.auth }, method, c.probe)
-        if (!markers.some((mk) => mk.kind === 'private' && ans.text.includes(mk.value))) failures.push(`control: the home user's ${c.probe.url} shows no home row (${ans.status}): the scan proves nothing`)
+        if (!markers.some((mk) => mk.kind === 'private' && ans.text.includes(mk.value)))
+          failures.push(`control: the home user's ${c.probe.url} shows no home row (${ans.status}): the scan proves nothing`)
       }
       expect(failures).toEqual([])
     })

@@ -98,7 +98,9 @@ interface Cell {
 }
 
 function parseTable(): Cell[] {
-  const [header, ...rows] = TABLE.trim().split('\n').map((l) => l.trim().split(/\s+/))
+  const [header, ...rows] = TABLE.trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
   const cells: Cell[] = []
   for (const [row, ...tokens] of rows) {
     if (tokens.length !== header.length) throw new Error(`table row ${row}: ${tokens.length} cells for ${header.length} columns`)
@@ -243,8 +245,12 @@ describe('rules the table cannot show', () => {
     expect(res.statusCode, res.body).toBe(403)
   })
 
-  it('a case escalated to the town is no longer the village cadre\'s to dispatch, reject or merge', async () => {
-    for (const [action, body] of [['dispatch', { unitId: unit }], ['reject', { reason: '重复', kind: 'duplicate' }], ['merge', { intoCaseId: mergeTarget }]] as const) {
+  it("a case escalated to the town is no longer the village cadre's to dispatch, reject or merge", async () => {
+    for (const [action, body] of [
+      ['dispatch', { unitId: unit }],
+      ['reject', { reason: '重复', kind: 'duplicate' }],
+      ['merge', { intoCaseId: mergeTarget }],
+    ] as const) {
       const c = await makeCase(t.db, { regionCode: G, state: 'escalated', level: 'town', createdBy: users.reporter.id })
       const res = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/actions/${action}`, headers: users.dispatcher.auth, payload: body })
       expect(res.statusCode, `${action}: ${res.body}`).toBe(403)

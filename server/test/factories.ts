@@ -49,12 +49,14 @@ export async function makeRegion(db: Kysely<DB>, code: string, names: Record<str
   const existing = new Set((await db.selectFrom('regions').select('code').where('code', 'in', chain).execute()).map((r) => r.code))
   await upsertRegions(
     db,
-    chain.map((c, i) => ({
-      code: c,
-      name: names[c] ?? `区域${c}`,
-      level: (i === 0 && c.length === 6 && c.endsWith('00') ? 'city' : c.length === 6 ? 'county' : LEVEL_BY_LENGTH[c.length]) as RegionLevel,
-      parentCode: i === 0 ? null : chain[i - 1],
-    })).filter((r) => !existing.has(r.code)),
+    chain
+      .map((c, i) => ({
+        code: c,
+        name: names[c] ?? `区域${c}`,
+        level: (i === 0 && c.length === 6 && c.endsWith('00') ? 'city' : c.length === 6 ? 'county' : LEVEL_BY_LENGTH[c.length]) as RegionLevel,
+        parentCode: i === 0 ? null : chain[i - 1],
+      }))
+      .filter((r) => !existing.has(r.code)),
   )
   const row = await db.selectFrom('regions').select('id').where('code', '=', code).executeTakeFirstOrThrow()
   return row.id
@@ -82,10 +84,7 @@ export interface MadeUser {
 }
 
 /** A user with a live session (token made directly, no login round trip). */
-export async function makeUser(
-  db: Kysely<DB>,
-  opts: { roles?: Role[]; regionCode: string; station?: Station; unitId?: string; phone?: string; name?: string; active?: boolean },
-): Promise<MadeUser> {
+export async function makeUser(db: Kysely<DB>, opts: { roles?: Role[]; regionCode: string; station?: Station; unitId?: string; phone?: string; name?: string; active?: boolean }): Promise<MadeUser> {
   const regionId = await makeRegion(db, opts.regionCode)
   const phone = opts.phone ?? randomPhone()
   const roles = opts.roles ?? ['village_cadre']
@@ -169,7 +168,12 @@ function categoryId(db: Kysely<DB>, code: string): Promise<number> {
   if (!m) categoryCache.set(db, (m = new Map()))
   let p = m.get(code)
   if (!p) {
-    p = db.selectFrom('categories').select('id').where('code', '=', code).executeTakeFirstOrThrow().then((r) => r.id)
+    p = db
+      .selectFrom('categories')
+      .select('id')
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow()
+      .then((r) => r.id)
     p.catch(() => m.delete(code))
     m.set(code, p)
   }
@@ -289,7 +293,10 @@ export async function makeCase(db: Kysely<DB>, opts: MakeCaseOptions = {}): Prom
     onSpot
       ? [['resolve_on_spot', 'replied', createdBy, { onSpot: true }, '已当场解决']]
       : viaLeader
-        ? [['claim', 'accepted', opts.claimedBy!, {}, null], ['reply', 'replied', opts.claimedBy!, {}, '已答复']]
+        ? [
+            ['claim', 'accepted', opts.claimedBy!, {}, null],
+            ['reply', 'replied', opts.claimedBy!, {}, '已答复'],
+          ]
         : [dispatch, ['accept', 'accepted', handlerId, {}, null], ['reply', 'replied', handlerId, {}, '已答复']]
   switch (state) {
     case 'new':

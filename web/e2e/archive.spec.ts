@@ -14,7 +14,6 @@ afterAll(async () => {
   await browser?.close()
 })
 
-
 async function login(page: Page, phone: string) {
   await page.fill('[data-testid=login-phone]', phone)
   await page.fill('[data-testid=login-password]', 'minqing-demo')

@@ -183,7 +183,9 @@ describe('cases', () => {
     // The case page's timeline shows every step, in order.
     await leader.page.click('[data-testid=case-refresh]')
     await expect.poll(() => stateOf(leader.page)).toBe('closed')
-    const steps = await leader.page.locator('[data-testid=case-timeline] [data-testid^=timeline-event-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('timeline-event-', '')))
+    const steps = await leader.page
+      .locator('[data-testid=case-timeline] [data-testid^=timeline-event-]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('timeline-event-', '')))
     expect(steps).toEqual(['create', 'dispatch', 'accept', 'attach', 'reply', 'rate', 'escalate', 'escalate', 'claim', 'reply', 'rate'])
     const timeline = (await leader.page.textContent('[data-testid=case-timeline]')) ?? ''
     for (const text of ['石璜镇人民政府', '周海燕', '俞建明', '钱立新', '不满意', '满意', '已协调供电公司全部修复', '县(市)']) expect(timeline).toContain(text)

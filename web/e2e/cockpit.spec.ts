@@ -32,7 +32,6 @@ async function api<T>(token: string, method: string, path: string, body?: unknow
 const newCase = (token: string, title: string, at?: { lat: number; lng: number }) =>
   api<{ id: string }>(token, 'POST', '/cases', { regionCode: VILLAGE, categoryCode: 'traffic.streetlight', title, description: '路灯不亮', ...(at ?? {}) })
 
-
 /** Texts that spill out of their box (cards, panel titles, level figures): overlapping text on the wall. */
 function spills() {
   const out: string[] = []
@@ -41,17 +40,12 @@ function spills() {
     const b = box.getBoundingClientRect()
     return r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1
   }
-  for (const card of document.querySelectorAll('[data-testid=cockpit] .stat'))
-    for (const el of card.querySelectorAll('.label, .value')) if (!inside(el, card)) out.push(`card: ${el.textContent}`)
-  for (const title of document.querySelectorAll('[data-testid=cockpit] .panel-title'))
-    for (const el of title.children) if (!inside(el, title)) out.push(`title: ${el.textContent}`)
-  for (const lv of document.querySelectorAll('[data-testid=cockpit] .lv'))
-    for (const el of lv.children) if (!inside(el, lv)) out.push(`level: ${el.textContent}`)
-  for (const row of document.querySelectorAll('[data-testid=cockpit] .visits'))
-    for (const el of row.children) if (!inside(el, row)) out.push(`visits: ${el.textContent}`)
+  for (const card of document.querySelectorAll('[data-testid=cockpit] .stat')) for (const el of card.querySelectorAll('.label, .value')) if (!inside(el, card)) out.push(`card: ${el.textContent}`)
+  for (const title of document.querySelectorAll('[data-testid=cockpit] .panel-title')) for (const el of title.children) if (!inside(el, title)) out.push(`title: ${el.textContent}`)
+  for (const lv of document.querySelectorAll('[data-testid=cockpit] .lv')) for (const el of lv.children) if (!inside(el, lv)) out.push(`level: ${el.textContent}`)
+  for (const row of document.querySelectorAll('[data-testid=cockpit] .visits')) for (const el of row.children) if (!inside(el, row)) out.push(`visits: ${el.textContent}`)
   // Cells whose text is wider than the cell (ranking header and rows, KPI cards).
-  for (const el of document.querySelectorAll('[data-testid=cockpit] .rank-row > span, [data-testid=cockpit] .stat .label'))
-    if (el.scrollWidth > el.clientWidth + 1) out.push(`cell: ${el.textContent}`)
+  for (const el of document.querySelectorAll('[data-testid=cockpit] .rank-row > span, [data-testid=cockpit] .stat .label')) if (el.scrollWidth > el.clientWidth + 1) out.push(`cell: ${el.textContent}`)
   return out
 }
 

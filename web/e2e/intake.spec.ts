@@ -181,7 +181,7 @@ describe('民情码', () => {
 
   it('the rating starts with no answer; 基本满意 is sent only once chosen and closes the case', async () => {
     // A replied case of 雅璜村 made through the API: a resident's JSON report, dispatched, accepted and answered by 石璜镇.
-    const qr = await (await fetch(`${baseUrl()}/api/public/qr/${YAHUANG}`)).json() as { token: string; minFillSeconds: number }
+    const qr = (await (await fetch(`${baseUrl()}/api/public/qr/${YAHUANG}`)).json()) as { token: string; minFillSeconds: number }
     await new Promise((r) => setTimeout(r, qr.minFillSeconds * 1000 + 200))
     const description = `村道边的垃圾桶满了 E2E${Date.now()}`
     const made = await fetch(`${baseUrl()}/api/public/reports`, {
@@ -196,7 +196,11 @@ describe('民情码', () => {
     const caseId = list.items.find((c) => c.description === description)!.id
     const units = await api<{ items: { id: string; name: string }[] }>(token, `/units?q=${encodeURIComponent('石璜镇人民政府')}`)
     const unitId = units.items.find((u) => u.name === '石璜镇人民政府')!.id
-    for (const [action, body] of [['dispatch', { unitId }], ['accept', {}], ['reply', { result: '已清运,并加密清运频次' }]] as const) {
+    for (const [action, body] of [
+      ['dispatch', { unitId }],
+      ['accept', {}],
+      ['reply', { result: '已清运,并加密清运频次' }],
+    ] as const) {
       const res = await fetch(`${baseUrl()}/api/cases/${caseId}/actions/${action}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -252,7 +256,11 @@ describe('民情码', () => {
     const token = await apiLogin('13800000002')
     const units = await api<{ items: { id: string; name: string }[] }>(token, `/units?q=${encodeURIComponent('石璜镇人民政府')}`)
     const unitId = units.items.find((u) => u.name === '石璜镇人民政府')!.id
-    for (const [action, body] of [['dispatch', { unitId }], ['accept', {}], ['reply', { result: '已换灯泡' }]] as const) {
+    for (const [action, body] of [
+      ['dispatch', { unitId }],
+      ['accept', {}],
+      ['reply', { result: '已换灯泡' }],
+    ] as const) {
       const res = await fetch(`${baseUrl()}/api/cases/${caseId}/actions/${action}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },

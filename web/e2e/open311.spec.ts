@@ -63,7 +63,14 @@ describe('Open311 接入', () => {
     expect(discovery.endpoints[0].url).toBe(`${baseUrl()}/open311/v2`)
     const services = await (await fetch(`${baseUrl()}/open311/v2/services.xml`)).text()
     expect(services).toContain('<service_code>traffic.streetlight</service_code>')
-    const fields = { api_key: apiKey, service_code: 'traffic.streetlight', lat: '29.59', long: '120.82', 'attribute[region_code]': '330683105212', description: '村口路灯不亮 <script>alert(1)</script>' }
+    const fields = {
+      api_key: apiKey,
+      service_code: 'traffic.streetlight',
+      lat: '29.59',
+      long: '120.82',
+      'attribute[region_code]': '330683105212',
+      description: '村口路灯不亮 <script>alert(1)</script>',
+    }
     const created = await postForm('requests.json', fields)
     expect(created.status).toBe(200)
     const [{ service_request_id: id }] = (await created.json()) as { service_request_id: string }[]

@@ -97,7 +97,11 @@ describe('统计分析, 工作台 and the case list export', () => {
       await expect.poll(() => page.locator('[data-testid=cases-table] [data-number]').count(), { timeout: 10_000 }).toBe(3)
       const [cases] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=cases-export]')])
       expect(cases.suggestedFilename()).toMatch(/\.xlsx$/)
-      expect(readFileSync((await cases.path())!).subarray(0, 2).toString()).toBe('PK')
+      expect(
+        readFileSync((await cases.path())!)
+          .subarray(0, 2)
+          .toString(),
+      ).toBe('PK')
 
       expect(errors).toEqual([])
     } finally {

@@ -120,24 +120,34 @@ beforeAll(async () => {
   seeded.texts.set('place name', `${P_IMG}礼堂`)
 
   // A case and a diary entry in the village.
-  const kase = await api<{ id: string }>('POST', '/cases', {
-    regionCode: village.code,
-    categoryCode,
-    title: `${P_IMG}${P_SVG}`.slice(0, 100),
-    description: ALL,
-    reporter: { name: P_SCRIPT },
-    address: P_SVG,
-  }, 201)
+  const kase = await api<{ id: string }>(
+    'POST',
+    '/cases',
+    {
+      regionCode: village.code,
+      categoryCode,
+      title: `${P_IMG}${P_SVG}`.slice(0, 100),
+      description: ALL,
+      reporter: { name: P_SCRIPT },
+      address: P_SVG,
+    },
+    201,
+  )
   seeded.caseId = kase.id
   seeded.texts.set('case title', `${P_IMG}${P_SVG}`)
-  const diary = await api<{ id: string }>('POST', '/diary', {
-    clientId: `xss-${run}-diary`,
-    kind: 'village',
-    regionCode: village.code,
-    householdId: household.id,
-    text: ALL,
-    concerns: [P_IMG],
-  }, 201)
+  const diary = await api<{ id: string }>(
+    'POST',
+    '/diary',
+    {
+      clientId: `xss-${run}-diary`,
+      kind: 'village',
+      regionCode: village.code,
+      householdId: household.id,
+      text: ALL,
+      concerns: [P_IMG],
+    },
+    201,
+  )
   seeded.diaryId = diary.id
 
   seeded.trackingCode = await reportAsResident(village.code)
@@ -161,9 +171,7 @@ interface Visit {
 const visits: Visit[] = []
 
 async function newContext(kind: 'desktop' | 'phone', phone?: string): Promise<BrowserContext> {
-  const ctx = await browser.newContext(
-    kind === 'desktop' ? { viewport: { width: 1440, height: 900 } } : { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true },
-  )
+  const ctx = await browser.newContext(kind === 'desktop' ? { viewport: { width: 1440, height: 900 } } : { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true })
   // Before any page script: record CSP violations (a blocked payload is still a failure: it must be text).
   await ctx.addInitScript(() => {
     const w = window as unknown as { __csp: string[] }
@@ -202,7 +210,10 @@ async function newContext(kind: 'desktop' | 'phone', phone?: string): Promise<Br
  */
 async function hoverCharts(page: Page) {
   const boxes = await page.locator('canvas').evaluateAll((els) =>
-    els.map((el) => el.getBoundingClientRect()).filter((r) => r.width > 20 && r.height > 20).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })),
+    els
+      .map((el) => el.getBoundingClientRect())
+      .filter((r) => r.width > 20 && r.height > 20)
+      .map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })),
   )
   for (const b of boxes) {
     const step = 30

@@ -20,4 +20,24 @@ import { unitsModule } from './units/index.ts'
 import { usersModule } from './users/index.ts'
 
 /** Every module, in registration order. A new module adds itself here. */
-export const modules: Module[] = [healthModule, authModule, regionsModule, unitsModule, usersModule, archiveModule, diaryModule, importsModule, casesModule, notificationsModule, reporterSmsModule, callbacksModule, intakeModule, open311Module, caseImportsModule, auditModule, statsModule, cockpitModule, tasksModule]
+export const modules: Module[] = [
+  healthModule,
+  authModule,
+  regionsModule,
+  unitsModule,
+  usersModule,
+  archiveModule,
+  diaryModule,
+  importsModule,
+  casesModule,
+  notificationsModule,
+  reporterSmsModule,
+  callbacksModule,
+  intakeModule,
+  open311Module,
+  caseImportsModule,
+  auditModule,
+  statsModule,
+  cockpitModule,
+  tasksModule,
+]

@@ -100,9 +100,7 @@ describe('redactUrl / redactIdentifiers', () => {
     expect(redactUrl('/a?API-Key=x&password=y&regionCode=330683105212')).toBe('/a?API-Key=***&password=***&regionCode=330683105212')
     expect(redactUrl(`/a/${ID}.json`)).toBe(`/a/3****************${ID.slice(-1)}.json`)
     expect(redactUrl(`/a?q=${encodeURIComponent('电话 ' + PHONE)}`)).toBe(`/a?q=${encodeURIComponent('电话 139****4444')}`)
-    expect(redactIdentifiers(`身份证 ${ID.toLowerCase()},座机 0575-83012345,手机 +86 139 3333 4444`)).toBe(
-      `身份证 3****************${ID.slice(-1)},座机 057******2345,手机 139****4444`,
-    )
+    expect(redactIdentifiers(`身份证 ${ID.toLowerCase()},座机 0575-83012345,手机 +86 139 3333 4444`)).toBe(`身份证 3****************${ID.slice(-1)},座机 057******2345,手机 139****4444`)
     // Case numbers, region codes and timestamps are not identifiers.
     expect(redactIdentifiers('MQ-20261121-0042 330683105212 1733212345678')).toBe('MQ-20261121-0042 330683105212 1733212345678')
   })

@@ -78,7 +78,9 @@ interface Runs {
  * Adds a generated year of activity. The first run of a year also adds staff, places, enterprises and diary
  * entries; a later run of the same year adds `cases` more cases (another seed, numbers after the ones there).
  */
-export async function seedActivity(db: Kysely<DB>, opts: {
+export async function seedActivity(
+  db: Kysely<DB>,
+  opts: {
     year?: number
     cases?: number
     now?: Date
@@ -128,7 +130,12 @@ export async function seedActivity(db: Kysely<DB>, opts: {
   const fromDiary = diaryOrigins(cases, seed)
   for (let i = 0; i < fromDiary.entries.length; i += ROW_BATCH) {
     const rows = fromDiary.entries.slice(i, i + ROW_BATCH)
-    await db.transaction().execute((trx) => trx.insertInto('diary_entries').values(rows.map((d) => ({ ...d, created_at: d.occurred_at }))).execute())
+    await db.transaction().execute((trx) =>
+      trx
+        .insertInto('diary_entries')
+        .values(rows.map((d) => ({ ...d, created_at: d.occurred_at })))
+        .execute(),
+    )
   }
   for (let i = 0; i < cases.length; i += CASE_BATCH) {
     const rows = cases.slice(i, i + CASE_BATCH).map((c) => caseRow(c, crypto))
@@ -164,7 +171,12 @@ export async function seedActivity(db: Kysely<DB>, opts: {
     const entries = generateDiary(await diaryWorld(db, world, enterprises.rows), { seed, from, to })
     for (let i = 0; i < entries.length; i += ROW_BATCH) {
       const rows = entries.slice(i, i + ROW_BATCH)
-      await db.transaction().execute((trx) => trx.insertInto('diary_entries').values(rows.map((d) => ({ ...d, created_at: d.occurred_at }))).execute())
+      await db.transaction().execute((trx) =>
+        trx
+          .insertInto('diary_entries')
+          .values(rows.map((d) => ({ ...d, created_at: d.occurred_at })))
+          .execute(),
+      )
     }
     diary += entries.length
     lap('diary')
@@ -188,9 +200,9 @@ export const HOUSEHOLDS_PER_OTHER_VILLAGE = 10
  */
 async function seedVillageHouseholds(db: Kysely<DB>, world: ActivityWorld, seed: number): Promise<number> {
   const filled = new Set(
-    (await sql<{ code: string }>`select distinct v.code from households h join regions r on r.id = h.region_id join regions v on r.path like v.path || '%' and v.level = 'village'`.execute(db)).rows.map(
-      (x) => x.code,
-    ),
+    (
+      await sql<{ code: string }>`select distinct v.code from households h join regions r on r.id = h.region_id join regions v on r.path like v.path || '%' and v.level = 'village'`.execute(db)
+    ).rows.map((x) => x.code),
   )
   const r = prng(seed + 2)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]
@@ -289,12 +301,7 @@ function placeOf(code: string, spread: number, center = { lat: 29.59, lng: 120.8
 
 /** The county as the generator sees it, with the staff, places and enterprises it needs (added when missing). */
 export async function buildWorld(db: Kysely<DB>) {
-  const regions = await db
-    .selectFrom('regions')
-    .select(['id', 'code', 'name', 'level', 'parent_id'])
-    .where('path', 'like', '%/330683/%')
-    .orderBy('code')
-    .execute()
+  const regions = await db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'parent_id']).where('path', 'like', '%/330683/%').orderBy('code').execute()
   if (!regions.length) throw new Error('the 嵊州 regions are missing: run the demo seed first')
   const county = regions.find((r) => r.code === '330683')!
   const units = await db.selectFrom('units').select(['id', 'name', 'region_id', 'kind']).execute()
@@ -323,7 +330,11 @@ export async function buildWorld(db: Kysely<DB>) {
   let staff = 0
   for (let i = 0; i < want.length; i += ROW_BATCH) {
     const rows = want.slice(i, i + ROW_BATCH).map((u) => ({ ...u, password_hash: hash }))
-    const res = await db.insertInto('users').values(rows).onConflict((oc) => oc.column('phone').doNothing()).executeTakeFirst()
+    const res = await db
+      .insertInto('users')
+      .values(rows)
+      .onConflict((oc) => oc.column('phone').doNothing())
+      .executeTakeFirst()
     staff += Number(res.numInsertedOrUpdatedRows ?? 0)
   }
   const byPhone = new Map((await db.selectFrom('users').select(['id', 'phone']).where('phone', 'like', '1770683%').execute()).map((u) => [u.phone, u.id]))
@@ -333,9 +344,21 @@ export async function buildWorld(db: Kysely<DB>) {
   const placeRows = villages.map((v) => {
     const p = placeOf(v.code, 0.32)
     const q = prng(Number(v.code.slice(-6)))
-    return { region_id: v.id, name: `${v.name}文化礼堂`, kind: 'culture_hall', address: `${v.name}村委会旁`, lat: p.lat, lng: p.lng, qr_code: 'P' + Array.from({ length: 8 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[Math.floor(q() * 32)]).join('') }
+    return {
+      region_id: v.id,
+      name: `${v.name}文化礼堂`,
+      kind: 'culture_hall',
+      address: `${v.name}村委会旁`,
+      lat: p.lat,
+      lng: p.lng,
+      qr_code: 'P' + Array.from({ length: 8 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[Math.floor(q() * 32)]).join(''),
+    }
   })
-  const placeRes = await db.insertInto('places').values(placeRows).onConflict((oc) => oc.doNothing()).executeTakeFirst()
+  const placeRes = await db
+    .insertInto('places')
+    .values(placeRows)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst()
   const placeIds = new Map((await db.selectFrom('places').select(['id', 'region_id']).where('kind', '=', 'culture_hall').execute()).map((p) => [p.region_id, p.id]))
 
   // Enterprises: a few per town, in the county's trades (领带, 厨具, 电机, 茶叶, 香榧, 竹木).
@@ -354,7 +377,11 @@ export async function buildWorld(db: Kysely<DB>) {
       }
     }),
   )
-  const entRes = await db.insertInto('enterprises').values(entRows).onConflict((oc) => oc.column('credit_code').doNothing()).executeTakeFirst()
+  const entRes = await db
+    .insertInto('enterprises')
+    .values(entRows)
+    .onConflict((oc) => oc.column('credit_code').doNothing())
+    .executeTakeFirst()
   const entList = await db.selectFrom('enterprises').select(['id', 'name', 'region_id', 'cadre_user_id']).where('credit_code', 'like', '91330683MA2%').execute()
 
   const special: Record<string, string | undefined> = {
@@ -392,7 +419,14 @@ export async function buildWorld(db: Kysely<DB>) {
           }
         }),
     })),
-    categories: (await db.selectFrom('categories as c').leftJoin('categories as p', 'p.id', 'c.parent_id').select(['c.id', 'c.code', 'p.code as top', 'c.normal_days', 'c.urgent_days', 'c.emergency_hours']).where('c.active', '=', true).execute())
+    categories: (
+      await db
+        .selectFrom('categories as c')
+        .leftJoin('categories as p', 'p.id', 'c.parent_id')
+        .select(['c.id', 'c.code', 'p.code as top', 'c.normal_days', 'c.urgent_days', 'c.emergency_hours'])
+        .where('c.active', '=', true)
+        .execute()
+    )
       .filter((c) => c.top)
       .map((c) => ({ id: c.id, code: c.code, top: c.top!, normalDays: c.normal_days, urgentDays: c.urgent_days, emergencyHours: c.emergency_hours })),
     departments: Object.fromEntries(Object.entries(DEPARTMENT_OF).map(([top, n]) => [top, unit(depts.get(n))])),
@@ -427,4 +461,3 @@ async function diaryWorld(db: Kysely<DB>, world: ActivityWorld, enterprises: { i
   for (const e of enterprises) if (e.cadre_user_id) byCadre.set(e.cadre_user_id, [...(byCadre.get(e.cadre_user_id) ?? []), { id: e.id, name: e.name, regionId: e.region_id }])
   return { visitors, enterpriseVisitors: [...byCadre].map(([authorId, es]) => ({ authorId, enterprises: es, perMonth: 4 })) }
 }
-

@@ -57,7 +57,27 @@ describe('the demo’s generated year', () => {
     const tops = (await q<{ code: string }>(`select distinct p.code from cases c join categories s on s.id = c.category_id join categories p on p.id = s.parent_id`)).map((r) => r.code).sort()
     expect(tops).toEqual(TOP_CATEGORIES.map(([c]) => c).sort())
     const actions = new Set((await q<{ action: string }>(`select distinct action from case_events`)).map((r) => r.action))
-    for (const a of ['create', 'dispatch', 'accept', 'return', 'extend', 'approve_extension', 'escalate', 'claim', 'urge', 'supervise', 'reply', 'rate', 'auto_close', 'warn', 'overdue', 'resolve_on_spot', 'reject', 'merge', 'merged_from'])
+    for (const a of [
+      'create',
+      'dispatch',
+      'accept',
+      'return',
+      'extend',
+      'approve_extension',
+      'escalate',
+      'claim',
+      'urge',
+      'supervise',
+      'reply',
+      'rate',
+      'auto_close',
+      'warn',
+      'overdue',
+      'resolve_on_spot',
+      'reject',
+      'merge',
+      'merged_from',
+    ])
       expect(actions, a).toContain(a)
     const [levels] = await q<{ county: number; cards: number; channels: number }>(
       `select count(*) filter (where level = 'county')::int as county, count(*) filter (where supervision in ('yellow', 'red'))::int as cards, count(distinct channel)::int as channels from cases`,
@@ -109,9 +129,7 @@ describe('the demo’s generated year', () => {
       expect(evs[evs.length - 1].to_state, id).toBe(c.state)
     }
     // Event ids follow time (the rollups fold past a watermark).
-    const [disorder] = await q<{ n: number }>(
-      `select count(*)::int as n from (select at, lag(at) over (order by id) as prev from case_events) x where at < prev`,
-    )
+    const [disorder] = await q<{ n: number }>(`select count(*)::int as n from (select at, lag(at) over (order by id) as prev from case_events) x where at < prev`)
     expect(disorder.n).toBe(0)
   })
 
@@ -141,9 +159,7 @@ describe('the demo’s generated year', () => {
   it('rate rows carry the rating; rated and closed cases agree with their last events', async () => {
     const [bad] = await q<{ n: number }>(`select count(*)::int as n from case_events where action = 'rate' and data->>'rating' is null`)
     expect(bad.n).toBe(0)
-    const [mismatch] = await q<{ n: number }>(
-      `select count(*)::int as n from cases c where (c.state in ('closed', 'rejected', 'merged')) <> (c.closed_at is not null)`,
-    )
+    const [mismatch] = await q<{ n: number }>(`select count(*)::int as n from cases c where (c.state in ('closed', 'rejected', 'merged')) <> (c.closed_at is not null)`)
     expect(mismatch.n).toBe(0)
     // Open cases near "now": the generated year ends with work in progress.
     const [open] = await q<{ n: number }>(`select count(*)::int as n from cases where state in ('new', 'dispatched', 'accepted', 'escalated', 'reopened', 'returned', 'extension_requested')`)

@@ -211,7 +211,21 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
   const span = end - opts.from.getTime()
   const subs = world.categories.filter((c) => c.code.includes('.'))
   // Weights: the complaints a county hears most (environment, roads, water) come first.
-  const topWeight: Record<string, number> = { environment: 16, traffic: 14, utilities: 11, dispute: 10, housing: 8, welfare: 8, agriculture: 7, safety: 6, other: 6, health: 4, labor: 4, education: 3, enterprise: 3 }
+  const topWeight: Record<string, number> = {
+    environment: 16,
+    traffic: 14,
+    utilities: 11,
+    dispute: 10,
+    housing: 8,
+    welfare: 8,
+    agriculture: 7,
+    safety: 6,
+    other: 6,
+    health: 4,
+    labor: 4,
+    education: 3,
+    enterprise: 3,
+  }
   const catChoices: [WorldCategory, number][] = subs.map((c) => [c, (topWeight[c.top] ?? 3) / subs.filter((s) => s.top === c.top).length])
   const villages = world.towns.flatMap((t) => t.villages.map((v) => ({ v, t })))
   const villageChoices: [(typeof villages)[number], number][] = villages.map((x) => [x, x.v.weight ?? 1])
@@ -252,16 +266,29 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
     const channel = weighted(CHANNELS)
     const tpl = CASE_TEMPLATES[cat.code] ?? CASE_TEMPLATES['other.consult']
     const hamlet = pick(HAMLETS)
-    const fill = (s: string) => s.replaceAll('{v}', v.name).replaceAll('{h}', hamlet).replaceAll('{n}', String(1 + Math.floor(r() * 60)))
+    const fill = (s: string) =>
+      s
+        .replaceAll('{v}', v.name)
+        .replaceAll('{h}', hamlet)
+        .replaceAll('{n}', String(1 + Math.floor(r() * 60)))
     // Where it is raised: a grid worker's diary at the grid, a walk-in at the village or town office, the rest
     // by the category's usual level (小事不出网格、大事不出村社).
     const grid = pick(v.grids)
     let level: CaseLevel
     if (channel === 'diary') level = chance(0.7) ? 'grid' : 'village'
     else if (['enterprise', 'labor', 'health', 'education', 'housing'].includes(cat.top)) level = chance(0.6) ? 'town' : 'village'
-    else level = weighted<CaseLevel>([['grid', 0.45], ['village', 0.4], ['town', 0.15]])
+    else
+      level = weighted<CaseLevel>([
+        ['grid', 0.45],
+        ['village', 0.4],
+        ['town', 0.15],
+      ])
     const regionId = level === 'grid' ? grid.id : level === 'village' ? v.id : t.id
-    const urgency = weighted<GenCase['urgency']>([['normal', 0.86], ['urgent', 0.12], ['emergency', 0.02]])
+    const urgency = weighted<GenCase['urgency']>([
+      ['normal', 0.86],
+      ['urgent', 0.12],
+      ['emergency', 0.02],
+    ])
     const day = cnDate(new Date(created)).replaceAll('-', '')
     const seq = (used.get(day) ?? 0) + 1
     used.set(day, seq)
@@ -269,7 +296,18 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
     do tracking = Array.from({ length: 10 }, () => TRACKING[Math.floor(r() * 32)]).join('')
     while (trackingSeen.has(tracking))
     trackingSeen.add(tracking)
-    const raiser = channel === 'diary' ? (level === 'grid' ? grid.workerId : v.cadreId) : channel === 'walk_in' ? (level === 'town' ? t.handlerId : v.cadreId) : channel === 'hotline' ? world.countyDispatcherId : null
+    const raiser =
+      channel === 'diary'
+        ? level === 'grid'
+          ? grid.workerId
+          : v.cadreId
+        : channel === 'walk_in'
+          ? level === 'town'
+            ? t.handlerId
+            : v.cadreId
+          : channel === 'hotline'
+            ? world.countyDispatcherId
+            : null
     const anonymous = channel === 'qr' && chance(0.15)
     const located = channel !== 'hotline' && channel !== 'import' ? chance(0.9) : chance(0.5)
     const c: GenCase = {
@@ -326,14 +364,12 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
       c.updated_at = new Date(at)
     }
     const unitFor = (l: CaseLevel) => (l === 'county' ? (world.departments[cat.top] ?? world.departments.other) : l === 'town' ? t.office : v.committee)
-    const handlerFor = (l: CaseLevel) =>
-      l === 'county' ? (world.deptHandler[cat.top] ?? world.deptHandler.other) : l === 'town' ? t.handlerId : l === 'village' ? v.cadreId : grid.workerId
+    const handlerFor = (l: CaseLevel) => (l === 'county' ? (world.deptHandler[cat.top] ?? world.deptHandler.other) : l === 'town' ? t.handlerId : l === 'village' ? v.cadreId : grid.workerId)
     const dispatcherFor = (l: CaseLevel) => (l === 'county' ? world.countyDispatcherId : l === 'town' ? t.handlerId : v.cadreId)
     // Extensions are approved by a dispatcher outside the handler's unit: the town for a village's case, the county's
     // 民情办 for a town's or a department's.
     const approverFor = (l: CaseLevel) => (l === 'grid' || l === 'village' ? t.handlerId : world.countyDispatcherId)
-    const limitDue = (at: number) =>
-      urgency === 'emergency' ? at + cat.emergencyHours * HOUR : addWorkingDays(new Date(at), urgency === 'urgent' ? cat.urgentDays : cat.normalDays).getTime()
+    const limitDue = (at: number) => (urgency === 'emergency' ? at + cat.emergencyHours * HOUR : addWorkingDays(new Date(at), urgency === 'urgent' ? cat.urgentDays : cat.normalDays).getTime())
     c.suggested_unit_id = unitFor(level).id
 
     emit('create', raiser, created, 'new', null, { number: c.number, channel })
@@ -396,7 +432,16 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
       c.warn_at = new Date(warn)
       c.accept_due_at = addWorkingDays(new Date(at), 1)
       c.paused_at = null
-      emit('dispatch', by, at, 'dispatched', null, { unitId: unit.id, unitName: unit.name, handlerId: c.handler_id, level: c.level, fromLevel: c.level, dueAt: c.due_at.toISOString(), suggestedUnitId: c.suggested_unit_id, override: unit.id !== c.suggested_unit_id })
+      emit('dispatch', by, at, 'dispatched', null, {
+        unitId: unit.id,
+        unitName: unit.name,
+        handlerId: c.handler_id,
+        level: c.level,
+        fromLevel: c.level,
+        dueAt: c.due_at.toISOString(),
+        suggestedUnitId: c.suggested_unit_id,
+        override: unit.id !== c.suggested_unit_id,
+      })
     }
     const escalate = (at: number, by: string) => {
       const to = up(c.level)!
@@ -404,7 +449,19 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
       Object.assign(c, { level: to, unit_id: null, handler_id: null, due_at: null, warn_at: null, warned_at: null, overdue_at: null, accept_due_at: null, paused_at: null })
     }
     const reopenTo = (lvl: CaseLevel) =>
-      Object.assign(c, { level: lvl, reopen_count: c.reopen_count + 1, unit_id: null, handler_id: null, due_at: null, warn_at: null, warned_at: null, overdue_at: null, accept_due_at: null, replied_at: null, paused_at: null })
+      Object.assign(c, {
+        level: lvl,
+        reopen_count: c.reopen_count + 1,
+        unit_id: null,
+        handler_id: null,
+        due_at: null,
+        warn_at: null,
+        warned_at: null,
+        overdue_at: null,
+        accept_due_at: null,
+        replied_at: null,
+        paused_at: null,
+      })
 
     // A duplicate of an open case in the same village is merged into it (并案) by its dispatcher.
     const earlier = (recentByVillage.get(v.code) ?? []).filter((e) => e.c.category_id === cat.id && created - e.c.created_at.getTime() < 10 * DAY)
@@ -417,7 +474,16 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
         emit('merge', dispatcherFor(c.level), at, 'merged', null, { intoCaseId: target.c.id, intoNumber: target.c.number })
         c.merged_into = target.c.id
         c.closed_at = new Date(at)
-        const mark: GenEvent = { case_id: target.c.id, action: 'merged_from', actor_id: dispatcherFor(c.level), at: new Date(at), from_state: stateAt, to_state: stateAt, note: null, data: { caseId: c.id, number: c.number } }
+        const mark: GenEvent = {
+          case_id: target.c.id,
+          action: 'merged_from',
+          actor_id: dispatcherFor(c.level),
+          at: new Date(at),
+          from_state: stateAt,
+          to_state: stateAt,
+          note: null,
+          data: { caseId: c.id, number: c.number },
+        }
         const after = target.evs.findIndex((e) => e.at.getTime() > at)
         target.evs.splice(after < 0 ? target.evs.length : after, 0, mark)
       }
@@ -447,7 +513,15 @@ export function generateCases(world: ActivityWorld, opts: ActivityOptions): Gene
           else if (hard && c.state !== 'returned' && chance(c.state === 'escalated' ? 0.25 : 0.03)) {
             // 难事领导认领: a leader takes it on; a fresh clock starts.
             const due = limitDue(at)
-            Object.assign(c, { claimed_by: world.leaderId, handler_id: world.leaderId, unit_id: world.leaderUnit.id, due_at: new Date(due), warn_at: new Date(at + (due - at) * WARN_SHARE), paused_at: null, pending_extension_days: null })
+            Object.assign(c, {
+              claimed_by: world.leaderId,
+              handler_id: world.leaderId,
+              unit_id: world.leaderUnit.id,
+              due_at: new Date(due),
+              warn_at: new Date(at + (due - at) * WARN_SHARE),
+              paused_at: null,
+              pending_extension_days: null,
+            })
             emit('claim', world.leaderId, at, 'accepted', pick(WORDS.claim), { leader: '钱立新' })
           } else dispatch(at, dispatcherFor(c.level))
           break
@@ -606,7 +680,11 @@ export function generateDiary(world: DiaryWorld, opts: { seed?: number; from: Da
       if (d.getUTCHours() >= 8 && d.getUTCHours() < 19 && (d.getUTCDay() % 6 !== 0 || r() < 0.3)) return t
     }
   }
-  const fill = (s: string, e = '') => s.replaceAll('{h}', pick(HAMLETS)).replaceAll('{n}', String(1 + Math.floor(r() * 60))).replaceAll('{e}', e)
+  const fill = (s: string, e = '') =>
+    s
+      .replaceAll('{h}', pick(HAMLETS))
+      .replaceAll('{n}', String(1 + Math.floor(r() * 60)))
+      .replaceAll('{e}', e)
   const entry = (authorId: string, kind: GenDiary['kind'], regionId: number, text: string, t: number, extra: Partial<GenDiary>) => {
     const id = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join('')
     out.push({
@@ -634,7 +712,14 @@ export function generateDiary(world: DiaryWorld, opts: { seed?: number; from: Da
       const t = at()
       const h = order.length ? order[i % order.length] : null
       const text = fill(h ? pick(DIARY_TEXTS.household) : pick(DIARY_TEXTS.village))
-      entry(v.authorId, v.kind, h?.regionId ?? v.regionId, text, t, h ? { household_id: h.id, lat: v.lat, lng: v.lng, location_source: 'household' } : { lat: v.lat + (r() - 0.5) * 0.01, lng: v.lng + (r() - 0.5) * 0.01, location_source: 'device' })
+      entry(
+        v.authorId,
+        v.kind,
+        h?.regionId ?? v.regionId,
+        text,
+        t,
+        h ? { household_id: h.id, lat: v.lat, lng: v.lng, location_source: 'household' } : { lat: v.lat + (r() - 0.5) * 0.01, lng: v.lng + (r() - 0.5) * 0.01, location_source: 'device' },
+      )
     }
   }
   for (const ev of world.enterpriseVisitors) {

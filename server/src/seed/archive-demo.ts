@@ -59,9 +59,18 @@ function prng(seed: number) {
 const SURNAMES = '俞俞俞俞王王王王张张张钱钱钱周周周金金金裘裘裘马马黄黄李李吕吕丁袁邢竺尹宋郑陈楼魏胡徐'
 // Given names by generation: what a grandfather, a father and a child of this county are likely to be called.
 const NAMES = {
-  old: { male: ['国良', '永根', '水根', '土根', '阿大', '德明', '炳荣', '忠', '庆生', '洪法', '金土', '长根', '宝法', '福林', '建国'], female: ['秀英', '桂英', '月仙', '彩娥', '素琴', '菊芳', '金花', '阿香', '杏花', '银娣', '玉英', '雪娥'] },
-  mid: { male: ['立新', '小平', '志强', '海军', '建华', '伟', '斌', '军', '明', '刚', '华', '林', '峰', '磊', '涛', '国平', '建军'], female: ['美娟', '丽', '芳', '燕', '红', '霞', '萍', '娟', '敏', '静', '小芬', '丽萍', '海燕', '琴'] },
-  young: { male: ['宇轩', '子豪', '浩然', '俊杰', '一鸣', '宇航', '浩', '杰', '梓涵', '子墨', '睿', '博文', '家乐'], female: ['梓萱', '欣怡', '诗涵', '雨桐', '可馨', '思琪', '婷', '雅', '丹', '雪', '佳怡', '语嫣'] },
+  old: {
+    male: ['国良', '永根', '水根', '土根', '阿大', '德明', '炳荣', '忠', '庆生', '洪法', '金土', '长根', '宝法', '福林', '建国'],
+    female: ['秀英', '桂英', '月仙', '彩娥', '素琴', '菊芳', '金花', '阿香', '杏花', '银娣', '玉英', '雪娥'],
+  },
+  mid: {
+    male: ['立新', '小平', '志强', '海军', '建华', '伟', '斌', '军', '明', '刚', '华', '林', '峰', '磊', '涛', '国平', '建军'],
+    female: ['美娟', '丽', '芳', '燕', '红', '霞', '萍', '娟', '敏', '静', '小芬', '丽萍', '海燕', '琴'],
+  },
+  young: {
+    male: ['宇轩', '子豪', '浩然', '俊杰', '一鸣', '宇航', '浩', '杰', '梓涵', '子墨', '睿', '博文', '家乐'],
+    female: ['梓萱', '欣怡', '诗涵', '雨桐', '可馨', '思琪', '婷', '雅', '丹', '雪', '佳怡', '语嫣'],
+  },
 }
 const givenName = (age: number, male: boolean) => NAMES[age >= 58 ? 'old' : age >= 28 ? 'mid' : 'young'][male ? 'male' : 'female']
 const AWAY = ['杭州', '上海', '宁波', '义乌', '绍兴', '苏州', '深圳']
@@ -233,7 +242,10 @@ export function generateHouseholdRows(
  * The regions must exist (seedDemo loads them first).
  */
 export async function seedArchiveDemo(db: Kysely<DB>, secret: string): Promise<ImportCounts & { rows: number }> {
-  await ensureTags(db, TAG_CATALOGUE.map((t) => ({ ...t })))
+  await ensureTags(
+    db,
+    TAG_CATALOGUE.map((t) => ({ ...t })),
+  )
   const county = await db.selectFrom('regions').select('path').where('code', '=', '330683').executeTakeFirst()
   if (!county) throw new Error('the 嵊州 regions are missing: run the demo seed (regions) first')
   const present = new Set((await regionsUnder(db, county.path)).map((r) => r.code))

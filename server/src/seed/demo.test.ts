@@ -11,8 +11,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const count = async (where: string) =>
-  (await sql<{ n: number }>`select count(*)::int as n from regions where ${sql.raw(where)}`.execute(t.db)).rows[0].n
+const count = async (where: string) => (await sql<{ n: number }>`select count(*)::int as n from regions where ${sql.raw(where)}`.execute(t.db)).rows[0].n
 
 describe('the 嵊州 demo seed', () => {
   it('has 嵊州市 with 15 towns/streets and 304 villages/communities, each village with at least two grids', async () => {

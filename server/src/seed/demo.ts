@@ -28,8 +28,24 @@ export const DEMO_USERS: DemoUser[] = [
   { phone: '13800000000', name: '系统管理员', roles: ['admin'], regionCode: '330683', unit: { name: '嵊州市民情办', regionCode: '330683' }, note: '管理员 · 嵊州市' },
   { phone: '13800000001', name: '钱立新', roles: ['leader'], regionCode: '330683', unit: { name: '嵊州市民情办', regionCode: '330683' }, note: '领导 · 嵊州市' },
   { phone: '13800000002', name: '周海燕', roles: ['town_handler'], regionCode: '330683105', unit: { name: '石璜镇人民政府', regionCode: '330683105' }, note: '镇街办理人 · 石璜镇' },
-  { phone: '13800000003', name: '俞建明', roles: ['stationed_cadre'], station: 'village', regionCode: '330683105212', unit: { name: '石璜镇人民政府', regionCode: '330683105' }, note: '驻村指导员 · 雅璜村' },
-  { phone: '13800000004', name: '张晓峰', roles: ['stationed_cadre'], station: 'village', regionCode: '330683106220', unit: { name: '谷来镇人民政府', regionCode: '330683106' }, note: '驻村指导员 · 王院村' },
+  {
+    phone: '13800000003',
+    name: '俞建明',
+    roles: ['stationed_cadre'],
+    station: 'village',
+    regionCode: '330683105212',
+    unit: { name: '石璜镇人民政府', regionCode: '330683105' },
+    note: '驻村指导员 · 雅璜村',
+  },
+  {
+    phone: '13800000004',
+    name: '张晓峰',
+    roles: ['stationed_cadre'],
+    station: 'village',
+    regionCode: '330683106220',
+    unit: { name: '谷来镇人民政府', regionCode: '330683106' },
+    note: '驻村指导员 · 王院村',
+  },
   { phone: '13800000005', name: '金雨婷', roles: ['volunteer'], isPartyMember: true, isYouthLeague: true, regionCode: '330683003006', note: '志愿者(党员、团员) · 长宁社区' },
 ]
 
@@ -76,15 +92,11 @@ export async function seedDemo(db: Kysely<DB>, opts: { production?: boolean; sec
   const grids = await db.transaction().execute((trx) =>
     upsertRegions(
       trx,
-      villages.flatMap((v) =>
-        GRID_NAMES.map((name, i) => ({ code: v.code + String(i + 1).padStart(3, '0'), name, level: 'grid' as const, parentCode: v.code })),
-      ),
+      villages.flatMap((v) => GRID_NAMES.map((name, i) => ({ code: v.code + String(i + 1).padStart(3, '0'), name, level: 'grid' as const, parentCode: v.code }))),
     ),
   )
 
-  const idOf = new Map(
-    (await db.selectFrom('regions').select(['id', 'code']).where('path', 'like', `%/${DEMO_COUNTY}/%`).execute()).map((r) => [r.code, r.id]),
-  )
+  const idOf = new Map((await db.selectFrom('regions').select(['id', 'code']).where('path', 'like', `%/${DEMO_COUNTY}/%`).execute()).map((r) => [r.code, r.id]))
   const county = idOf.get(DEMO_COUNTY)!
   const units = await insertUnitsIfMissing(db, [
     ...COUNTY_UNITS.map((u) => ({ ...u, regionId: county })),
@@ -94,14 +106,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { production?: boolean; sec
 
   let users = 0
   for (const u of DEMO_USERS) {
-    const unit = u.unit
-      ? await db
-          .selectFrom('units')
-          .select('id')
-          .where('name', '=', u.unit.name)
-          .where('region_id', '=', idOf.get(u.unit.regionCode)!)
-          .executeTakeFirst()
-      : undefined
+    const unit = u.unit ? await db.selectFrom('units').select('id').where('name', '=', u.unit.name).where('region_id', '=', idOf.get(u.unit.regionCode)!).executeTakeFirst() : undefined
     const res = await insertUserIfMissing(db, {
       phone: u.phone,
       name: u.name,

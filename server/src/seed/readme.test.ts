@@ -25,7 +25,12 @@ function tableAfter(text: string, marker: string): string[][] {
   const rows: string[][] = []
   for (const line of lines.slice(first)) {
     if (!line.startsWith('|')) break
-    rows.push(line.slice(1, -1).split('|').map((c) => c.trim()))
+    rows.push(
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim()),
+    )
   }
   return rows.slice(2)
 }

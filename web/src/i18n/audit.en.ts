@@ -5,7 +5,8 @@ export const auditEn: typeof auditZhCN = {
   audit: {
     nav: 'Audit log',
     title: 'Audit log',
-    intro: 'Who revealed which resident’s full numbers, who exported or imported what, who changed which setting. Only rows of your area are shown; county-wide settings and logins are for county-level users.',
+    intro:
+      'Who revealed which resident’s full numbers, who exported or imported what, who changed which setting. Only rows of your area are shown; county-wide settings and logins are for county-level users.',
     person: 'Person',
     personPlaceholder: 'Search a person by name',
     actor: 'User',

@@ -24,7 +24,8 @@ export const caseImportsEn: Shape<typeof caseImportsZhCN> = {
     hotline: {
       nav: 'Calls & visits',
       title: 'Calls and visits',
-      intro: 'Record a concern while taking a call or receiving a visitor: look the caller up in the archive by phone, then describe the matter. Similar open cases of the same village are shown before you submit.',
+      intro:
+        'Record a concern while taking a call or receiving a visitor: look the caller up in the archive by phone, then describe the matter. Similar open cases of the same village are shown before you submit.',
       channel: 'Channel',
       hotline: 'Call',
       walkIn: 'Visit',
@@ -84,7 +85,8 @@ export const caseImportsEn: Shape<typeof caseImportsZhCN> = {
     import: {
       nav: 'Case imports',
       title: 'Case imports',
-      intro: 'Import cases exported from the 12345 hotline, 浙里兴村治社, 民呼我为 and other platforms (Excel or CSV). One work order number of a platform is one case: importing again updates it, never duplicates it.',
+      intro:
+        'Import cases exported from the 12345 hotline, 浙里兴村治社, 民呼我为 and other platforms (Excel or CSV). One work order number of a platform is one case: importing again updates it, never duplicates it.',
       source: 'Platform',
       sourcePlaceholder: 'Choose the platform',
       savedMapping: 'The platform’s columns',

@@ -84,7 +84,8 @@ const en: Shape<Messages> = {
     sessionExpired: 'Your session ended, please sign in again',
     failedAttemptsTitle: 'Failed sign-ins',
     countySettingsOnly: 'These settings apply to the whole county: only a county-level admin can change them.',
-    failedAttemptsNotice: 'Since your last sign-in there were {count} failed sign-ins on this account (from {addresses} address(es), the latest at {lastAt}). If that was not you, change your password now.',
+    failedAttemptsNotice:
+      'Since your last sign-in there were {count} failed sign-ins on this account (from {addresses} address(es), the latest at {lastAt}). If that was not you, change your password now.',
   },
   errors: {
     INVALID_CREDENTIALS: 'Wrong phone number or password',

@@ -8,7 +8,8 @@ export const open311En: Shape<typeof open311ZhCN> = {
   open311: {
     nav: 'Open311 access',
     title: 'Open311 access',
-    intro: 'Other systems (FixMyStreet-style apps, mini programs) report cases and follow their progress through the Open311 GeoReport v2 standard. Each client has its own API key; its reports land in the key’s region.',
+    intro:
+      'Other systems (FixMyStreet-style apps, mini programs) report cases and follow their progress through the Open311 GeoReport v2 standard. Each client has its own API key; its reports land in the key’s region.',
     discovery: 'Discovery',
     endpoint: 'Endpoint',
     docs: 'See “Open311 GeoReport v2” in docs/api.md',

@@ -25,7 +25,11 @@ export async function insertTag(db: Executor, row: { code: string; name: string;
 }
 
 export async function tagTaken(db: Executor, code: string, name: string) {
-  return !!(await db.selectFrom('tags').select('id').where((eb) => eb.or([eb('code', '=', code), eb('name', '=', name)])).executeTakeFirst())
+  return !!(await db
+    .selectFrom('tags')
+    .select('id')
+    .where((eb) => eb.or([eb('code', '=', code), eb('name', '=', name)]))
+    .executeTakeFirst())
 }
 
 const personTagCodes = sql<string[]>`array(select t.code from person_tags pt join tags t on t.id = pt.tag_id where pt.person_id = p.id order by t.sort, t.id)`
@@ -33,12 +37,20 @@ const householdTagCodes = sql<string[]>`array(select t.code from household_tags 
 
 export async function setPersonTags(db: Executor, personId: string, tagIds: number[]) {
   await db.deleteFrom('person_tags').where('person_id', '=', personId).execute()
-  if (tagIds.length) await db.insertInto('person_tags').values(tagIds.map((tag_id) => ({ person_id: personId, tag_id }))).execute()
+  if (tagIds.length)
+    await db
+      .insertInto('person_tags')
+      .values(tagIds.map((tag_id) => ({ person_id: personId, tag_id })))
+      .execute()
 }
 
 export async function setHouseholdTags(db: Executor, householdId: string, tagIds: number[]) {
   await db.deleteFrom('household_tags').where('household_id', '=', householdId).execute()
-  if (tagIds.length) await db.insertInto('household_tags').values(tagIds.map((tag_id) => ({ household_id: householdId, tag_id }))).execute()
+  if (tagIds.length)
+    await db
+      .insertInto('household_tags')
+      .values(tagIds.map((tag_id) => ({ household_id: householdId, tag_id })))
+      .execute()
 }
 
 // ---- households ------------------------------------------------------------------
@@ -94,15 +106,11 @@ export async function listHouseholds(db: Executor, scope: Scope, f: HouseholdFil
   for (const tagId of f.tagIds ?? []) q = q.where(sql<SqlBool>`exists (select 1 from household_tags ht where ht.household_id = h.id and ht.tag_id = ${tagId})`)
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`
-    q = q.where((eb) =>
-      eb.or([eb('h.address', 'like', like), sql<SqlBool>`exists (select 1 from persons m where m.household_id = h.id and ${nameContains('m', f.q!)})`]),
-    )
+    q = q.where((eb) => eb.or([eb('h.address', 'like', like), sql<SqlBool>`exists (select 1 from persons m where m.household_id = h.id and ${nameContains('m', f.q!)})`]))
   }
   const ordered = f.near
     ? // Equirectangular distance is plenty to sort doorsteps in one village; rows without a position go last.
-      q.orderBy(sql`case when h.lat is null then 1 else 0 end`).orderBy(
-        sql`(h.lat - ${f.near.lat}) ^ 2 + ((h.lng - ${f.near.lng}) * cos(radians(${f.near.lat}))) ^ 2`,
-      )
+      q.orderBy(sql`case when h.lat is null then 1 else 0 end`).orderBy(sql`(h.lat - ${f.near.lat}) ^ 2 + ((h.lng - ${f.near.lng}) * cos(radians(${f.near.lat}))) ^ 2`)
     : q.orderBy('r.code').orderBy('h.address')
   return pageWithTotal(db, q, ordered, f)
 }
@@ -112,7 +120,11 @@ export async function insertHousehold(db: Executor, row: Insertable<HouseholdsTa
 }
 
 export async function updateHousehold(db: Executor, id: string, patch: Updateable<HouseholdsTable>) {
-  await db.updateTable('households').set({ ...patch, updated_at: sql`now()` as any }).where('id', '=', id).execute()
+  await db
+    .updateTable('households')
+    .set({ ...patch, updated_at: sql`now()` as any })
+    .where('id', '=', id)
+    .execute()
 }
 
 export async function householdRaw(db: Executor, id: string) {
@@ -158,12 +170,7 @@ export async function personRaw(db: Executor, id: string) {
 }
 
 export async function findPersonIdByIdHash(db: Executor, idHash: string) {
-  return db
-    .selectFrom('persons as p')
-    .innerJoin('regions as r', 'r.id', 'p.region_id')
-    .select(['p.id', 'r.path'])
-    .where('p.id_hash', '=', idHash)
-    .executeTakeFirst()
+  return db.selectFrom('persons as p').innerJoin('regions as r', 'r.id', 'p.region_id').select(['p.id', 'r.path']).where('p.id_hash', '=', idHash).executeTakeFirst()
 }
 
 export async function householdMembers(db: Executor, householdId: string) {
@@ -276,7 +283,11 @@ export async function insertPerson(db: Executor, row: Insertable<PersonsTable>) 
 }
 
 export async function updatePerson(db: Executor, id: string, patch: Updateable<PersonsTable>) {
-  await db.updateTable('persons').set({ ...patch, updated_at: sql`now()` as any }).where('id', '=', id).execute()
+  await db
+    .updateTable('persons')
+    .set({ ...patch, updated_at: sql`now()` as any })
+    .where('id', '=', id)
+    .execute()
 }
 
 // ---- history, documents, timeline ---------------------------------------------------
@@ -286,10 +297,7 @@ export interface Change {
   to: unknown
 }
 
-export async function insertHistory(
-  db: Executor,
-  row: { entityType: 'household' | 'person' | 'enterprise' | 'place'; entityId: string; action: string; actorId: string | null; changes: Change[] },
-) {
+export async function insertHistory(db: Executor, row: { entityType: 'household' | 'person' | 'enterprise' | 'place'; entityId: string; action: string; actorId: string | null; changes: Change[] }) {
   await db
     .insertInto('archive_history')
     .values({ entity_type: row.entityType, entity_id: row.entityId, action: row.action, actor_id: row.actorId, changes: JSON.stringify(row.changes) })
@@ -310,10 +318,7 @@ export async function historyOf(db: Executor, entities: { type: string; ids: str
     .execute()
 }
 
-export async function insertDocument(
-  db: Executor,
-  row: { ownerType: 'household' | 'person'; ownerId: string; regionId: number; fileId: string; kind: string; title: string; createdBy: string },
-) {
+export async function insertDocument(db: Executor, row: { ownerType: 'household' | 'person'; ownerId: string; regionId: number; fileId: string; kind: string; title: string; createdBy: string }) {
   return db
     .insertInto('documents')
     .values({ owner_type: row.ownerType, owner_id: row.ownerId, region_id: row.regionId, file_id: row.fileId, kind: row.kind, title: row.title, created_by: row.createdBy })

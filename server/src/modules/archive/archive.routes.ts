@@ -51,14 +51,11 @@ function sendXlsx(reply: FastifyReply, file: Buffer, name: string) {
  */
 async function refuseIdNumberInUrl(req: FastifyRequest) {
   const query = req.query as Record<string, unknown> | undefined
-  if (query && Object.keys(query).some((k) => k.toLowerCase().replace(/[-_]/g, '') === 'idnumber'))
-    throw badRequest('ID_NUMBER_IN_URL', '身份证号不能放在网址中,请用 POST /api/persons/search 查询')
+  if (query && Object.keys(query).some((k) => k.toLowerCase().replace(/[-_]/g, '') === 'idnumber')) throw badRequest('ID_NUMBER_IN_URL', '身份证号不能放在网址中,请用 POST /api/persons/search 查询')
 }
 
 export function archiveRoutes(app: App, service: ArchiveService) {
-  app.get('/api/tags', { schema: { tags, summary: 'Tag catalogue', response: { 200: Type.Array(TagSchema), ...errorResponses } } }, async (req) =>
-    service.tags(actorOf(req)),
-  )
+  app.get('/api/tags', { schema: { tags, summary: 'Tag catalogue', response: { 200: Type.Array(TagSchema), ...errorResponses } } }, async (req) => service.tags(actorOf(req)))
   app.post('/api/tags', { schema: { tags, summary: 'Add a tag (tags.manage)', body: CreateTagBody, response: { 201: TagSchema, ...errorResponses } } }, async (req, reply) =>
     reply.status(201).send(await service.createTag(actorOf(req), req.body, req.ip)),
   )
@@ -92,10 +89,8 @@ export function archiveRoutes(app: App, service: ArchiveService) {
       return sendXlsx(reply, file, '人员')
     },
   )
-  app.get(
-    '/api/households/:id',
-    { schema: { tags, summary: 'A household with members and documents', params: IdParams, response: { 200: HouseholdDetailSchema, ...errorResponses } } },
-    async (req) => service.getHousehold(actorOf(req), req.params.id),
+  app.get('/api/households/:id', { schema: { tags, summary: 'A household with members and documents', params: IdParams, response: { 200: HouseholdDetailSchema, ...errorResponses } } }, async (req) =>
+    service.getHousehold(actorOf(req), req.params.id),
   )
   app.patch(
     '/api/households/:id',
@@ -125,7 +120,12 @@ export function archiveRoutes(app: App, service: ArchiveService) {
     '/api/persons',
     {
       preValidation: refuseIdNumberInUrl,
-      schema: { tags, summary: 'Persons in the caller’s area, filtered (an ID number: POST /api/persons/search)', querystring: PersonListQuery, response: { 200: PersonListSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Persons in the caller’s area, filtered (an ID number: POST /api/persons/search)',
+        querystring: PersonListQuery,
+        response: { 200: PersonListSchema, ...errorResponses },
+      },
     },
     async (req) => service.listPersons(actorOf(req), req.query),
   )
@@ -141,17 +141,16 @@ export function archiveRoutes(app: App, service: ArchiveService) {
     },
     async (req) => service.searchPersons(actorOf(req), req.body),
   )
-  app.post(
-    '/api/persons',
-    { schema: { tags, summary: 'Add a person (archive.write)', body: CreatePersonBody, response: { 201: PersonSchema, ...errorResponses } } },
-    async (req, reply) => reply.status(201).send(await service.createPerson(actorOf(req), req.body)),
+  app.post('/api/persons', { schema: { tags, summary: 'Add a person (archive.write)', body: CreatePersonBody, response: { 201: PersonSchema, ...errorResponses } } }, async (req, reply) =>
+    reply.status(201).send(await service.createPerson(actorOf(req), req.body)),
   )
   app.get(
     '/api/persons/lookup',
     {
       schema: {
         tags,
-        summary: 'Persons of the caller’s area with this phone (own or household contact), masked — the hotline form’s caller lookup; rate-limited per user and address (429 TOO_MANY_ATTEMPTS), audited',
+        summary:
+          'Persons of the caller’s area with this phone (own or household contact), masked — the hotline form’s caller lookup; rate-limited per user and address (429 TOO_MANY_ATTEMPTS), audited',
         querystring: PersonLookupQuery,
         response: { 200: PersonLookupSchema, ...errorResponses },
       },
@@ -161,15 +160,11 @@ export function archiveRoutes(app: App, service: ArchiveService) {
   app.get('/api/persons/:id', { schema: { tags, summary: 'One person', params: IdParams, response: { 200: PersonSchema, ...errorResponses } } }, async (req) =>
     service.getPerson(actorOf(req), req.params.id),
   )
-  app.patch(
-    '/api/persons/:id',
-    { schema: { tags, summary: 'Change a person', params: IdParams, body: UpdatePersonBody, response: { 200: PersonSchema, ...errorResponses } } },
-    async (req) => service.updatePerson(actorOf(req), req.params.id, req.body),
+  app.patch('/api/persons/:id', { schema: { tags, summary: 'Change a person', params: IdParams, body: UpdatePersonBody, response: { 200: PersonSchema, ...errorResponses } } }, async (req) =>
+    service.updatePerson(actorOf(req), req.params.id, req.body),
   )
-  app.get(
-    '/api/persons/:id/history',
-    { schema: { tags, summary: 'Changes to a person', params: IdParams, response: { 200: Type.Array(HistoryEntrySchema), ...errorResponses } } },
-    async (req) => service.personHistory(actorOf(req), req.params.id),
+  app.get('/api/persons/:id/history', { schema: { tags, summary: 'Changes to a person', params: IdParams, response: { 200: Type.Array(HistoryEntrySchema), ...errorResponses } } }, async (req) =>
+    service.personHistory(actorOf(req), req.params.id),
   )
   app.post(
     '/api/persons/:id/reveal',
@@ -185,19 +180,15 @@ export function archiveRoutes(app: App, service: ArchiveService) {
     },
   )
 
-  app.get(
-    '/api/documents/:id/download',
-    { schema: { tags, summary: 'Download a document (the file itself; errors as JSON)', params: IdParams } },
-    async (req, reply) => {
-      const { doc, stream } = await service.documentForDownload(actorOf(req), req.params.id)
-      const ascii = doc.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-      return reply
-        .header('content-type', doc.content_type)
-        .header('content-length', String(doc.size))
-        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`)
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(stream)
-    },
-  )
+  app.get('/api/documents/:id/download', { schema: { tags, summary: 'Download a document (the file itself; errors as JSON)', params: IdParams } }, async (req, reply) => {
+    const { doc, stream } = await service.documentForDownload(actorOf(req), req.params.id)
+    const ascii = doc.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+    return reply
+      .header('content-type', doc.content_type)
+      .header('content-length', String(doc.size))
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-store')
+      .send(stream)
+  })
 }

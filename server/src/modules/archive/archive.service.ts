@@ -122,14 +122,7 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>): 
 }
 
 /** An update's history row, when it changed anything. */
-async function recordUpdate(
-  trx: Transaction<DB>,
-  actor: Actor,
-  entityType: 'household' | 'person',
-  entityId: string,
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-) {
+async function recordUpdate(trx: Transaction<DB>, actor: Actor, entityType: 'household' | 'person', entityId: string, before: Record<string, unknown>, after: Record<string, unknown>) {
   const changes = diff(before, after)
   if (changes.length) await repo.insertHistory(trx, { entityType, entityId, action: 'update', actorId: actor.userId, changes })
 }
@@ -188,8 +181,7 @@ export class ArchiveService {
   /** Households live in a village or one of its grids, inside the writer's area. */
   private async householdRegion(actor: Actor, code: string): Promise<RegionRow> {
     const region = await this.regions.resolveForWrite(actor, code)
-    if (region.level !== 'village' && region.level !== 'grid')
-      throw badRequest('INVALID_REGION_LEVEL', '户籍档案须建在村社或网格', { level: region.level })
+    if (region.level !== 'village' && region.level !== 'grid') throw badRequest('INVALID_REGION_LEVEL', '户籍档案须建在村社或网格', { level: region.level })
     return region
   }
 
@@ -235,7 +227,10 @@ export class ArchiveService {
     requirePermission(actor, 'archive.read')
     const h = await this.visibleHousehold(actor, id)
     const members = await repo.householdMembers(this.db, id)
-    const documents = await repo.documentsOf(this.db, [{ type: 'household', ids: [id] }, { type: 'person', ids: members.map((m) => m.id) }])
+    const documents = await repo.documentsOf(this.db, [
+      { type: 'household', ids: [id] },
+      { type: 'person', ids: members.map((m) => m.id) },
+    ])
     const codes = pathCodes(h.region_path)
     const names = new Map((await this.db.selectFrom('regions').select(['code', 'name']).where('code', 'in', codes).execute()).map((r) => [r.code, r.name]))
     return {
@@ -319,7 +314,12 @@ export class ArchiveService {
     requirePermission(actor, 'archive.read')
     await this.visibleHousehold(actor, id)
     const memberIds = (await repo.householdMembers(this.db, id)).map((m) => m.id)
-    return (await repo.historyOf(this.db, [{ type: 'household', ids: [id] }, { type: 'person', ids: memberIds }])).map((h) => toHistory(h, seesBirthDate(actor)))
+    return (
+      await repo.historyOf(this.db, [
+        { type: 'household', ids: [id] },
+        { type: 'person', ids: memberIds },
+      ])
+    ).map((h) => toHistory(h, seesBirthDate(actor)))
   }
 
   async householdTimeline(actor: Actor, id: string): Promise<TimelineItem[]> {
@@ -433,8 +433,21 @@ export class ArchiveService {
       forms.add(`${digits.slice(0, 3)}-${digits.slice(3)}`)
       forms.add(`${digits.slice(0, 4)}-${digits.slice(4)}`)
     }
-    const rows = await repo.personsByPhoneHash(this.db, scopeOf(actor), [...forms].map((f) => this.crypto.hash(f)), 20)
-    await audit(this.db, { actor, action: 'archive.lookup', entityType: 'person', entityId: rows.length === 1 ? rows[0].id : null, regionId: actor.regionId, ip, details: { phone: maskPhone(phone), found: rows.length } })
+    const rows = await repo.personsByPhoneHash(
+      this.db,
+      scopeOf(actor),
+      [...forms].map((f) => this.crypto.hash(f)),
+      20,
+    )
+    await audit(this.db, {
+      actor,
+      action: 'archive.lookup',
+      entityType: 'person',
+      entityId: rows.length === 1 ? rows[0].id : null,
+      regionId: actor.regionId,
+      ip,
+      details: { phone: maskPhone(phone), found: rows.length },
+    })
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -469,7 +482,14 @@ export class ArchiveService {
       if (!d.allowed) {
         const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000))
         const shown = rawPhone.replace(/[\s\u3000]+/g, '')
-        await audit(this.db, { actor, action: 'archive.lookup_refused', entityType: 'person', regionId: actor.regionId, ip, details: { phone: shown.length >= 7 ? maskPhone(shown) : '***', limit: key.split(':')[1] } })
+        await audit(this.db, {
+          actor,
+          action: 'archive.lookup_refused',
+          entityType: 'person',
+          regionId: actor.regionId,
+          ip,
+          details: { phone: shown.length >= 7 ? maskPhone(shown) : '***', limit: key.split(':')[1] },
+        })
         throw new AppError(429, 'TOO_MANY_ATTEMPTS', `查询过于频繁,请 ${seconds} 秒后再试`, { retryAfterSeconds: seconds }, { 'retry-after': String(seconds) })
       }
     }
@@ -502,8 +522,7 @@ export class ArchiveService {
     const idStore = id_ ? await this.idColumns(actor, id_) : undefined
     const birthDate = body.birthDate ?? id_?.facts?.birthDate ?? null
     const gender = body.gender ?? id_?.facts?.gender ?? null
-    if (id_?.facts && body.birthDate && body.birthDate !== id_.facts.birthDate)
-      throw badRequest('INVALID_ID_NUMBER', '出生日期与身份证号不符', { birthDate: body.birthDate })
+    if (id_?.facts && body.birthDate && body.birthDate !== id_.facts.birthDate) throw badRequest('INVALID_ID_NUMBER', '出生日期与身份证号不符', { birthDate: body.birthDate })
     const personId = await this.db.transaction().execute(async (trx) => {
       const { id } = await repo.insertPerson(trx, {
         household_id: householdId,
@@ -596,8 +615,7 @@ export class ArchiveService {
     const owner = ownerType === 'household' ? await this.writableHousehold(actor, ownerId) : await this.writablePerson(actor, ownerId)
     if (upload.data.length > DOCUMENT_MAX_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', '文件过大(上限 10 MB)', { maxBytes: DOCUMENT_MAX_BYTES })
     const type = upload.sniffedType
-    if (!type || !(DOCUMENT_TYPES as readonly string[]).includes(type))
-      throw badRequest('UNSUPPORTED_FILE', '只能上传图片 (JPEG/PNG/WebP) 或 PDF', { detected: type, allowed: DOCUMENT_TYPES })
+    if (!type || !(DOCUMENT_TYPES as readonly string[]).includes(type)) throw badRequest('UNSUPPORTED_FILE', '只能上传图片 (JPEG/PNG/WebP) 或 PDF', { detected: type, allowed: DOCUMENT_TYPES })
     const kind = upload.fields.kind?.trim() || '其他'
     if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw badRequest('VALIDATION_FAILED', `资料类别应为: ${DOCUMENT_KINDS.join('、')}`)
     const title = (upload.fields.title?.trim() || upload.filename).slice(0, 100)
@@ -606,7 +624,13 @@ export class ArchiveService {
       const docId = await this.db.transaction().execute(async (trx) => {
         const file = await insertFile(trx, stored, { filename: upload.filename.slice(0, 200), contentType: type, createdBy: actor.userId })
         const { id } = await repo.insertDocument(trx, { ownerType, ownerId, regionId: owner.region_id, fileId: file.id, kind, title, createdBy: actor.userId })
-        await repo.insertHistory(trx, { entityType: ownerType, entityId: ownerId, action: 'document.add', actorId: actor.userId, changes: [{ field: 'document', from: null, to: `${kind}: ${title}` }] })
+        await repo.insertHistory(trx, {
+          entityType: ownerType,
+          entityId: ownerId,
+          action: 'document.add',
+          actorId: actor.userId,
+          changes: [{ field: 'document', from: null, to: `${kind}: ${title}` }],
+        })
         return id
       })
       return toDocument((await repo.findDocument(this.db, docId))!)
@@ -619,7 +643,14 @@ export class ArchiveService {
   async documentForDownload(actor: Actor, id: string) {
     requirePermission(actor, 'archive.read')
     const d = visibleRow(actor, await repo.findDocument(this.db, id), '资料')
-    await audit(this.db, { actor, action: 'archive.document_download', entityType: d.owner_type, entityId: d.owner_id, regionId: d.region_id, details: { documentId: d.id, kind: d.kind, title: d.title } })
+    await audit(this.db, {
+      actor,
+      action: 'archive.document_download',
+      entityType: d.owner_type,
+      entityId: d.owner_id,
+      regionId: d.region_id,
+      details: { documentId: d.id, kind: d.kind, title: d.title },
+    })
     return { doc: d, stream: await this.storage.get(d.storage_key) }
   }
 }
@@ -687,15 +718,35 @@ function toHistory(h: HistoryRow, birthDateShown: boolean): HistoryEntry {
 }
 
 const FIELD_LABELS: Record<string, string> = {
-  address: '地址', region: '区域', phone: '电话', house: '房屋', notes: '备注', lat: '纬度', lng: '经度', head: '户主', tags: '标签',
-  name: '姓名', gender: '性别', birthDate: '出生日期', idNumber: '身份证号', relation: '与户主关系', politicalStatus: '政治面貌',
-  health: '健康状况', childrenInCity: '子女同城', workplace: '工作单位', household: '所属户', document: '资料',
+  address: '地址',
+  region: '区域',
+  phone: '电话',
+  house: '房屋',
+  notes: '备注',
+  lat: '纬度',
+  lng: '经度',
+  head: '户主',
+  tags: '标签',
+  name: '姓名',
+  gender: '性别',
+  birthDate: '出生日期',
+  idNumber: '身份证号',
+  relation: '与户主关系',
+  politicalStatus: '政治面貌',
+  health: '健康状况',
+  childrenInCity: '子女同城',
+  workplace: '工作单位',
+  household: '所属户',
+  document: '资料',
 }
 const ACTION_LABELS: Record<string, string> = { create: '建档', update: '修改', import: '导入', 'document.add': '上传资料' }
 
 /** The archive's own contribution to a household's timeline: its changes. Documents show as their upload. */
 const archiveTimeline: TimelineSource = async (db, subject) => {
-  const rows = await repo.historyOf(db, [{ type: 'household', ids: [subject.householdId] }, { type: 'person', ids: subject.memberIds }])
+  const rows = await repo.historyOf(db, [
+    { type: 'household', ids: [subject.householdId] },
+    { type: 'person', ids: subject.memberIds },
+  ])
   return rows.map((h) => {
     const changes = changesOf(h)
     return {

@@ -27,8 +27,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const api = (method: 'GET' | 'POST' | 'PATCH', url: string, who: MadeUser, payload?: object) =>
-  t.app.inject({ method, url, headers: who.auth, payload: payload as any })
+const api = (method: 'GET' | 'POST' | 'PATCH', url: string, who: MadeUser, payload?: object) => t.app.inject({ method, url, headers: who.auth, payload: payload as any })
 
 let addressSeq = 1
 async function household(who = cadre, extra: object = {}) {

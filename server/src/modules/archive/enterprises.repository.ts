@@ -46,12 +46,20 @@ export async function insertEnterprise(db: Executor, row: Insertable<Enterprises
 }
 
 export async function updateEnterprise(db: Executor, id: string, patch: Updateable<EnterprisesTable>) {
-  await db.updateTable('enterprises').set({ ...patch, updated_at: sql`now()` as any }).where('id', '=', id).execute()
+  await db
+    .updateTable('enterprises')
+    .set({ ...patch, updated_at: sql`now()` as any })
+    .where('id', '=', id)
+    .execute()
 }
 
 export async function setTeam(db: Executor, enterpriseId: string, team: { userId: string; duty: string | null }[]) {
   await db.deleteFrom('enterprise_team').where('enterprise_id', '=', enterpriseId).execute()
-  if (team.length) await db.insertInto('enterprise_team').values(team.map((m) => ({ enterprise_id: enterpriseId, user_id: m.userId, duty: m.duty }))).execute()
+  if (team.length)
+    await db
+      .insertInto('enterprise_team')
+      .values(team.map((m) => ({ enterprise_id: enterpriseId, user_id: m.userId, duty: m.duty })))
+      .execute()
 }
 
 export async function usersWithPaths(db: Executor, ids: string[]) {
@@ -61,11 +69,7 @@ export async function usersWithPaths(db: Executor, ids: string[]) {
 
 // ---- places ---------------------------------------------------------------------------
 const placeBase = (db: Executor) =>
-  db
-    .selectFrom('places as pl')
-    .innerJoin('regions as r', 'r.id', 'pl.region_id')
-    .selectAll('pl')
-    .select(['r.code as region_code', 'r.name as region_name', 'r.path as region_path'])
+  db.selectFrom('places as pl').innerJoin('regions as r', 'r.id', 'pl.region_id').selectAll('pl').select(['r.code as region_code', 'r.name as region_name', 'r.path as region_path'])
 
 export type PlaceView = NonNullable<Awaited<ReturnType<typeof findPlace>>>
 
@@ -92,5 +96,9 @@ export async function insertPlace(db: Executor, row: Insertable<PlacesTable>) {
 }
 
 export async function updatePlace(db: Executor, id: string, patch: Updateable<PlacesTable>) {
-  await db.updateTable('places').set({ ...patch, updated_at: sql`now()` as any }).where('id', '=', id).execute()
+  await db
+    .updateTable('places')
+    .set({ ...patch, updated_at: sql`now()` as any })
+    .where('id', '=', id)
+    .execute()
 }

@@ -87,7 +87,10 @@ export class EnterprisesService {
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     })
-    const team = await repo.teamOf(this.db, items.map((e) => e.id))
+    const team = await repo.teamOf(
+      this.db,
+      items.map((e) => e.id),
+    )
     return { items: items.map((e) => toEnterprise(e, team)), total }
   }
 
@@ -117,7 +120,11 @@ export class EnterprisesService {
         cadre_user_id: body.cadreUserId ?? null,
         notes: body.notes ?? null,
       })
-      await repo.setTeam(trx, id, team.map((m) => ({ userId: m.userId, duty: m.duty ?? null })))
+      await repo.setTeam(
+        trx,
+        id,
+        team.map((m) => ({ userId: m.userId, duty: m.duty ?? null })),
+      )
       await insertHistory(trx, { entityType: 'enterprise', entityId: id, action: 'create', actorId: actor.userId, changes: [{ field: 'name', from: null, to: body.name }] })
       return id
     })
@@ -148,7 +155,12 @@ export class EnterprisesService {
         ...(body.cadreUserId !== undefined ? { cadre_user_id: body.cadreUserId } : {}),
         ...(body.notes !== undefined ? { notes: body.notes } : {}),
       })
-      if (body.team) await repo.setTeam(trx, id, body.team.map((m) => ({ userId: m.userId, duty: m.duty ?? null })))
+      if (body.team)
+        await repo.setTeam(
+          trx,
+          id,
+          body.team.map((m) => ({ userId: m.userId, duty: m.duty ?? null })),
+        )
       const changes = Object.entries(body)
         .filter(([k]) => k !== 'contactPhone')
         .map(([field, to]) => ({ field, from: (current as Record<string, unknown>)[field.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] ?? null, to }))
@@ -202,8 +214,7 @@ export class EnterprisesService {
     const region = body.regionCode ? await this.regions.resolveForWrite(actor, body.regionCode) : undefined
     await this.db.transaction().execute(async (trx) => {
       const regionId = region?.id ?? current.region_id
-      if ((body.name || region) && (await repo.placeNameTaken(trx, regionId, body.name ?? current.name, id)))
-        throw conflict('CONFLICT', `该区域已有同名场所: ${body.name ?? current.name}`)
+      if ((body.name || region) && (await repo.placeNameTaken(trx, regionId, body.name ?? current.name, id))) throw conflict('CONFLICT', `该区域已有同名场所: ${body.name ?? current.name}`)
       const { regionCode: _r, ...rest } = body
       await repo.updatePlace(trx, id, { ...rest, ...(region ? { region_id: region.id } : {}) })
       await insertHistory(trx, {

@@ -28,7 +28,17 @@ describe('enterprises (企情)', () => {
       method: 'POST',
       url: '/api/enterprises',
       headers: cadre.auth,
-      payload: { regionCode: '330683105', name: '嵊州市雅璜领带有限公司', creditCode, industry: '领带制造', size: 'small', contactName: '俞老板', contactPhone: '13588889999', cadreUserId: cadre.id, team: [{ userId: teammate.id, duty: '联络员' }] },
+      payload: {
+        regionCode: '330683105',
+        name: '嵊州市雅璜领带有限公司',
+        creditCode,
+        industry: '领带制造',
+        size: 'small',
+        contactName: '俞老板',
+        contactPhone: '13588889999',
+        cadreUserId: cadre.id,
+        team: [{ userId: teammate.id, duty: '联络员' }],
+      },
     })
     expect(res.statusCode, res.body).toBe(201)
     expect(res.json()).toMatchObject({ creditCode, contactPhone: '135****9999', cadre: { id: cadre.id }, team: [{ userId: teammate.id, duty: '联络员' }] })
@@ -43,7 +53,12 @@ describe('enterprises (企情)', () => {
     const bad = await t.app.inject({ method: 'POST', url: '/api/enterprises', headers: cadre.auth, payload: { regionCode: '330683105', name: 'x', creditCode: '91330683MA2B000001' } })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().error.code).toBe('INVALID_CREDIT_CODE')
-    const foreignCadre = await t.app.inject({ method: 'POST', url: '/api/enterprises', headers: cadre.auth, payload: { regionCode: '330683105', name: 'x', creditCode: code(), cadreUserId: other.id } })
+    const foreignCadre = await t.app.inject({
+      method: 'POST',
+      url: '/api/enterprises',
+      headers: cadre.auth,
+      payload: { regionCode: '330683105', name: 'x', creditCode: code(), cadreUserId: other.id },
+    })
     expect(foreignCadre.json().error.code).toBe('UNKNOWN_USER')
     expect((await t.app.inject({ method: 'POST', url: '/api/enterprises', headers: cadre.auth, payload: { regionCode: '330683106220', name: 'x', creditCode: code() } })).statusCode).toBe(403)
   })

@@ -45,7 +45,16 @@ describe('GET /api/persons/lookup', () => {
     const res = await lookup(yahuang, SHARED)
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json().items).toEqual([
-      expect.objectContaining({ id: ids.head, name: '俞国良', phone: '137****5678', householdId: ids.household, address: '雅璜村下宅8号', regionCode: `${YAHUANG}001`, matchedBy: 'person', relation: '户主' }),
+      expect.objectContaining({
+        id: ids.head,
+        name: '俞国良',
+        phone: '137****5678',
+        householdId: ids.household,
+        address: '雅璜村下宅8号',
+        regionCode: `${YAHUANG}001`,
+        matchedBy: 'person',
+        relation: '户主',
+      }),
     ])
     expect(res.body).not.toContain(SHARED)
     const theirs = await lookup(wangyuan, SHARED)

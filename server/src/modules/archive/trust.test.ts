@@ -79,8 +79,7 @@ function fewest(seen: Seen, regionCode: string): number {
   return Math.min(candidates(seen, regionCode), ...quoted)
 }
 
-const ageOn = (birth: Date, today: Date) =>
-  today.getUTCFullYear() - birth.getUTCFullYear() - (today.getUTCMonth() * 100 + today.getUTCDate() < birth.getUTCMonth() * 100 + birth.getUTCDate() ? 1 : 0)
+const ageOn = (birth: Date, today: Date) => today.getUTCFullYear() - birth.getUTCFullYear() - (today.getUTCMonth() * 100 + today.getUTCDate() < birth.getUTCMonth() * 100 + birth.getUTCDate() ? 1 : 0)
 
 /**
  * How many valid ID numbers (GB 11643: date, MOD 11-2 check) fit everything seen. The attacker is given the
@@ -192,7 +191,13 @@ describe('masked identifiers cannot be rebuilt (defect 3)', () => {
     const rebuilt = counts.filter((n) => n < 1000).length
     expect({ rebuilt, counts }).toMatchObject({ rebuilt: 0 })
     // The true number is among the candidates (the attacker's model is right), and never appears in clear.
-    for (const p of people) expect(candidates({ ...seen.get(p.id)!, birthDates: new Set([`${p.idNumber.slice(6, 10)}-${p.idNumber.slice(10, 12)}-${p.idNumber.slice(12, 14)}`]), masks: [...seen.get(p.id)!.masks, p.idNumber] }, `${YAHUANG}001`)).toBe(1)
+    for (const p of people)
+      expect(
+        candidates(
+          { ...seen.get(p.id)!, birthDates: new Set([`${p.idNumber.slice(6, 10)}-${p.idNumber.slice(10, 12)}-${p.idNumber.slice(12, 14)}`]), masks: [...seen.get(p.id)!.masks, p.idNumber] },
+          `${YAHUANG}001`,
+        ),
+      ).toBe(1)
     const all = bodies.join('\n')
     for (const p of people) {
       expect(all).not.toContain(p.idNumber)
@@ -212,13 +217,25 @@ describe('masked identifiers cannot be rebuilt (defect 3)', () => {
     await t.db.updateTable('persons').set({ id_masked: old }).where('id', '=', p.id).execute()
     await t.db
       .insertInto('archive_history')
-      .values({ entity_type: 'person', entity_id: p.id, action: 'update', actor_id: null, changes: JSON.stringify([{ field: 'idNumber', from: old, to: old }, { field: 'name', from: 'a', to: 'b' }]) })
+      .values({
+        entity_type: 'person',
+        entity_id: p.id,
+        action: 'update',
+        actor_id: null,
+        changes: JSON.stringify([
+          { field: 'idNumber', from: old, to: old },
+          { field: 'name', from: 'a', to: 'b' },
+        ]),
+      })
       .execute()
     await remaskStored(t.db)
     expect((await t.db.selectFrom('persons').select('id_masked').where('id', '=', p.id).executeTakeFirstOrThrow()).id_masked).toBe(`3****************${idNumber.slice(-1)}`)
     const rows = await sql<{ changes: any }>`select changes from archive_history where entity_id = ${p.id} and action = 'update'`.execute(t.db)
     const changes = typeof rows.rows[0].changes === 'string' ? JSON.parse(rows.rows[0].changes) : rows.rows[0].changes
-    expect(changes).toEqual([{ field: 'idNumber', from: `3****************${idNumber.slice(-1)}`, to: `3****************${idNumber.slice(-1)}` }, { field: 'name', from: 'a', to: 'b' }])
+    expect(changes).toEqual([
+      { field: 'idNumber', from: `3****************${idNumber.slice(-1)}`, to: `3****************${idNumber.slice(-1)}` },
+      { field: 'name', from: 'a', to: 'b' },
+    ])
   })
 })
 

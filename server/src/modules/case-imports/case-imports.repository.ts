@@ -7,7 +7,11 @@ export type RegionInfo = Pick<RegionRow, 'id' | 'code' | 'name' | 'level' | 'pat
 
 /** Every region in the subtree: a row names a region inside the importer's (or API client's) area. */
 export async function regionsUnder(db: Executor, scopePath: string): Promise<RegionInfo[]> {
-  return db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('path', 'like', scopePath + '%').execute()
+  return db
+    .selectFrom('regions')
+    .select(['id', 'code', 'name', 'level', 'path'])
+    .where('path', 'like', scopePath + '%')
+    .execute()
 }
 
 export async function regionByCode(db: Executor, code: string): Promise<RegionInfo | undefined> {

@@ -100,9 +100,7 @@ async function importFile(data: Buffer, user = town, fields: Record<string, stri
 }
 
 const count = async (where: string) => (await sql<{ n: number }>`select count(*)::int as n from cases where ${sql.raw(where)}`.execute(t.db)).rows[0].n
-const caseOf = (source: string, externalId: string) =>
-  t.db.selectFrom('cases').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirstOrThrow()
-
+const caseOf = (source: string, externalId: string) => t.db.selectFrom('cases').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirstOrThrow()
 
 // ---- the rules ----------------------------------------------------------------------------------
 describe('a 12345 export of 1,000 rows with 50 broken ones', () => {
@@ -112,7 +110,10 @@ describe('a 12345 export of 1,000 rows with 50 broken ones', () => {
   for (let i = 0; i < 50; i++) rows.splice(10 + i * 19, 0, BROKEN[i % BROKEN.length].make(i))
   // The duplicate's first occurrence is a good row: its later copies are the rejected ones.
   rows.splice(5, 0, order('A', 99_999, { externalId: 'DUP-0001' }))
-  rows.splice(rows.findIndex((r) => r.externalId === 'A-00007'), 1)
+  rows.splice(
+    rows.findIndex((r) => r.externalId === 'A-00007'),
+    1,
+  )
   const file = csv(rows)
   let job: any
 
@@ -142,7 +143,11 @@ describe('a 12345 export of 1,000 rows with 50 broken ones', () => {
       expect(line.slice(2)).toEqual(COLS.map((f) => (f === 'reporterPhone' && row[f] ? maskPhone(row[f]!) : (row[f] ?? ''))))
     }
     // Every kind of problem was reported.
-    for (const b of BROKEN) expect(lines.slice(1).some((l) => b.reason.test(l[1])), String(b.reason)).toBe(true)
+    for (const b of BROKEN)
+      expect(
+        lines.slice(1).some((l) => b.reason.test(l[1])),
+        String(b.reason),
+      ).toBe(true)
   })
 
   it('makes each case as the engine does: imported channel, original time, region, category, reporter, events', async () => {
@@ -207,11 +212,7 @@ describe('updates and content', () => {
     const rows = [order('U', 1), order('U', 2), order('U', 3)]
     expect((await importFile(csv(rows))).result.cases).toEqual({ created: 3, updated: 0, unchanged: 0 })
     const untouched = await caseOf('12345', 'U-00003')
-    const changed = [
-      { ...rows[0], description: '市民再次来电:路灯仍未修好,已经两周了。', reporterPhone: '13911112222' },
-      { ...rows[1], status: '已办结' },
-      rows[2],
-    ]
+    const changed = [{ ...rows[0], description: '市民再次来电:路灯仍未修好,已经两周了。', reporterPhone: '13911112222' }, { ...rows[1], status: '已办结' }, rows[2]]
     const job = await importFile(csv(changed))
     expect(job.result.cases).toEqual({ created: 0, updated: 2, unchanged: 1 })
     const first = await caseOf('12345', 'U-00001')
@@ -265,15 +266,18 @@ describe('updates and content', () => {
   it('reads region names as platforms write them: 东王村 for the register’s 东王村委会, a grid by village and grid name', async () => {
     await makeRegion(t.db, '330683105214001', { '330683105214': '东王村委会', '330683105214001': '第一网格' })
     const job = await importFile(
-      csv([
-        order('N', 1, { regionCode: '', regionName: '石璜镇东王村' }),
-        order('N', 2, { regionCode: '', regionName: '东王村第一网格' }),
-        order('N', 3, { regionCode: '', regionName: '第一网格' }),
-      ]),
+      csv([order('N', 1, { regionCode: '', regionName: '石璜镇东王村' }), order('N', 2, { regionCode: '', regionName: '东王村第一网格' }), order('N', 3, { regionCode: '', regionName: '第一网格' })]),
     )
     expect(job).toMatchObject({ acceptedRows: 2, rejectedRows: 1 })
     expect(job.result.rejectedSample[0].reason).toMatch(/所属区域“第一网格”不唯一,请填写区划代码/)
-    const codeOf = async (id: string) => (await t.db.selectFrom('regions').select('code').where('id', '=', (await caseOf('12345', id)).region_id).executeTakeFirstOrThrow()).code
+    const codeOf = async (id: string) =>
+      (
+        await t.db
+          .selectFrom('regions')
+          .select('code')
+          .where('id', '=', (await caseOf('12345', id)).region_id)
+          .executeTakeFirstOrThrow()
+      ).code
     expect(await codeOf('N-00001')).toBe('330683105214')
     expect(await codeOf('N-00002')).toBe('330683105214001')
   })
@@ -293,7 +297,7 @@ describe('updates and content', () => {
     const ws = wb.addWorksheet('工单')
     ws.addRow(HEADERS)
     const r = order('XL', 1)
-    ws.addRow(COLS.map((f) => (f === 'createdAt' ? new Date(Date.UTC(2026, 9, 12, 14, 5, 9)) : f === 'reporterPhone' ? 13900001111 : r[f] ?? '')))
+    ws.addRow(COLS.map((f) => (f === 'createdAt' ? new Date(Date.UTC(2026, 9, 12, 14, 5, 9)) : f === 'reporterPhone' ? 13900001111 : (r[f] ?? ''))))
     const job = await importFile(Buffer.from(await wb.xlsx.writeBuffer()), town, { source: '12345' }, 'export.xlsx')
     expect(job, JSON.stringify(job.result.rejectedSample)).toMatchObject({ status: 'done', acceptedRows: 1 })
     const c = await caseOf('12345', 'XL-00001')
@@ -455,7 +459,12 @@ describe('sources are shared: only an area that holds a source changes it', () =
 
   it('another town’s importer uses its mapping for its own file, but the shared source keeps its saved mapping', async () => {
     const other = await makeUser(t.db, { roles: ['town_handler'], regionCode: '330683106' }) // 谷来镇
-    await t.app.inject({ method: 'POST', url: '/api/case-sources', headers: admin.auth, payload: { code: 'yh-app', name: '雅璜村小程序', regionCode: YAHUANG, mapping: { externalId: '编号', description: '内容' } } })
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/case-sources',
+      headers: admin.auth,
+      payload: { code: 'yh-app', name: '雅璜村小程序', regionCode: YAHUANG, mapping: { externalId: '编号', description: '内容' } },
+    })
     const file = Buffer.from(BOM + csvLine(['单号', '反映内容', '村社代码']) + csvLine(['GL-1', '王院村路灯坏了', WANGYUAN]), 'utf8')
     const mapping = { externalId: '单号', description: '反映内容', regionCode: '村社代码' }
     const job = await importFile(file, other, { source: 'yh-app', mapping: JSON.stringify(mapping) })

@@ -1,13 +1,4 @@
-import {
-  CASE_IMPORT_FIELD_HEADERS,
-  CASE_IMPORT_FIELDS,
-  CASE_IMPORT_REQUIRED,
-  CASE_LEVELS,
-  type CaseImportField,
-  type ExternalState,
-  maskPhone,
-  phoneProblem,
-} from '@minqing/common'
+import { CASE_IMPORT_FIELD_HEADERS, CASE_IMPORT_FIELDS, CASE_IMPORT_REQUIRED, CASE_LEVELS, type CaseImportField, type ExternalState, maskPhone, phoneProblem } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { AppError } from '../../platform/errors.ts'
@@ -32,13 +23,29 @@ export interface PreparedCase {
 
 const LEVEL_NAMES: Record<string, string> = { city: '市', county: '县(市、区)', town: '镇(街道)', village: '村(社区)', grid: '网格' }
 const URGENCY: Record<string, 'normal' | 'urgent' | 'emergency'> = {
-  normal: 'normal', 一般: 'normal', 普通: 'normal', 正常: 'normal', 平件: 'normal',
-  urgent: 'urgent', 紧急: 'urgent', 急: 'urgent', 急件: 'urgent', 加急: 'urgent',
-  emergency: 'emergency', 特急: 'emergency', 特别紧急: 'emergency', 非常紧急: 'emergency', 突发: 'emergency',
+  normal: 'normal',
+  一般: 'normal',
+  普通: 'normal',
+  正常: 'normal',
+  平件: 'normal',
+  urgent: 'urgent',
+  紧急: 'urgent',
+  急: 'urgent',
+  急件: 'urgent',
+  加急: 'urgent',
+  emergency: 'emergency',
+  特急: 'emergency',
+  特别紧急: 'emergency',
+  非常紧急: 'emergency',
+  突发: 'emergency',
 }
 const CATEGORY_SPLIT = /[/／>＞\\|｜\-－—、]+/
 
-const clean = (v: string | undefined) => (v ?? '').replace(/[\u200b\ufeff]/g, '').replace(/[\s\u3000]+/g, ' ').trim()
+const clean = (v: string | undefined) =>
+  (v ?? '')
+    .replace(/[\u200b\ufeff]/g, '')
+    .replace(/[\s\u3000]+/g, ' ')
+    .trim()
 const squash = (v: string) => v.replace(/[\s\u3000]+/g, '')
 
 /**
@@ -147,12 +154,12 @@ export function matchCaseColumns(headerCells: string[], mapping: Record<string, 
 export function resolveCaseColumns(headerCells: string[], mapping: Record<string, string>, opts: { regionOptional: boolean; sourceName: string }): ColumnMap<CaseImportField> {
   const r = matchCaseColumns(headerCells, mapping, opts)
   if (r.missing.length)
-    throw new AppError(
-      400,
-      'UNKNOWN_COLUMNS',
-      `文件缺少“${opts.sourceName}”导出的必需列: ${r.missing.join('、')}。请确认选择的来源平台与文件一致,或调整列对应`,
-      { missing: r.missing, missingFields: r.missingFields, found: headerCells.map((h) => h.trim()).filter(Boolean), mapping },
-    )
+    throw new AppError(400, 'UNKNOWN_COLUMNS', `文件缺少“${opts.sourceName}”导出的必需列: ${r.missing.join('、')}。请确认选择的来源平台与文件一致,或调整列对应`, {
+      missing: r.missing,
+      missingFields: r.missingFields,
+      found: headerCells.map((h) => h.trim()).filter(Boolean),
+      mapping,
+    })
   return r.columns
 }
 
@@ -249,7 +256,15 @@ export class CaseRowRules {
     }
     if (candidates.length > 1) {
       // The one whose ancestors the text also names (石璜镇雅璜村, 雅璜村第一网格), else the most specific name.
-      const score = (r: Region) => r.ancestors.filter((forms) => forms.some((a) => text.includes(a))).length + Math.max(...nameForms(r.name).filter((f) => text.endsWith(f)).map((f) => f.length), 0) / 100
+      const score = (r: Region) =>
+        r.ancestors.filter((forms) => forms.some((a) => text.includes(a))).length +
+        Math.max(
+          ...nameForms(r.name)
+            .filter((f) => text.endsWith(f))
+            .map((f) => f.length),
+          0,
+        ) /
+          100
       const best = Math.max(...candidates.map(score))
       candidates = candidates.filter((r) => score(r) === best)
     }

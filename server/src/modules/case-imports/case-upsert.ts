@@ -50,8 +50,7 @@ export async function upsertCases(engine: CasesService, db: Kysely<DB>, items: P
       })
       out.push({ rowNo: item.rowNo, externalId: item.externalId, ok: true, caseId: r.id, number: r.number, created: r.created, updated: false })
     } catch (err) {
-      if (err instanceof AppError && err.status < 500)
-        out.push({ rowNo: item.rowNo, externalId: item.externalId, ok: false, error: { code: err.code, message: err.message, details: err.details } })
+      if (err instanceof AppError && err.status < 500) out.push({ rowNo: item.rowNo, externalId: item.externalId, ok: false, error: { code: err.code, message: err.message, details: err.details } })
       else throw err
     }
   }

@@ -37,10 +37,8 @@ export function pushRoutes(app: App, service: PushService) {
     async (req) => service.push(pushClients.get(req)!, req.body),
   )
 
-  app.get(
-    '/api/push/keys',
-    { schema: { tags, summary: 'Push API keys of the caller’s area (intake.manage)', response: { 200: PushKeyListSchema, ...errorResponses } } },
-    async (req) => service.listKeys(actorOf(req)),
+  app.get('/api/push/keys', { schema: { tags, summary: 'Push API keys of the caller’s area (intake.manage)', response: { 200: PushKeyListSchema, ...errorResponses } } }, async (req) =>
+    service.listKeys(actorOf(req)),
   )
   app.post(
     '/api/push/keys',
@@ -54,9 +52,7 @@ export function pushRoutes(app: App, service: PushService) {
     },
     async (req, reply) => reply.status(201).send(await service.createKey(actorOf(req), req.body, req.ip)),
   )
-  app.delete(
-    '/api/push/keys/:id',
-    { schema: { tags, summary: 'Revoke a push key at once (intake.manage)', params: IdParams, response: { 200: PushKeySchema, ...errorResponses } } },
-    async (req) => service.revokeKey(actorOf(req), req.params.id, req.ip),
+  app.delete('/api/push/keys/:id', { schema: { tags, summary: 'Revoke a push key at once (intake.manage)', params: IdParams, response: { 200: PushKeySchema, ...errorResponses } } }, async (req) =>
+    service.revokeKey(actorOf(req), req.params.id, req.ip),
   )
 }

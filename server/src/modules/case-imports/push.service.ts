@@ -134,7 +134,8 @@ export class PushService {
     const client = await findApiClient(this.db, 'push', id)
     if (!client || !client.region_path || !pathInScope(scopeOf(actor), client.region_path)) throw notFound('推送密钥')
     await this.db.transaction().execute(async (trx) => {
-      if (await revokeApiKey(trx, id)) await audit(trx, { actor, action: 'intake.push_key.revoke', entityType: 'api_client', entityId: id, regionId: client.region_id, ip, details: { name: client.name } })
+      if (await revokeApiKey(trx, id))
+        await audit(trx, { actor, action: 'intake.push_key.revoke', entityType: 'api_client', entityId: id, regionId: client.region_id, ip, details: { name: client.name } })
     })
     return toPushKey((await findApiClient(this.db, 'push', id))!)
   }

@@ -138,7 +138,10 @@ describe('POST /api/push/cases', () => {
   })
 
   it('refuses a batch over 500 items, or an empty one, whole', async () => {
-    const big = await push(key.apiKey, Array.from({ length: 501 }, (_, i) => item(`BIG-${i}`)))
+    const big = await push(
+      key.apiKey,
+      Array.from({ length: 501 }, (_, i) => item(`BIG-${i}`)),
+    )
     expect(big.statusCode).toBe(400)
     expect(big.json().error.code).toBe('VALIDATION_FAILED')
     expect((await push(key.apiKey, [])).statusCode).toBe(400)
@@ -162,7 +165,11 @@ describe('POST /api/push/cases', () => {
     expect(made.json().results[0]).toMatchObject({ ok: true, created: true })
     const snapshot = async () => {
       const c = await t.db.selectFrom('cases').selectAll().where('source', '=', 'zlxczs').where('external_id', '=', 'WY-0001').executeTakeFirstOrThrow()
-      const events = await t.db.selectFrom('case_events').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', c.id).executeTakeFirstOrThrow()
+      const events = await t.db
+        .selectFrom('case_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('case_id', '=', c.id)
+        .executeTakeFirstOrThrow()
       return { id: c.id, title: c.title, description: c.description, state: c.state, version: c.version, regionId: c.region_id, events: Number(events.n) }
     }
     const before = await snapshot()

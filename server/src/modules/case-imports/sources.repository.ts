@@ -30,10 +30,7 @@ export async function insertMissingSources(db: Executor, rows: BuiltinSource[]) 
     .execute()
 }
 
-export async function insertSource(
-  db: Executor,
-  row: { code: string; name: string; channel: string; mapping: Record<string, string>; statusMap: Record<string, string>; regionId: number | null },
-) {
+export async function insertSource(db: Executor, row: { code: string; name: string; channel: string; mapping: Record<string, string>; statusMap: Record<string, string>; regionId: number | null }) {
   const res = await db
     .insertInto('case_sources')
     .values({ code: row.code, name: row.name, channel: row.channel, mapping: JSON.stringify(row.mapping), status_map: JSON.stringify(row.statusMap), region_id: row.regionId })

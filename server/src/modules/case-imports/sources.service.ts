@@ -27,8 +27,7 @@ export function toSource(r: repo.SourceRow): CaseSource {
 /** A mapping as a source keeps it: known fields only, headers trimmed. */
 export function checkMapping(raw: Record<string, unknown>): Record<string, string> {
   const bad = Object.keys(raw).filter((k) => !(CASE_IMPORT_FIELDS as readonly string[]).includes(k) || typeof raw[k] !== 'string' || !(raw[k] as string).trim())
-  if (bad.length)
-    throw badRequest('VALIDATION_FAILED', `列对应中的字段无效: ${bad.join(', ')}`, { invalid: bad, fields: [...CASE_IMPORT_FIELDS] })
+  if (bad.length) throw badRequest('VALIDATION_FAILED', `列对应中的字段无效: ${bad.join(', ')}`, { invalid: bad, fields: [...CASE_IMPORT_FIELDS] })
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, (v as string).trim()]))
 }
 
@@ -70,8 +69,7 @@ export class SourcesService {
 
   private assertMayChange(actor: Actor, source: Pick<repo.SourceRow, 'region_path'>) {
     requirePermission(actor, 'intake.manage')
-    if (!this.mayChange(actor, source))
-      throw forbidden('来源平台供全县共用: 只有县级管理员, 或来源默认区域所在辖区的管理员, 才能修改', { requiredLevel: 'county' })
+    if (!this.mayChange(actor, source)) throw forbidden('来源平台供全县共用: 只有县级管理员, 或来源默认区域所在辖区的管理员, 才能修改', { requiredLevel: 'county' })
   }
 
   private assertMayRead(actor: Actor) {
@@ -111,8 +109,7 @@ export class SourcesService {
     requirePermission(actor, 'intake.manage')
     await this.ensureBuiltins()
     // A source without a default region serves the whole county: only a county-level administrator adds one.
-    if (!isCountyLevel(actor) && !body.regionCode)
-      throw forbidden('全县共用的来源平台只能由县级管理员添加; 本辖区的来源请填写默认区域', { requiredLevel: 'county' })
+    if (!isCountyLevel(actor) && !body.regionCode) throw forbidden('全县共用的来源平台只能由县级管理员添加; 本辖区的来源请填写默认区域', { requiredLevel: 'county' })
     const row = {
       code: body.code,
       name: body.name.trim(),
@@ -133,8 +130,7 @@ export class SourcesService {
     const existing = await this.sourceRow(code)
     if (!existing) throw notFound('来源平台')
     this.assertMayChange(actor, existing)
-    if (body.regionCode === null && !isCountyLevel(actor))
-      throw forbidden('只有县级管理员能把来源改为全县共用', { requiredLevel: 'county' })
+    if (body.regionCode === null && !isCountyLevel(actor)) throw forbidden('只有县级管理员能把来源改为全县共用', { requiredLevel: 'county' })
     const patch = {
       name: body.name?.trim(),
       channel: body.channel,

@@ -107,9 +107,17 @@ describe('GET /api/cases.xlsx', () => {
     const { cases, crypto } = buildServices(t.ctx)
     const exporter = new CasesExport(t.db, crypto, cases, 2)
     const actor = await actorFor(t.db, town.id)
-    const before = await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'cases.export').executeTakeFirstOrThrow()
+    const before = await t.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', '=', 'cases.export')
+      .executeTakeFirstOrThrow()
     await expect(exporter.xlsx(actor, { q: MK })).rejects.toMatchObject({ status: 400, code: 'TOO_MANY_ROWS' })
-    const after = await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'cases.export').executeTakeFirstOrThrow()
+    const after = await t.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', '=', 'cases.export')
+      .executeTakeFirstOrThrow()
     expect(Number(after.n)).toBe(Number(before.n))
     // Within the cap it writes.
     const { rows } = await exporter.xlsx(actor, { q: MK, state: 'closed' })

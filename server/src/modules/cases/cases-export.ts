@@ -63,11 +63,20 @@ export class CasesExport {
         max: this.maxRows,
       })
     const reveal = hasPermission(actor, 'archive.reveal')
-    const phones = reveal ? await reporterPhonesEnc(this.db, items.map((c) => c.id)) : new Map<string, string>()
-    const file = await casesWorkbook(items, (c) => {
-      const enc = phones.get(c.id)
-      return enc ? this.crypto.decrypt(enc) : c.reporter.phone
-    }, reveal ? (s) => s : redactIdentifiers)
+    const phones = reveal
+      ? await reporterPhonesEnc(
+          this.db,
+          items.map((c) => c.id),
+        )
+      : new Map<string, string>()
+    const file = await casesWorkbook(
+      items,
+      (c) => {
+        const enc = phones.get(c.id)
+        return enc ? this.crypto.decrypt(enc) : c.reporter.phone
+      },
+      reveal ? (s) => s : redactIdentifiers,
+    )
     await audit(this.db, {
       actor,
       action: 'cases.export',

@@ -16,12 +16,7 @@ export interface CaseViewer {
  * - whose address text contains the household's address, in the household's own village (`addressUnder`).
  * The caller checks the address match's boundaries; this only narrows by `strpos`.
  */
-export async function casesLinkedToHousehold(
-  db: Kysely<DB>,
-  h: { householdId: string; memberIds: string[]; address: string | null; addressUnder: string },
-  viewer: CaseViewer,
-  limit: number,
-) {
+export async function casesLinkedToHousehold(db: Kysely<DB>, h: { householdId: string; memberIds: string[]; address: string | null; addressUnder: string }, viewer: CaseViewer, limit: number) {
   return db
     .selectFrom('cases as c')
     .innerJoin('regions as r', 'r.id', 'c.region_id')

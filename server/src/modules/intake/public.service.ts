@@ -153,10 +153,12 @@ export class PublicReportsService {
     const categories = await repo.activeCategories(this.db)
     let categoryCode = input.categoryCode || null
     if (categoryCode && !categories.some((c) => c.code === categoryCode)) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${categoryCode}`)
-    categoryCode ??= suggestCategory(`${title} ${input.description}`, categories.map((c) => ({ code: c.code, name: c.name, keywords: c.keywords, parentCode: c.parent_code })))
+    categoryCode ??= suggestCategory(
+      `${title} ${input.description}`,
+      categories.map((c) => ({ code: c.code, name: c.name, keywords: c.keywords, parentCode: c.parent_code })),
+    )
 
-    if (!(await this.limiter.claimOnce(`form:${token.nonce}`, this.cfg.tokenTtlMs, now)))
-      throw new AppError(403, 'FORM_TOKEN_USED', '该表单已提交过,请刷新页面后再反映新的问题')
+    if (!(await this.limiter.claimOnce(`form:${token.nonce}`, this.cfg.tokenTtlMs, now))) throw new AppError(403, 'FORM_TOKEN_USED', '该表单已提交过,请刷新页面后再反映新的问题')
     const made = await this.engine.intakeExternal(
       {
         channel: 'qr',

@@ -66,7 +66,11 @@ function form(fields: Record<string, string>, files: { filename: string; data: B
   const parts: Buffer[] = []
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
   for (const f of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="${f.filename}"\r\nContent-Type: ${f.contentType ?? 'image/png'}\r\n\r\n`), f.data, Buffer.from('\r\n'))
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="${f.filename}"\r\nContent-Type: ${f.contentType ?? 'image/png'}\r\n\r\n`),
+      f.data,
+      Buffer.from('\r\n'),
+    )
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`))
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
@@ -408,7 +412,10 @@ describe('photos', () => {
     expect(html.json().error.code).toBe('UNSUPPORTED_FILE')
     const pdf = await postForm(fields(), [{ filename: 'a.pdf', data: Buffer.from('%PDF-1.4 not a photo') }])
     expect(pdf.statusCode).toBe(400)
-    const ten = await postForm(fields(), Array.from({ length: 10 }, (_, i) => ({ filename: `${i}.png`, data: TINY_PNG })))
+    const ten = await postForm(
+      fields(),
+      Array.from({ length: 10 }, (_, i) => ({ filename: `${i}.png`, data: TINY_PNG })),
+    )
     expect(ten.statusCode).toBe(400)
     expect(ten.json().error.code).toBe('TOO_MANY_PHOTOS')
     const badField = await postForm({ ...fields(), lat: 'north' })
@@ -420,10 +427,17 @@ describe('photos', () => {
   })
 
   it('nine photos are fine', async () => {
-    const res = await postForm({ code: YAHUANG, token: tokenFor(YAHUANG), description: '九张照片' }, Array.from({ length: 9 }, (_, i) => ({ filename: `${i}.png`, data: TINY_PNG })))
+    const res = await postForm(
+      { code: YAHUANG, token: tokenFor(YAHUANG), description: '九张照片' },
+      Array.from({ length: 9 }, (_, i) => ({ filename: `${i}.png`, data: TINY_PNG })),
+    )
     expect(res.statusCode, res.body).toBe(201)
     const c = await caseByTracking(res.json().trackingCode)
-    const n = await t.db.selectFrom('case_files').select((eb) => eb.fn.countAll<string>().as('n')).where('case_id', '=', c.id).executeTakeFirstOrThrow()
+    const n = await t.db
+      .selectFrom('case_files')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('case_id', '=', c.id)
+      .executeTakeFirstOrThrow()
     expect(Number(n.n)).toBe(9)
   })
 })

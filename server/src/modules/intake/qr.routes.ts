@@ -27,18 +27,31 @@ export function qrRoutes(app: App, service: QrService, publicUrl: string | undef
 
   app.get(
     '/api/qr/regions/:code',
-    { schema: { tags, summary: 'The 民情码 of a region in the caller’s area (county down to grid): its link and PNG address', params: RegionCodeParams, response: { 200: QrTargetSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'The 民情码 of a region in the caller’s area (county down to grid): its link and PNG address',
+        params: RegionCodeParams,
+        response: { 200: QrTargetSchema, ...errorResponses },
+      },
+    },
     async (req) => service.regionTarget(actorOf(req), req.params.code, base(req)),
   )
   app.get(
     '/api/qr/regions/:code.png',
-    { schema: { tags, summary: 'The QR code of a region’s 民情码 as PNG (?size= pixels, ?download=true)', params: RegionCodeParams, querystring: QrPngQuery, response: { 200: png, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'The QR code of a region’s 民情码 as PNG (?size= pixels, ?download=true)',
+        params: RegionCodeParams,
+        querystring: QrPngQuery,
+        response: { 200: png, ...errorResponses },
+      },
+    },
     async (req, reply) => sendPng(reply, await service.regionTarget(actorOf(req), req.params.code, base(req)), req.query),
   )
-  app.get(
-    '/api/qr/places/:id',
-    { schema: { tags, summary: 'The 民情码 of a place (made on first request)', params: IdParams, response: { 200: QrTargetSchema, ...errorResponses } } },
-    async (req) => service.placeTarget(actorOf(req), req.params.id, base(req)),
+  app.get('/api/qr/places/:id', { schema: { tags, summary: 'The 民情码 of a place (made on first request)', params: IdParams, response: { 200: QrTargetSchema, ...errorResponses } } }, async (req) =>
+    service.placeTarget(actorOf(req), req.params.id, base(req)),
   )
   app.get(
     '/api/qr/places/:id.png',

@@ -28,8 +28,20 @@ beforeAll(async () => {
   admin = await makeUser(t.db, { roles: ['admin'], regionCode: '330683' })
   volunteer = await makeUser(t.db, { roles: ['volunteer'], regionCode: YAHUANG })
   const region = (code: string) => t.db.selectFrom('regions').select('id').where('code', '=', code).executeTakeFirstOrThrow()
-  placeId = (await t.db.insertInto('places').values({ region_id: (await region(YAHUANG)).id, name: '雅璜村民情角', kind: '民情角' }).returning('id').executeTakeFirstOrThrow()).id
-  foreignPlaceId = (await t.db.insertInto('places').values({ region_id: (await region(WANGYUAN)).id, name: '王院村文化礼堂', kind: '文化礼堂' }).returning('id').executeTakeFirstOrThrow()).id
+  placeId = (
+    await t.db
+      .insertInto('places')
+      .values({ region_id: (await region(YAHUANG)).id, name: '雅璜村民情角', kind: '民情角' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  foreignPlaceId = (
+    await t.db
+      .insertInto('places')
+      .values({ region_id: (await region(WANGYUAN)).id, name: '王院村文化礼堂', kind: '文化礼堂' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
 })
 afterAll(() => t.close())
 

@@ -24,7 +24,15 @@ export class Open311KeysService {
       throw badRequest('INVALID_REGION_LEVEL', '请选择县(市)及以下的区域作为密钥的受理范围', { regionCode: region.code, level: region.level })
     const { client, apiKey } = await this.db.transaction().execute(async (trx) => {
       const issued = await issueApiKey(trx, { kind: 'open311', name: body.name.trim(), regionId: region.id, createdBy: actor.userId })
-      await audit(trx, { actor, action: 'intake.open311_key.create', entityType: 'api_client', entityId: issued.client.id, regionId: region.id, ip, details: { kind: 'open311', name: body.name, prefix: issued.client.key_prefix } })
+      await audit(trx, {
+        actor,
+        action: 'intake.open311_key.create',
+        entityType: 'api_client',
+        entityId: issued.client.id,
+        regionId: region.id,
+        ip,
+        details: { kind: 'open311', name: body.name, prefix: issued.client.key_prefix },
+      })
       return issued
     })
     return { ...toKey(client), apiKey }
@@ -42,7 +50,15 @@ export class Open311KeysService {
     if (!client || !client.region_path || !pathInScope(scopeOf(actor), client.region_path)) throw notFound('API 密钥')
     await this.db.transaction().execute(async (trx) => {
       if (await revokeApiKey(trx, id)) {
-        await audit(trx, { actor, action: 'intake.open311_key.revoke', entityType: 'api_client', entityId: id, regionId: client.region_id, ip, details: { kind: 'open311', prefix: client.key_prefix } })
+        await audit(trx, {
+          actor,
+          action: 'intake.open311_key.revoke',
+          entityType: 'api_client',
+          entityId: id,
+          regionId: client.region_id,
+          ip,
+          details: { kind: 'open311', prefix: client.key_prefix },
+        })
       }
     })
     return toKey((await findApiClient(this.db, 'open311', id))!)

@@ -131,10 +131,8 @@ export function open311Routes(app: App, service: Open311Service, publicUrl: stri
 
       for (const ext of EXTENSIONS) {
         const format: Format = ext === '.xml' ? 'xml' : 'json'
-        o.get(
-          `/discovery${ext}`,
-          { schema: { tags, summary: 'Open311 service discovery', response: { 200: Open311DiscoverySchema, ...errorsSchemas } } },
-          async (req, reply) => send(reply, format, 'discovery', service.discovery(baseUrl(req, publicUrl))),
+        o.get(`/discovery${ext}`, { schema: { tags, summary: 'Open311 service discovery', response: { 200: Open311DiscoverySchema, ...errorsSchemas } } }, async (req, reply) =>
+          send(reply, format, 'discovery', service.discovery(baseUrl(req, publicUrl))),
         )
         o.get(
           `/services${ext}`,

@@ -260,7 +260,10 @@ export class Open311Service {
       repo.lastAnswers(this.db, ids),
       repo.firstPhotos(this.db, ids),
       repo.lastMediaLinks(this.db, ids),
-      repo.numbersOf(this.db, rows.flatMap((r) => (r.merged_into ? [r.merged_into] : []))),
+      repo.numbersOf(
+        this.db,
+        rows.flatMap((r) => (r.merged_into ? [r.merged_into] : [])),
+      ),
     ])
     return rows.map((c) => {
       const answered = (FINISHED_STATES as readonly string[]).includes(c.state) ? answers.get(c.id) : undefined
@@ -412,7 +415,14 @@ function number(v: unknown, name: string, min: number, max: number): number | un
 
 function list(v: string | string[] | undefined): string[] | undefined {
   const joined = Array.isArray(v) ? v.join(',') : (v ?? '')
-  const items = [...new Set(joined.split(',').map((s) => s.trim()).filter(Boolean))]
+  const items = [
+    ...new Set(
+      joined
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ]
   return items.length ? items : undefined
 }
 
@@ -435,7 +445,11 @@ function personName(first?: string, last?: string): string | null {
 
 /** A case title from the report: its first line, shortened; the service's name when there is no text. */
 function titleOf(description: string | undefined, serviceName: string) {
-  const line = description?.split(/\r?\n/).find((l) => l.trim())?.trim().replace(/\s+/g, ' ')
+  const line = description
+    ?.split(/\r?\n/)
+    .find((l) => l.trim())
+    ?.trim()
+    .replace(/\s+/g, ' ')
   if (!line) return serviceName
   return line.length > 40 ? line.slice(0, 39) + '…' : line
 }

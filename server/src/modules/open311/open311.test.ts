@@ -47,10 +47,8 @@ let townKey: string
 let placeQr: string
 
 const get = (url: string) => t.app.inject({ method: 'GET', url })
-const form = (fields: Record<string, string | undefined>) =>
-  new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString()
-const post = (url: string, fields: Record<string, string | undefined>) =>
-  t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form(fields) })
+const form = (fields: Record<string, string | undefined>) => new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString()
+const post = (url: string, fields: Record<string, string | undefined>) => t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form(fields) })
 const report = (extra: Record<string, string | undefined> = {}, url = '/open311/v2/requests.json') =>
   post(url, { api_key: countyKey, service_code: 'traffic.streetlight', lat: '29.59', long: '120.82', description: '村口路灯不亮\n已经一周了', ...extra })
 async function reportOk(extra: Record<string, string | undefined> = {}) {
@@ -106,7 +104,9 @@ describe('a GeoReport v2 client, JSON and XML', () => {
     const res = await get('/open311/v2/discovery.json')
     expect(res.statusCode).toBe(200)
     const d = res.json()
-    expect(d.endpoints).toEqual([expect.objectContaining({ specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://localhost:80/open311/v2', type: 'production', formats: ['application/json', 'text/xml'] })])
+    expect(d.endpoints).toEqual([
+      expect.objectContaining({ specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://localhost:80/open311/v2', type: 'production', formats: ['application/json', 'text/xml'] }),
+    ])
     expect(d).toMatchObject({ changeset: expect.any(String), contact: expect.any(String), key_service: expect.any(String) })
     expect((await get('/open311/v2/discovery')).json()).toEqual(d)
     const x = await get('/open311/v2/discovery.xml')
@@ -159,7 +159,22 @@ describe('a GeoReport v2 client, JSON and XML', () => {
 
     const row = await caseOf(r.service_request_id)
     const county = await t.db.selectFrom('regions').select('id').where('code', '=', '330683').executeTakeFirstOrThrow()
-    expect(row).toMatchObject({ channel: 'open311', state: 'new', level: 'county', region_id: county.id, title: '村口路灯不亮', description: '村口路灯不亮\n已经一周了', reporter_kind: 'named', reporter_name: '张三', reporter_email: 'zhang@example.com', reporter_phone_masked: '139****5678', address: '雅璜村村口', lat: 29.59, lng: 120.82, tracking_code: r.token })
+    expect(row).toMatchObject({
+      channel: 'open311',
+      state: 'new',
+      level: 'county',
+      region_id: county.id,
+      title: '村口路灯不亮',
+      description: '村口路灯不亮\n已经一周了',
+      reporter_kind: 'named',
+      reporter_name: '张三',
+      reporter_email: 'zhang@example.com',
+      reporter_phone_masked: '139****5678',
+      address: '雅璜村村口',
+      lat: 29.59,
+      lng: 120.82,
+      tracking_code: r.token,
+    })
     const client = await t.db.selectFrom('api_clients').select('name').where('id', '=', row.api_client_id!).executeTakeFirstOrThrow()
     expect(client.name).toBe('FixMyStreet 嵊州')
 
@@ -216,7 +231,10 @@ describe('a GeoReport v2 client, JSON and XML', () => {
   })
 
   it('also takes multipart with a `media` photo, served back at media_url to anyone', async () => {
-    const body = multipart({ api_key: countyKey, service_code: 'traffic.road', address_string: '石璜镇大桥', description: '桥面坑洼' }, { name: 'media', filename: 'road.png', contentType: 'image/png', data: TINY_PNG })
+    const body = multipart(
+      { api_key: countyKey, service_code: 'traffic.road', address_string: '石璜镇大桥', description: '桥面坑洼' },
+      { name: 'media', filename: 'road.png', contentType: 'image/png', data: TINY_PNG },
+    )
     const res = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: body.headers, payload: body.payload })
     expect(res.statusCode, res.body).toBe(200)
     const [r] = res.json()
@@ -232,7 +250,10 @@ describe('a GeoReport v2 client, JSON and XML', () => {
     const notImage = multipart({ api_key: countyKey, service_code: 'traffic.road', address_string: 'x' }, { name: 'media', filename: 'a.txt', data: Buffer.from('hello') })
     const bad = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: notImage.headers, payload: notImage.payload })
     expectErrors(bad, 400)
-    const huge = multipart({ api_key: countyKey, service_code: 'traffic.road', address_string: 'x' }, { name: 'media', filename: 'big.png', data: Buffer.concat([TINY_PNG, Buffer.alloc(8 * 1024 * 1024)]) })
+    const huge = multipart(
+      { api_key: countyKey, service_code: 'traffic.road', address_string: 'x' },
+      { name: 'media', filename: 'big.png', data: Buffer.concat([TINY_PNG, Buffer.alloc(8 * 1024 * 1024)]) },
+    )
     expectErrors(await t.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', headers: huge.headers, payload: huge.payload }), 413, 'xml')
   })
 
@@ -267,7 +288,10 @@ describe('a GeoReport v2 client, JSON and XML', () => {
 
 describe('POST requests: keys and bad input, answered in the spec’s error form', () => {
   it('refuses a missing, wrong, revoked or other-kind key with 403 and stores nothing', async () => {
-    const before = await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+    const before = await t.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(expectErrors(await report({ api_key: undefined }), 403)).toMatch(/api_key/)
     expectErrors(await report({ api_key: 'mq_' + 'x'.repeat(32) }), 403)
     expectErrors(await report({ api_key: 'not even a key' }, '/open311/v2/requests.xml'), 403, 'xml')
@@ -276,11 +300,17 @@ describe('POST requests: keys and bad input, answered in the spec’s error form
     const del = await t.app.inject({ method: 'DELETE', url: `/api/open311/keys/${doomed.id}`, headers: admin.auth })
     expect(del.statusCode, del.body).toBe(200)
     expect(del.json().revokedAt).not.toBeNull()
-    const afterRevoke = await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+    const afterRevoke = await t.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
     expectErrors(await report({ api_key: doomed.apiKey }), 403)
     const push = await issueApiKey(t.db, { kind: 'push', name: '推送平台', regionId: null, createdBy: null })
     expectErrors(await report({ api_key: push.apiKey }), 403)
-    const after = await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+    const after = await t.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(Number(after.n)).toBe(Number(afterRevoke.n))
     expect(Number(afterRevoke.n)).toBe(Number(before.n) + 1)
   })
@@ -308,7 +338,12 @@ describe('POST requests: keys and bad input, answered in the spec’s error form
 
   it('a report lands where it says, inside the key’s area: address_id (place or region), attribute[region_code], jurisdiction_id', async () => {
     const regionOf = async (number: string) =>
-      (await t.db.selectFrom('cases as c').innerJoin('regions as r', 'r.id', 'c.region_id').select(['r.code', 'c.level', 'c.place_id', 'c.address', 'c.lat']).where('c.number', '=', number).executeTakeFirstOrThrow())
+      await t.db
+        .selectFrom('cases as c')
+        .innerJoin('regions as r', 'r.id', 'c.region_id')
+        .select(['r.code', 'c.level', 'c.place_id', 'c.address', 'c.lat'])
+        .where('c.number', '=', number)
+        .executeTakeFirstOrThrow()
     const atPlace = await reportOk({ address_id: placeQr, lat: undefined, long: undefined })
     expect(await regionOf(atPlace.service_request_id)).toMatchObject({ code: YAHUANG, level: 'village', address: '雅璜村文化礼堂', lat: 29.6, place_id: expect.any(String) })
     const [out] = (await get(`/open311/v2/requests/${atPlace.service_request_id}.json`)).json()
@@ -423,7 +458,15 @@ describe('servicerequestupdates (mySociety)', () => {
       ['fixed', '路灯已修好'],
       ['closed', '反映人评价:满意,已办结'],
     ])
-    for (const u of mine) expect(u).toEqual({ update_id: expect.stringMatching(/^\d+$/), service_request_id: r.service_request_id, status: expect.any(String), description: expect.any(String), updated_datetime: expect.stringMatching(/\+08:00$/), media_url: '' })
+    for (const u of mine)
+      expect(u).toEqual({
+        update_id: expect.stringMatching(/^\d+$/),
+        service_request_id: r.service_request_id,
+        status: expect.any(String),
+        description: expect.any(String),
+        updated_datetime: expect.stringMatching(/\+08:00$/),
+        media_url: '',
+      })
     expect(res.body).not.toContain('内部备注')
     expect(res.body).not.toContain('催办')
 
@@ -442,7 +485,17 @@ describe('servicerequestupdates (mySociety)', () => {
     const r = await reportOk({ 'attribute[region_code]': YAHUANG })
     const row = await caseOf(r.service_request_id)
     const update = (extra: Record<string, string | undefined> = {}, url = '/open311/v2/servicerequestupdates.json') =>
-      post(url, { api_key: countyKey, service_request_id: r.service_request_id, update_id: 'fms-77', updated_datetime: '2026-11-21T10:00:00+08:00', status: 'FIXED', description: '居民说<b>已经修好</b>', first_name: '三', last_name: '张', ...extra })
+      post(url, {
+        api_key: countyKey,
+        service_request_id: r.service_request_id,
+        update_id: 'fms-77',
+        updated_datetime: '2026-11-21T10:00:00+08:00',
+        status: 'FIXED',
+        description: '居民说<b>已经修好</b>',
+        first_name: '三',
+        last_name: '张',
+        ...extra,
+      })
     const res = await update()
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toEqual([{ update_id: expect.stringMatching(/^\d+$/) }])
@@ -453,7 +506,12 @@ describe('servicerequestupdates (mySociety)', () => {
 
     const events = await t.db.selectFrom('case_events').select(['id', 'action', 'from_state', 'to_state', 'note', 'data']).where('case_id', '=', row.id).where('action', '=', 'comment').execute()
     expect(events).toHaveLength(1)
-    expect(events[0]).toMatchObject({ from_state: 'new', to_state: 'new', note: '居民说<b>已经修好</b>', data: { via: 'FixMyStreet 嵊州', updateId: 'fms-77', status: 'fixed', author: '张三', clientUpdatedAt: '2026-11-21T02:00:00.000Z' } })
+    expect(events[0]).toMatchObject({
+      from_state: 'new',
+      to_state: 'new',
+      note: '居民说<b>已经修好</b>',
+      data: { via: 'FixMyStreet 嵊州', updateId: 'fms-77', status: 'fixed', author: '张三', clientUpdatedAt: '2026-11-21T02:00:00.000Z' },
+    })
     expect(String(events[0].id)).toBe(res.json()[0].update_id)
     expect((await caseOf(r.service_request_id)).state).toBe('new')
     // Clients' own words are not updates of ours.
@@ -483,7 +541,9 @@ describe('servicerequestupdates (mySociety)', () => {
 describe('documentation', () => {
   it('the Open311 routes and the key routes are in the OpenAPI document', async () => {
     const doc = (await get('/api/docs/json')).json()
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/open311/v2/requests.json', '/open311/v2/requests/{id}', '/open311/v2/servicerequestupdates.xml', '/api/open311/keys', '/api/open311/keys/{id}']))
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/open311/v2/requests.json', '/open311/v2/requests/{id}', '/open311/v2/servicerequestupdates.xml', '/api/open311/keys', '/api/open311/keys/{id}']),
+    )
   })
 })
 

@@ -45,4 +45,3 @@ export async function answerPhotoFile(db: Kysely<DB>, storage: Storage, tracking
   if (!f) return undefined
   return { contentType: f.content_type, size: f.size, stream: await storage.get(f.storage_key) }
 }
-

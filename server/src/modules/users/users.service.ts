@@ -44,8 +44,7 @@ function checkRoleSetup(roles: Role[], station: string | null | undefined, flags
   const problems: string[] = []
   if (roles.includes('stationed_cadre') && !station) problems.push('三驻干部须指定驻点类型 (station)')
   if (!roles.includes('stationed_cadre') && station) problems.push('只有三驻干部 (stationed_cadre) 才有驻点类型')
-  if (!roles.includes('volunteer') && (flags.party || flags.youth || flags.residence))
-    problems.push('党员/团员标记和居住区域只用于志愿者 (volunteer)')
+  if (!roles.includes('volunteer') && (flags.party || flags.youth || flags.residence)) problems.push('党员/团员标记和居住区域只用于志愿者 (volunteer)')
   if (problems.length) throw badRequest('INVALID_ROLE_SETUP', problems.join('; '), { problems })
 }
 
@@ -108,8 +107,7 @@ export class UsersService {
   async update(actor: Actor, id: string, body: UpdateUser, ip?: string): Promise<User> {
     requireRole(actor, 'admin')
     const current = writableRow(actor, await repo.findUser(this.db, id), '用户')
-    if (id === actor.userId && (body.active === false || (body.roles && !body.roles.includes('admin'))))
-      throw conflict('CONFLICT', '不能停用自己或取消自己的管理员角色')
+    if (id === actor.userId && (body.active === false || (body.roles && !body.roles.includes('admin')))) throw conflict('CONFLICT', '不能停用自己或取消自己的管理员角色')
 
     // The final state after the patch must be a consistent role setup. Fields that no longer apply after a
     // role is removed are cleared, unless the same request sets them (then the request is contradictory).

@@ -2,16 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import Value from 'typebox/value'
 import { ACTION_BODIES, CASE_ACTIONS, type CaseAction, type CaseDetail } from '@minqing/common'
-import {
-  ACTION_FIELDS,
-  ACTION_ORDER,
-  actionProblems,
-  buildActionBody,
-  dispatchLevels,
-  initialActionForm,
-  visibleActions,
-  type ActionForm,
-} from './actions.ts'
+import { ACTION_FIELDS, ACTION_ORDER, actionProblems, buildActionBody, dispatchLevels, initialActionForm, visibleActions, type ActionForm } from './actions.ts'
 
 const UNIT = '00000000-0000-4000-8000-0000000000a1'
 const OTHER_UNIT = '00000000-0000-4000-8000-0000000000a2'

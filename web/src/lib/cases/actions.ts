@@ -29,7 +29,8 @@ export type FieldKind =
   | 'rejectKind' // why not accepted
   | 'photos' // result photos of an answer (uploaded first, then named by id)
 
-export type FieldKey = 'unitId' | 'handlerId' | 'level' | 'note' | 'reason' | 'result' | 'comment' | 'days' | 'approved' | 'supervision' | 'rating' | 'escalate' | 'intoCaseId' | 'rejectKind' | 'photoIds'
+export type FieldKey =
+  'unitId' | 'handlerId' | 'level' | 'note' | 'reason' | 'result' | 'comment' | 'days' | 'approved' | 'supervision' | 'rating' | 'escalate' | 'intoCaseId' | 'rejectKind' | 'photoIds'
 
 export interface ActionField {
   key: FieldKey
@@ -47,12 +48,7 @@ const photos: ActionField = { key: 'photoIds', kind: 'photos', required: false }
 
 /** The dialog of each action, field by field, in the order shown. */
 export const ACTION_FIELDS: Record<CaseAction, readonly ActionField[]> = {
-  dispatch: [
-    { key: 'unitId', kind: 'unit', required: true },
-    { key: 'handlerId', kind: 'handler', required: false },
-    { key: 'level', kind: 'level', required: false },
-    note,
-  ],
+  dispatch: [{ key: 'unitId', kind: 'unit', required: true }, { key: 'handlerId', kind: 'handler', required: false }, { key: 'level', kind: 'level', required: false }, note],
   accept: [note],
   return: [reason],
   transfer: [{ key: 'unitId', kind: 'unit', required: true }, reason],
@@ -63,7 +59,10 @@ export const ACTION_FIELDS: Record<CaseAction, readonly ActionField[]> = {
   urge: [note],
   supervise: [{ key: 'supervision', kind: 'supervision', required: true }, note],
   reply: [result, photos],
-  rate: [{ key: 'rating', kind: 'rating', required: true }, { key: 'comment', kind: 'textarea', required: false, max: 1000 }],
+  rate: [
+    { key: 'rating', kind: 'rating', required: true },
+    { key: 'comment', kind: 'textarea', required: false, max: 1000 },
+  ],
   reopen: [reason, { key: 'escalate', kind: 'escalate', required: false }],
   merge: [{ key: 'intoCaseId', kind: 'case', required: true }, note],
   reject: [{ key: 'rejectKind', kind: 'rejectKind', required: true }, reason],

@@ -13,10 +13,7 @@ export function canAddPhotos(c: Pick<CaseDetail, 'state' | 'files'>) {
  * handler that compresses each picked picture like a diary photo and sends it. The screen says how it tells
  * the user (ElMessage or a Vant toast).
  */
-export function useCasePhotos(
-  detail: Ref<CaseDetail>,
-  on: { updated: (d: CaseDetail) => void; uploaded: () => void; failed: (err: unknown) => void },
-) {
+export function useCasePhotos(detail: Ref<CaseDetail>, on: { updated: (d: CaseDetail) => void; uploaded: () => void; failed: (err: unknown) => void }) {
   const files = computed(() => detail.value.files)
   const urls = computed(() => files.value.map((f) => f.url))
   const canAdd = computed(() => canAddPhotos(detail.value))

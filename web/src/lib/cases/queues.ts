@@ -77,11 +77,7 @@ export function queueTotal(tab: QueueTab, res: CaseList, page: { limit: number; 
 }
 
 /** Asks how many cases each tab holds (one small request per tab); a failed count is null. */
-export async function queueCounts(
-  tabs: readonly QueueTab[],
-  list: (params: CaseListParams) => Promise<CaseList>,
-  f: Partial<CaseFilters> = {},
-): Promise<Partial<Record<QueueTab, number | null>>> {
+export async function queueCounts(tabs: readonly QueueTab[], list: (params: CaseListParams) => Promise<CaseList>, f: Partial<CaseFilters> = {}): Promise<Partial<Record<QueueTab, number | null>>> {
   const entries = await Promise.all(
     tabs.map(async (tab) => {
       try {

@@ -37,7 +37,6 @@ export function useCaseLabels() {
     dueInfo,
     dueText,
     /** The facts of a timeline event, translated. */
-    facts: (e: Pick<CaseEvent, 'action' | 'data'>) =>
-      eventFacts(e).map((f) => ({ label: t(`cases.fact.${f.key}`), value: f.tKey && te(f.tKey) ? t(f.tKey) : f.value, key: f.key })),
+    facts: (e: Pick<CaseEvent, 'action' | 'data'>) => eventFacts(e).map((f) => ({ label: t(`cases.fact.${f.key}`), value: f.tKey && te(f.tKey) ? t(f.tKey) : f.value, key: f.key })),
   }
 }
