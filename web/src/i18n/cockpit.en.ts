@@ -20,6 +20,7 @@ export const cockpitEn = {
       satisfactionRate: 'Satisfaction',
     },
     ranking: '{level} ranking',
+    ownLevel: '{name} (own cases)',
     rankingHint: 'Click to open',
     col: { name: 'Name', received: 'Cases', closeRate: 'Closed', satisfactionRate: 'Satisfied', overdue: 'Overdue' },
     noChildren: 'A grid is the last level: nothing below to rank',

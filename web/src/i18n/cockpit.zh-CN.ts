@@ -20,6 +20,7 @@ export const cockpitZhCN = {
       satisfactionRate: '满意率',
     },
     ranking: '{level}排行',
+    ownLevel: '{name}(本级)',
     rankingHint: '点击进入下级',
     col: { name: '名称', received: '受理', closeRate: '办结率', satisfactionRate: '满意率', overdue: '超期' },
     noChildren: '网格是最末一级，没有下级排行',

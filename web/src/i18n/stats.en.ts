@@ -27,6 +27,7 @@ export const statsEn = {
     hiddenRows: 'The chart shows the top {n} and bottom {n} of {total} ({hidden} not shown; the table has all)',
     empty: 'No data for this period',
     level: { grid: 'Grid', village: 'Village', town: 'Town', county: 'County' },
+    ownLevel: '{name} (own cases)',
     unitNone: 'Not dispatched',
   },
   caseExport: {

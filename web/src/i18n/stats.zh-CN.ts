@@ -27,6 +27,7 @@ export const statsZhCN = {
     hiddenRows: '图中仅显示前 {n} 名和后 {n} 名（共 {total} 个，另有 {hidden} 个未显示；表格中为全部）',
     empty: '本期没有数据',
     level: { grid: '网格', village: '村社', town: '镇街', county: '县(市)' },
+    ownLevel: '{name}(本级)',
     unitNone: '未交办',
   },
   caseExport: {

@@ -157,6 +157,12 @@ export class StatsService {
       for (const r of grouped) put(r.key, r.key, r)
     }
     let rows = [...merged].map(([key, m]) => ({ key, name: m.name, ...figuresOf(sumCounters(m.rows)) }))
+    if (groupBy === 'region') {
+      // Cases of the region itself (a village's own, a town's own) are in no child's row: a 本级 row keeps the
+      // rows adding up to the total.
+      const own = ownCounters(sumCounters(totalRows), sumCounters([...merged.values()].flatMap((m) => m.rows)))
+      if (own) rows.push({ key: region.code, name: ownName(region.name), ...figuresOf(own) })
+    }
     if (['day', 'week', 'month', 'year'].includes(groupBy)) rows.sort((a, b) => a.key.localeCompare(b.key))
     else if (groupBy === 'level') rows.sort((a, b) => ['grid', 'village', 'town', 'county'].indexOf(a.key) - ['grid', 'village', 'town', 'county'].indexOf(b.key))
     else if (groupBy !== 'region') rows = rows.sort((a, b) => b.received - a.received || a.key.localeCompare(b.key))
@@ -225,6 +231,10 @@ export class StatsService {
     const y = figuresOf(sumCounters(yearTotal))
     const live = sumCounters(nowRows)
     const overdueByChild = new Map(nowByChild.map((r) => [r.key, Number(r.now_overdue)]))
+    // The region's own cases (in no child's row): the year's cohort and the overdue now, as a 本级 row after the ranking
+    // (a grid has no children: no ranking, no 本级 row).
+    const ownYear = ownCounters(sumCounters(yearTotal), sumCounters(ranking))
+    const ownNow = ownCounters(live, sumCounters(nowByChild))
     const byChild = new Map(ranking.map((r) => [r.key, r]))
     const names = await this.regionNames(feed.map((f) => f.region_path))
     const daily = new Map(trend.map((r) => [r.key, r.received]))
@@ -266,7 +276,8 @@ export class StatsService {
             overdue: overdueByChild.get(ch.code) ?? 0,
           }
         })
-        .sort((a, b) => b.received - a.received || a.code.localeCompare(b.code)),
+        .sort((a, b) => b.received - a.received || a.code.localeCompare(b.code))
+        .concat(children.length > 0 && (ownYear || ownNow) ? [ownRankingRow(region, ownYear ?? zeroCounters(), ownNow?.now_overdue ?? 0)] : []),
       categories: [...catMap.values()].sort((a, b) => b.count - a.count),
       trend: { thisYear: days(year, today), lastYear: days(lastYear, `${lastYear}${today.slice(4)}`) },
       feed: feed.map((f) => ({ kind: f.kind, caseId: f.id, number: f.number, title: f.title, regionPath: names(f.region_path), state: f.state, at: new Date(f.at).toISOString() })),
@@ -305,6 +316,25 @@ export class StatsService {
         .filter((r) => r && r.level !== 'city')
         .map((r) => r!.name)
   }
+}
+
+/** Total minus the children's rows: the counters of the region's own cases, or null when it has none. */
+function ownCounters(total: Counters, children: Counters): Counters | null {
+  const own = zeroCounters()
+  let any = false
+  for (const k of COUNTERS) {
+    own[k] = total[k] - children[k]
+    if (Math.abs(own[k]) > 1e-9) any = true
+  }
+  return any ? own : null
+}
+
+/** The name of a region's 本级 row (its own cases, next to its children's). */
+const ownName = (name: string) => `${name}(本级)`
+
+function ownRankingRow<L extends string>(region: { code: string; name: string; level: L }, c: Counters, overdue: number) {
+  const f = figuresOf(c)
+  return { code: region.code, name: ownName(region.name), level: region.level, received: f.received, closed: f.closed, closeRate: f.closeRate, satisfactionRate: f.satisfactionRate, overdue }
 }
 
 /** Calendar months a period touches (the visit quota is monthly). */

@@ -124,6 +124,38 @@ describe('GET /api/stats/cases', () => {
     expect(body.total).toMatchObject({ received: 10, closed: 5, closeRate: 0.5556, satisfactionRate: 0.8333 })
   })
 
+  it('groupBy region: a 本级 row holds the region’s own cases, so the rows add up to the total', async () => {
+    const COUNTS = ['received', 'closed', 'inProgress', 'overdue', 'warned', 'yellowCards', 'redCards'] as const
+    const addsUp = (body: any, q: string) => {
+      for (const m of COUNTS)
+        expect(
+          body.rows.reduce((n: number, r: any) => n + r[m], 0),
+          `${q} ${m}`,
+        ).toBe(body.total[m])
+    }
+    // Daily rollup (two days), monthly (a whole month), the fine one (a leaf category), each at county, town, village, grid.
+    for (const p of [period, 'from=2026-03-01&to=2026-03-31', `${period}&categoryCode=environment.sewage`, `${period}&categoryCode=other.consult`]) {
+      for (const code of [COUNTY, TOWN, VILLAGE, GRID]) {
+        const q = `/api/stats/cases?regionCode=${code}&${p}&groupBy=region`
+        addsUp(await ok(q), q)
+      }
+    }
+    // 雅璜村: its grid's seven cases, and H and I raised at the village itself.
+    const village = await ok(`/api/stats/cases?regionCode=${VILLAGE}&${period}&groupBy=region`)
+    expect(village.rows.map((r: any) => [r.key, r.name, r.received, r.closed])).toEqual([
+      [GRID, '雅璜一网格', 7, 2],
+      [VILLAGE, '雅璜村(本级)', 2, 2],
+    ])
+    expect(village.rows[1]).toMatchObject({ closeRate: 1, villageResolvedRate: 0.5 })
+    // No own cases (the town's are all in 雅璜村): no 本级 row.
+    expect((await ok(`/api/stats/cases?regionCode=${TOWN}&${period}&groupBy=region`)).rows.map((r: any) => r.key)).toEqual([VILLAGE])
+    const sewage = await ok(`/api/stats/cases?regionCode=${VILLAGE}&${period}&groupBy=region&categoryCode=environment.sewage`)
+    expect(sewage.rows.map((r: any) => [r.key, r.received])).toEqual([
+      [GRID, 0],
+      [VILLAGE, 1],
+    ])
+  })
+
   it('groupBy category rolls sub-categories to the top; a top-level filter lists its sub-categories', async () => {
     const body = await ok(`/api/stats/cases?regionCode=${TOWN}&${period}&groupBy=category`)
     const byKey = Object.fromEntries(body.rows.map((r: any) => [r.key, r]))
@@ -239,6 +271,19 @@ describe('GET /api/stats/cases.xlsx', () => {
     expect(ws.getRow(3).getCell(2).value).toBe(9)
     expect(ws.getRow(3).getCell(9).value).toBe(0.5)
   })
+
+  it('the 本级 row too', async () => {
+    const res = await get(`/api/stats/cases.xlsx?regionCode=${VILLAGE}&${period}&groupBy=region`, townHandler)
+    expect(res.statusCode).toBe(200)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
+    const ws = wb.getWorksheet('统计')!
+    expect([2, 3, 4].map((i) => [ws.getRow(i).getCell(1).value, ws.getRow(i).getCell(2).value])).toEqual([
+      ['雅璜一网格', 7],
+      ['雅璜村(本级)', 2],
+      ['合计', 9],
+    ])
+  })
 })
 
 describe('GET /api/stats/visits', () => {
@@ -268,5 +313,17 @@ describe('GET /api/cockpit/summary', () => {
     expect(body.residents).toBe(0)
     expect(body.accounts).toBeGreaterThanOrEqual(2)
     expect(body.formulas.residents.name).toBe('在册居民')
+  })
+
+  it('a village’s ranking: its grids, then a 本级 row of its own cases', async () => {
+    const body = await ok(`/api/cockpit/summary?regionCode=${VILLAGE}`, townHandler)
+    if (!body.generatedAt.startsWith('2026')) return // the fixtures are 2026's cohort
+    expect(body.ranking.map((r: any) => [r.code, r.name, r.level, r.received])).toEqual([
+      [GRID, '雅璜一网格', 'grid', 8],
+      [VILLAGE, '雅璜村(本级)', 'village', 2],
+    ])
+    expect(body.ranking.reduce((n: number, r: any) => n + r.received, 0)).toBe(body.totals.year)
+    // A grid has no children: no ranking, and no 本级 row either.
+    expect((await ok(`/api/cockpit/summary?regionCode=${GRID}`, townHandler)).ranking).toEqual([])
   })
 })
