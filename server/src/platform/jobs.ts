@@ -19,10 +19,18 @@ export interface JobDefinition {
    * processes). Defaults to the start of the current `everyMs` window.
    */
   runKey?: (now: Date) => string
-  run(ctx: JobContext): Promise<void>
+  /**
+   * false: a run that reports 'idle' leaves no `job_runs` row. For frequent jobs that guard themselves (the stats
+   * folder's watermark lock): such a job gets no 'running' row before it starts and no run-key check, and a
+   * run that did work is recorded 'done', one that failed 'failed' — an idle 30-s job would otherwise write
+   * ~2,880 rows a day that say nothing.
+   */
+  recordIdle?: boolean
+  /** Resolves 'idle' when there was nothing to do (see recordIdle). */
+  run(ctx: JobContext): Promise<void | 'idle'>
 }
 
-export type RunOutcome = 'ran' | 'locked' | 'already_done' | 'failed'
+export type RunOutcome = 'ran' | 'idle' | 'locked' | 'already_done' | 'failed'
 
 interface Logger {
   info(obj: object, msg?: string): void
@@ -99,6 +107,7 @@ export class Scheduler {
   private async execute(job: JobDefinition, now: Date): Promise<RunOutcome> {
     const db = this.database.db
     const runKey = job.runKey ? job.runKey(now) : Scheduler.windowKey(now, job.everyMs)
+    if (job.recordIdle === false) return this.executeUnrecorded(job, now, runKey)
     const existing = await db.selectFrom('job_runs').select('status').where('job_name', '=', job.name).where('run_key', '=', runKey).executeTakeFirst()
     if (existing?.status === 'done') return 'already_done'
     // A 'running' row left by a crashed process, or a 'failed' one, is retried under the lock.
@@ -134,6 +143,27 @@ export class Scheduler {
         .execute()
       return 'failed'
     }
+  }
+
+  /** A recordIdle: false job: its row is written after it ran, and only when it did work or failed. */
+  private async executeUnrecorded(job: JobDefinition, now: Date, runKey: string): Promise<RunOutcome> {
+    const db = this.database.db
+    const startedAt = new Date()
+    let status: 'done' | 'failed' = 'done'
+    let error: string | null = null
+    try {
+      if ((await job.run({ db, now, runKey })) === 'idle') return 'idle'
+    } catch (err) {
+      this.log.error({ err, job: job.name, runKey }, 'job failed')
+      status = 'failed'
+      error = String((err as Error)?.message ?? err).slice(0, 2000)
+    }
+    await db
+      .insertInto('job_runs')
+      .values({ job_name: job.name, run_key: runKey, status, owner: this.owner, started_at: startedAt, finished_at: sql<Date>`now()`, error })
+      .onConflict((oc) => oc.columns(['job_name', 'run_key']).doUpdateSet({ status, owner: this.owner, started_at: startedAt, finished_at: sql<Date>`now()`, error }))
+      .execute()
+    return status === 'done' ? 'ran' : 'failed'
   }
 
   start() {

@@ -327,3 +327,19 @@ describe('GET /api/cockpit/summary', () => {
     expect((await ok(`/api/cockpit/summary?regionCode=${GRID}`, townHandler)).ranking).toEqual([])
   })
 })
+
+describe('the stats.fold job', () => {
+  it('leaves no job_runs row when there was nothing to fold, one when it folded', async () => {
+    const runs = () => t.db.selectFrom('job_runs').select(['run_key', 'status']).where('job_name', '=', 'stats.fold').execute()
+    await folder.fold()
+    const before = (await runs()).length
+    expect(await t.ctx.scheduler.runOnce('stats.fold', new Date('2026-12-07T06:00:00Z'))).toBe('idle')
+    expect(await t.ctx.scheduler.runOnce('stats.fold', new Date('2026-12-07T06:00:30Z'))).toBe('idle')
+    expect(await runs()).toHaveLength(before)
+    // A case elsewhere (its own town and month: no other test's figures move).
+    await makeRegion(t.db, '330683108201', { '330683108': '长乐镇' })
+    await makeCase(t.db, { state: 'new', regionCode: '330683108201', now: new Date('2026-07-01T10:00:00+08:00') })
+    expect(await t.ctx.scheduler.runOnce('stats.fold', new Date('2026-12-07T06:01:00Z'))).toBe('ran')
+    expect(await runs()).toContainEqual({ run_key: '2026-12-07T06:01:00.000Z', status: 'done' })
+  })
+})
