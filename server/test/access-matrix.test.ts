@@ -175,7 +175,9 @@ async function send(a: Actor | { headers: Record<string, string>; key?: string }
       const j = JSON.parse(text)
       code = j?.error?.code ?? (Array.isArray(j) && j[0]?.code !== undefined ? String(j[0].code) : undefined)
       message = j?.error?.message ?? (Array.isArray(j) ? j[0]?.description : undefined)
-    } catch {}
+    } catch {
+      // Not JSON: the status and raw text are what the checks read.
+    }
   }
   return { status: res.statusCode, code, message, contentType, text, raw }
 }
@@ -233,7 +235,6 @@ const homeCount = (table: string) => `select count(*)::int as n from ${table} x 
 const idRead =
   (url: (h: Home) => string, missing: (h: Home) => string): Rule['probes'] =>
   (hh) => [{ url: url(hh), missing: missing(hh) }]
-const ALL_KEYS: ActorName[] = ['open311Key', 'pushKey']
 const STAFF_NAMES = Object.keys(STAFF) as StaffName[]
 
 const open = (why: string, probes: Rule['probes'] = () => []): Rule => ({ kind: 'open', why, probes })
@@ -1430,7 +1431,7 @@ async function makeHome(): Promise<Home> {
   }
 }
 
-let spareTokens: string[] = []
+const spareTokens: string[] = []
 const spareSession = () => spareTokens.pop() ?? 'no-spare-session'
 
 async function makeActors() {
@@ -1574,7 +1575,9 @@ describe('access matrix', () => {
           text += Buffer.from(value).toString('utf8')
           texts.set(name, text)
         }
-      } catch {}
+      } catch {
+        // Not JSON: keep the raw text.
+      }
       texts.set(name, text)
     })
     await new Promise((r) => setTimeout(r, 300))
@@ -1618,7 +1621,9 @@ describe('access matrix', () => {
           text += Buffer.from(value).toString('utf8')
           texts.set(name, text)
         }
-      } catch {}
+      } catch {
+        // Not JSON: keep the raw text.
+      }
       texts.set(name, text)
     })
     // Let what earlier rules wrote settle first (the statistics folder may still be folding other towns' cases,

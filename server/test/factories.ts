@@ -182,10 +182,10 @@ function categoryId(db: Kysely<DB>, code: string): Promise<number> {
 
 const TRACKING_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
 /** A tracking code in the shape residents get (10 characters, no look-alikes). */
-export const randomTrackingCode = () => [...randomBytes(10)].map((b) => TRACKING_ALPHABET[b & 31]).join('')
+const randomTrackingCode = () => [...randomBytes(10)].map((b) => TRACKING_ALPHABET[b & 31]).join('')
 
 /** An ID-card number with a valid check digit, born 1985-06-15 in 嵊州. */
-export const randomIdNumber = () => withIdCheck('33068319850615' + String(randomInt(0, 1000)).padStart(3, '0'))
+const randomIdNumber = () => withIdCheck('33068319850615' + String(randomInt(0, 1000)).padStart(3, '0'))
 
 export type CaseReporter = { user: string } | { person: string } | { phone?: string; name?: string } | { anonymous: true }
 

@@ -9,7 +9,7 @@ const SECRET_PARAMS = new Set(['idnumber', 'idcard', 'phone', 'mobile', 'tel', '
 const normal = (name: string) => name.toLowerCase().replace(/[-_]/g, '')
 
 /** Whether a query parameter's value is withheld from the logs whatever it looks like. */
-export const isSecretParam = (name: string) => SECRET_PARAMS.has(normal(name))
+const isSecretParam = (name: string) => SECRET_PARAMS.has(normal(name))
 
 /**
  * A request URL fit for a log line: secret parameters' values become `***`, and any ID number or phone left in the
@@ -51,7 +51,7 @@ function safeDecode(s: string): string {
  * Fastify logger serializers: the request as Fastify logs it by default, with the URL redacted. Wired into the
  * logger in app.ts for every logger the app is built with.
  */
-export const logSerializers = {
+const logSerializers = {
   req(req: FastifyRequest) {
     return {
       method: req.method,

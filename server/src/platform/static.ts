@@ -7,7 +7,7 @@ import { errorBody } from './errors.ts'
 /** Long enough that a client never asks again: the name changes whenever the content does. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 /** Every use revalidates (ETag / Last-Modified answer a 304 when nothing changed). */
-export const REVALIDATE = 'no-cache'
+const REVALIDATE = 'no-cache'
 
 /**
  * Vite's output names under assets/ end in a content hash (`index-DY6bQocQ.js`, `vendor-vant-IRX03yYn.css`), and the

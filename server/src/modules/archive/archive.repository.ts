@@ -80,8 +80,6 @@ const householdBase = (db: Executor) =>
       householdTagCodes.as('tags'),
     ])
 
-export type HouseholdView = Awaited<ReturnType<typeof findHousehold>> & {}
-
 export async function findHousehold(db: Executor, id: string) {
   return householdBase(db).where('h.id', '=', id).executeTakeFirst()
 }
@@ -125,10 +123,6 @@ export async function updateHousehold(db: Executor, id: string, patch: Updateabl
     .set({ ...patch, updated_at: sql`now()` as any })
     .where('id', '=', id)
     .execute()
-}
-
-export async function householdRaw(db: Executor, id: string) {
-  return db.selectFrom('households').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 // ---- persons ---------------------------------------------------------------------
@@ -199,7 +193,7 @@ export interface PersonFilter {
  * A person's name contains `text`: the GIN-indexed characters/pairs of the name narrow it down (see the
  * name_search migration), LIKE confirms.
  */
-export function nameContains(alias: string, text: string) {
+function nameContains(alias: string, text: string) {
   const chars = [...text]
   const grams = chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c)
   return sql<SqlBool>`(${sql.ref(`${alias}.name_grams`)} @> ${sql.val([...new Set(grams)])}::text[] and ${sql.ref(`${alias}.name`)} like ${`%${escapeLike(text)}%`})`

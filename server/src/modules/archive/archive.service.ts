@@ -28,7 +28,7 @@ import type { Static } from 'typebox'
 import type { DB, RegionRow } from '../../db/types.ts'
 import { audit } from '../../platform/audit.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
-import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts'
+import { AppError, badRequest, conflict } from '../../platform/errors.ts'
 import { insertFile } from '../../platform/files.repository.ts'
 import { maskIdNumber, maskPhone, protectedColumns, protectPhone, remaskIdNumber } from '../../platform/identifiers.ts'
 import { type Actor, hasPermission, requireCountyAdmin, requirePermission, scopeOf, visibleRow, writableRow } from '../../platform/policy.ts'
@@ -44,7 +44,7 @@ type HouseholdRow = NonNullable<Awaited<ReturnType<typeof repo.findHousehold>>>
 
 const iso = (d: Date) => d.toISOString()
 
-export function toTag(t: Awaited<ReturnType<typeof repo.listTags>>[number]): Tag {
+function toTag(t: Awaited<ReturnType<typeof repo.listTags>>[number]): Tag {
   return { id: t.id, code: t.code, name: t.name, appliesTo: t.applies_to, color: t.color, sort: t.sort, builtin: t.builtin }
 }
 
@@ -54,7 +54,7 @@ export function toTag(t: Awaited<ReturnType<typeof repo.listTags>>[number]): Tag
  */
 const seesBirthDate = (actor: Actor) => hasPermission(actor, 'archive.reveal')
 
-export function toPerson(p: repo.PersonView, birthDateShown: boolean): Person {
+function toPerson(p: repo.PersonView, birthDateShown: boolean): Person {
   return {
     id: p.id,
     householdId: p.household_id,
@@ -77,7 +77,7 @@ export function toPerson(p: repo.PersonView, birthDateShown: boolean): Person {
   }
 }
 
-export function toHousehold(h: HouseholdRow): Household {
+function toHousehold(h: HouseholdRow): Household {
   return {
     id: h.id,
     regionCode: h.region_code,

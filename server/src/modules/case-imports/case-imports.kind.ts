@@ -32,7 +32,7 @@ interface CaseChunk {
  * and its progress is saved after it; a crash redoes at most one chunk, which the (source, externalId)
  * upsert makes harmless.
  */
-export const CASE_CHUNK_ROWS = 100
+const CASE_CHUNK_ROWS = 100
 
 export function caseImportKind(engine: CasesService): ImportKind {
   return {

@@ -101,7 +101,7 @@ const ALIASES: Partial<Record<CaseImportField, string[]>> = {
 }
 
 /** The header a source's file shows for a field (its mapping, else our generic header). */
-export const headerOf = (mapping: Record<string, string>, field: CaseImportField) => mapping[field] ?? CASE_IMPORT_FIELD_HEADERS[field]
+const headerOf = (mapping: Record<string, string>, field: CaseImportField) => mapping[field] ?? CASE_IMPORT_FIELD_HEADERS[field]
 
 export interface CaseColumnsResult {
   columns: ColumnMap<CaseImportField>
@@ -174,7 +174,7 @@ interface Region extends repo.RegionInfo {
  * The forms a region's name is written in: the register's 雅璜村委会 is 雅璜村 on every other platform,
  * 城南居委会 is 城南社区.
  */
-export function nameForms(name: string): string[] {
+function nameForms(name: string): string[] {
   const n = squash(name)
   const forms = new Set([n])
   const m = /^(.+?)(村民委员会|村委会|社区居民委员会|社区居委会|居民委员会|居委会)$/.exec(n)

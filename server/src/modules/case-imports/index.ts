@@ -16,7 +16,7 @@ import { SourcesService } from './sources.service.ts'
  * the imports module's runner), the push API for platforms that can call us, and similar open cases on the
  * way in. Registered after the imports and cases modules, whose runner and engine it uses.
  */
-export function createCaseImportsModule(opts: { maxBytes?: number } = {}): Module {
+function createCaseImportsModule(opts: { maxBytes?: number } = {}): Module {
   return {
     name: 'case-imports',
     register(app, ctx, { cases: engine }) {

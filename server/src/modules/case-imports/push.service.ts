@@ -19,7 +19,7 @@ const FIELD_NAMES = Object.fromEntries(CASE_IMPORT_FIELDS.map((f) => [f, f]))
 /** A batch larger than this arrives without a notification per case (the queues show the new work). */
 const QUIET_ABOVE = 10
 
-export function toPushKey(c: ApiClientRow): PushKey {
+function toPushKey(c: ApiClientRow): PushKey {
   return {
     id: c.id,
     name: c.name,
@@ -33,7 +33,7 @@ export function toPushKey(c: ApiClientRow): PushKey {
   }
 }
 
-export const invalidKey = () => new AppError(403, 'INVALID_API_KEY', 'API 密钥无效或已吊销')
+const invalidKey = () => new AppError(403, 'INVALID_API_KEY', 'API 密钥无效或已吊销')
 
 /**
  * The push API: a platform that can call us sends cases in our own field names with its key (X-Api-Key).

@@ -3,7 +3,7 @@
 // function with something sharper (jieba keywords, embeddings) without touching its callers.
 
 /** The distinct character bigrams of a text: letters, digits and CJK only, case-folded. */
-export function bigrams(text: string): Set<string> {
+function bigrams(text: string): Set<string> {
   const chars = [...text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')]
   const out = new Set<string>()
   for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1])

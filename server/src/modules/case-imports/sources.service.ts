@@ -10,7 +10,7 @@ import { BUILTIN_SOURCES } from './sources.defaults.ts'
 const iso = (d: Date | string) => new Date(d).toISOString()
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T
 
-export function toSource(r: repo.SourceRow): CaseSource {
+function toSource(r: repo.SourceRow): CaseSource {
   return {
     code: r.code,
     name: r.name,

@@ -18,7 +18,7 @@ import { reporterPhonesEnc } from './cases-export.repository.ts'
  * The most rows one export writes. A county's whole history would be a file nobody opens and a minute of the
  * server's memory; past the cap the export answers 400 TOO_MANY_ROWS and the user narrows the filter.
  */
-export const CASE_EXPORT_MAX_ROWS = 50_000
+const CASE_EXPORT_MAX_ROWS = 50_000
 
 /** The case list's filters without its page: the export writes every matching row (up to the cap). */
 export const CaseExportQuery = Type.Omit(CaseListQuery, ['limit', 'offset'])

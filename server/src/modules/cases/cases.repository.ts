@@ -50,22 +50,6 @@ export async function upsertRoutingRule(db: Executor, row: { categoryId: number;
     .executeTakeFirstOrThrow()
 }
 
-/** The most specific rule for a category (or its parent) whose region contains the case's region. */
-export async function bestRoutingRule(db: Executor, categoryIds: number[], regionPath: string) {
-  if (categoryIds.length === 0) return undefined
-  return db
-    .selectFrom('routing_rules as rr')
-    .innerJoin('regions as r', 'r.id', 'rr.region_id')
-    .leftJoin('units as u', 'u.id', 'rr.unit_id')
-    .select(['rr.level', 'rr.unit_id', 'u.name as unit_name', 'rr.category_id'])
-    .where('rr.category_id', 'in', categoryIds)
-    .where(sql<SqlBool>`${regionPath} like r.path || '%'`)
-    .orderBy('r.depth', 'desc')
-    .orderBy(sql`array_position(${sql.val(categoryIds)}::int[], rr.category_id)`)
-    .limit(1)
-    .executeTakeFirst()
-}
-
 // ---- cases -------------------------------------------------------------------------
 /**
  * Next human number of the day: MQ-YYYYMMDD-NNNN, from a sequence per day. A counter row would be one hot row
@@ -307,10 +291,6 @@ export async function dispatchersAt(db: Executor, regionPath: string) {
   return rows.filter((r) => r.depth === deepest).map((r) => r.id)
 }
 
-export async function regionByPath(db: Executor, path: string) {
-  return db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('path', '=', path).executeTakeFirst()
-}
-
 export async function findUserLite(db: Executor, id: string) {
   return db.selectFrom('users as u').innerJoin('regions as r', 'r.id', 'u.region_id').select(['u.id', 'u.name', 'u.unit_id', 'u.active', 'r.path']).where('u.id', '=', id).executeTakeFirst()
 }
@@ -347,10 +327,6 @@ export async function acceptWarningSent(db: Executor, caseId: string, since: Dat
 // ---- intake from outside doors ----------------------------------------------------------
 export async function findCaseIdByTracking(db: Executor, trackingCode: string) {
   return db.selectFrom('cases').select('id').where('tracking_code', '=', trackingCode).executeTakeFirst()
-}
-
-export async function regionById(db: Executor, id: number) {
-  return db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'path']).where('id', '=', id).executeTakeFirst()
 }
 
 // ---- case files (photos) -----------------------------------------------------------------

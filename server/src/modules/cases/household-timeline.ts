@@ -15,7 +15,7 @@ import { casesLinkedToHousehold, type LinkedCaseRow } from './household-timeline
  * Access is the case list's rule (the viewer's area, unit, handling or claim), on top of the household being
  * visible to them; items carry no phone or ID number.
  */
-export const MIN_ADDRESS_LENGTH = 4
+const MIN_ADDRESS_LENGTH = 4
 const LIMIT = 200
 
 const isDigit = (ch: string | undefined) => !!ch && /[0-9０-９]/.test(ch)

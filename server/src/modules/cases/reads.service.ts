@@ -118,7 +118,7 @@ export class CaseReads {
   }
 }
 
-export function toCase(c: Row): Case {
+function toCase(c: Row): Case {
   return {
     id: c.id,
     number: c.number,

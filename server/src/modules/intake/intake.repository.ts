@@ -19,8 +19,6 @@ const placeBase = (db: Executor) =>
     .innerJoin('regions as r', 'r.id', 'pl.region_id')
     .select(['pl.id', 'pl.name', 'pl.kind', 'pl.address', 'pl.qr_code', 'r.id as region_id', 'r.code as region_code', 'r.name as region_name', 'r.level as region_level', 'r.path as region_path'])
 
-export type PlaceForQr = NonNullable<Awaited<ReturnType<typeof findPlaceById>>>
-
 export async function findPlaceByQr(db: Executor, qrCode: string) {
   return placeBase(db).where('pl.qr_code', '=', qrCode).executeTakeFirst()
 }

@@ -17,7 +17,7 @@ import { readReportForm } from './public.form.ts'
 import type { Caller, PublicReportsService } from './public.service.ts'
 
 /** Where links for residents point: PUBLIC_URL when set, else the address this request came to. */
-export const publicBaseUrl = (req: FastifyRequest, configured: string | undefined) => configured ?? `${req.protocol}://${req.host}`
+const publicBaseUrl = (req: FastifyRequest, configured: string | undefined) => configured ?? `${req.protocol}://${req.host}`
 
 /** The resident's doors (no account): `config.public` lets them past the auth hook; the service guards them. */
 export function publicRoutes(app: App, service: PublicReportsService, publicUrl: string | undefined) {

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/types.ts'
  * key), and cases from cadres' diaries, hotline calls or residents' 民情码 reports were never meant to be
  * published, so they stay out.
  */
-export const PUBLISHED_CHANNELS = ['open311'] as const
+const PUBLISHED_CHANNELS = ['open311'] as const
 
 // ---- services -----------------------------------------------------------------------------------
 export async function activeCategories(db: Executor) {

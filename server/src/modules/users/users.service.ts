@@ -20,7 +20,7 @@ import * as repo from './users.repository.ts'
 // Stationed cadres and grid workers pick colleagues too (an enterprise's service team), within their area.
 const DIRECTORY_ROLES: Role[] = ['admin', 'leader', 'town_handler', 'dept_handler', 'village_cadre', 'stationed_cadre', 'grid_worker']
 
-export function toUser(row: repo.UserView): User {
+function toUser(row: repo.UserView): User {
   return {
     id: row.id,
     phone: row.phone,

@@ -3,7 +3,7 @@
  * the server wants (ACTION_BODIES in @minqing/common/cases.ts), what is missing before sending, and in which
  * order the buttons stand. Which actions a user may take right now is the server's answer (`allowedActions`).
  */
-import { CASE_ACTIONS, CASE_LEVELS, type CaseAction, type CaseDetail, type CaseLevel, MAX_EXTENSION_DAYS, REJECT_KINDS as LIFECYCLE_REJECT_KINDS } from '@minqing/common'
+import { CASE_LEVELS, type CaseAction, type CaseDetail, type CaseLevel, MAX_EXTENSION_DAYS, REJECT_KINDS as LIFECYCLE_REJECT_KINDS } from '@minqing/common'
 import { levelOfRegionCode } from './format.ts'
 
 export type SupervisionLevel = 'normal' | 'yellow' | 'red'
@@ -13,7 +13,6 @@ export const REJECT_KINDS: readonly RejectKind[] = LIFECYCLE_REJECT_KINDS
 export const RATING_VALUES: readonly Rating[] = ['satisfied', 'basically_satisfied', 'unsatisfied']
 export const SUPERVISION_VALUES: readonly SupervisionLevel[] = ['normal', 'yellow', 'red']
 /** At most this many working days of extension in all (the lifecycle table's limit). */
-export { MAX_EXTENSION_DAYS }
 
 export type FieldKind =
   | 'unit' // unit picker (dispatch, transfer)
@@ -230,8 +229,6 @@ export function visibleActions(c: Pick<CaseDetail, 'allowedActions' | 'rating' |
     .filter((a) => !(a === 'rate' && c.rating))
     .filter((a) => !(a === 'escalate' && c.level === 'county'))
 }
-
-export const isCaseAction = (v: unknown): v is CaseAction => typeof v === 'string' && (CASE_ACTIONS as readonly string[]).includes(v)
 
 /** Error codes of an action that belong to one field of its dialog. */
 export const ACTION_ERROR_FIELDS: Partial<Record<string, FieldKey>> = {

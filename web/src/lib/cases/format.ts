@@ -11,7 +11,7 @@ export { formatDateTime }
 // State lists come from the lifecycle table (common/case-lifecycle.ts): FINISHED_STATES — nobody works against a
 // clock any more; DISPATCHABLE_STATES — waiting for someone to dispatch (待交办).
 import { DISPATCHABLE_STATES, FINISHED_STATES } from '@minqing/common'
-export { DISPATCHABLE_STATES, FINISHED_STATES }
+export { DISPATCHABLE_STATES }
 
 export type DueKind = 'none' | 'done' | 'paused' | 'normal' | 'warning' | 'overdue'
 export interface DueInfo {

@@ -3,8 +3,6 @@ import { markRaw } from 'vue'
 import { Collection, PhoneFilled, Tickets } from '@element-plus/icons-vue'
 import { CALLBACK_ROLES, CASES_ROLES, CATEGORIES_ROLES } from './roles.ts'
 
-export { CALLBACK_ROLES, CASES_ROLES, CATEGORIES_ROLES }
-
 /** Same shape as ConsoleLayout's own NAV items. */
 export const CASES_NAV = [
   { path: '/console/cases', labelKey: 'cases.nav.cases', icon: markRaw(Tickets), roles: CASES_ROLES, testid: 'nav-cases' },

@@ -16,7 +16,7 @@ export interface QueueDef {
   areas: readonly Area[]
 }
 
-export const QUEUES: readonly QueueDef[] = [
+const QUEUES: readonly QueueDef[] = [
   { key: 'to_dispatch', permission: 'cases.dispatch', areas: ['console'] },
   { key: 'to_approve', permission: 'cases.dispatch', areas: ['console', 'mobile'] },
   { key: 'to_accept', areas: ['console', 'mobile'] },
