@@ -6,6 +6,7 @@ import { hashPassword } from '../platform/passwords.ts'
 import { cnDate } from '../platform/workdays.ts'
 import { ARCHIVE_DEMO_VILLAGES } from './archive-demo.ts'
 import { ENTERPRISE_NAMES } from './activity-templates.ts'
+import { villagePlace } from './places.ts'
 import { ACTIVITY_SEED, type ActivityWorld, type DiaryWorld, type GenCase, type GenDiary, type WorldUnit, contentHash, generateCases, generateDiary, prng } from './activity.ts'
 
 // Writes the generated year (activity.ts) into the demo database in bulk: staff accounts for every town, village
@@ -291,14 +292,6 @@ function caseRow(c: GenCase, crypto: FieldCrypto | null): Insertable<DB['cases']
   return { ...rest, reporter_phone_enc: phone.enc, reporter_phone_hash: phone.hash, reporter_phone_masked: phone.masked }
 }
 
-/** Stable coordinates around 嵊州 (29.6°N, 120.8°E) for a region code. */
-function placeOf(code: string, spread: number, center = { lat: 29.59, lng: 120.82 }) {
-  let h = 0
-  for (const ch of code) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0
-  const r = prng(h)
-  return { lat: center.lat + (r() - 0.5) * spread, lng: center.lng + (r() - 0.5) * spread * 1.2 }
-}
-
 /** The county as the generator sees it, with the staff, places and enterprises it needs (added when missing). */
 export async function buildWorld(db: Kysely<DB>) {
   const regions = await db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'parent_id']).where('path', 'like', '%/330683/%').orderBy('code').execute()
@@ -342,7 +335,7 @@ export async function buildWorld(db: Kysely<DB>) {
 
   // A 文化礼堂 per village with its 民情码 (residents report from its poster).
   const placeRows = villages.map((v) => {
-    const p = placeOf(v.code, 0.32)
+    const p = villagePlace(v.code)
     const q = prng(Number(v.code.slice(-6)))
     return {
       region_id: v.id,
@@ -403,7 +396,7 @@ export async function buildWorld(db: Kysely<DB>) {
       villages: villages
         .filter((v) => v.parent_id === t.id)
         .map((v) => {
-          const p = placeOf(v.code, 0.32)
+          const p = villagePlace(v.code)
           return {
             id: v.id,
             code: v.code,

@@ -7,6 +7,7 @@ import { createTestDatabase } from '../../test/db.ts'
 import { buildWorld, seedActivity } from './activity-seed.ts'
 import { generateCases } from './activity.ts'
 import { seedDemo } from './demo.ts'
+import { TOWN_CENTRES } from './places.ts'
 
 // The generated year (activity.ts, written by activity-seed.ts): deterministic, and every case's timeline is a
 // walk the lifecycle table allows — the statistics fold these rows, so they must be right.
@@ -49,6 +50,17 @@ describe('the demo’s generated year', () => {
       `select count(*)::int as n from cases c where c.channel = 'diary' and not exists (select 1 from diary_entries e join diary_concerns k on k.entry_id = e.id where e.id = c.diary_entry_id and k.case_id = c.id and e.author_id = c.created_by)`,
     )
     expect(orphans.n).toBe(0)
+  })
+
+  it('places located cases around their own town (places.ts), not in one square', async () => {
+    const located = await q<{ code: string; lat: number; lng: number }>(`select r.code, c.lat, c.lng from cases c join regions r on r.id = c.region_id where c.lat is not null`)
+    expect(located.length).toBeGreaterThan(N / 3)
+    for (const c of located) {
+      const town = TOWN_CENTRES[c.code.slice(0, 9)]
+      // The village's offset (≤ 0.035° / 0.041°) and the case's jitter (≤ 0.005°).
+      expect(Math.abs(c.lat - town.lat), c.code).toBeLessThanOrEqual(0.04)
+      expect(Math.abs(c.lng - town.lng), c.code).toBeLessThanOrEqual(0.046)
+    }
   })
 
   it('every state and every top category appears; some overdue, warned, carded, claimed, escalated to the county', async () => {
