@@ -78,6 +78,26 @@ export const isTerminalState = (s: string) => (TERMINAL_STATES as readonly strin
 /** The resident's stage of a state (已收到 / 办理中 / 已答复 / 已办结 / 不予受理 / 已并案). */
 export const stageOf = (s: CaseState): PublicStage => CASE_STATE_TABLE[s].stage
 
+/** Timeline rows a resident sees on the tracking page (in their words; the web app labels them). */
+export const PUBLIC_STEPS = [
+  'create',
+  'dispatch',
+  'transfer',
+  'accept',
+  'approve_extension',
+  'escalate',
+  'reply',
+  'resolve_on_spot',
+  'rate',
+  'reopen',
+  'reject',
+  'merge',
+  'answered_via_merge',
+  'auto_close',
+  'external_update',
+] as const
+export const isPublicStep = (action: string) => (PUBLIC_STEPS as readonly string[]).includes(action)
+
 // ---- work queues ---------------------------------------------------------------------------------------
 /** Who a queue is for; the server turns it into the list filter. */
 export type QueueOwner = 'dispatcher' | 'unit' | 'area' | 'supervisor' | 'reporter' | 'caller'

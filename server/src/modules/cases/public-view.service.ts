@@ -1,4 +1,4 @@
-import { type PublicCaseView, type RATINGS, stageOf, type CaseState } from '@minqing/common'
+import { type PublicCaseView, type RATINGS, stageOf, type CaseState, isPublicStep } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { notFound } from '../../platform/errors.ts'
@@ -9,25 +9,6 @@ import { dataOf } from './reads.service.ts'
 import { answerPhotos } from '../result-photos/result-photos.ts'
 
 const TRACKING_RE = /^[A-Z0-9]{6,16}$/
-
-/** Timeline rows a resident sees, in their words (the web app labels them). */
-const PUBLIC_STEPS = new Set([
-  'create',
-  'dispatch',
-  'transfer',
-  'accept',
-  'approve_extension',
-  'escalate',
-  'reply',
-  'resolve_on_spot',
-  'rate',
-  'reopen',
-  'reject',
-  'merge',
-  'answered_via_merge',
-  'auto_close',
-  'external_update',
-])
 
 /** The resident's side of a case: its progress by tracking code, and their rating. */
 export class CasePublicView {
@@ -43,7 +24,7 @@ export class CasePublicView {
     if (!ref) return undefined
     const c = (await repo.findCase(this.db, ref.id))!
     const events = await repo.eventsOf(this.db, c.id)
-    const shown = events.filter((e) => PUBLIC_STEPS.has(e.action) && !(e.action === 'approve_extension' && !dataOf(e).approved))
+    const shown = events.filter((e) => isPublicStep(e.action) && !(e.action === 'approve_extension' && !dataOf(e).approved))
     const answer = [...events].reverse().find((e) => ['reply', 'resolve_on_spot', 'answered_via_merge'].includes(e.action) && e.note)
     // The case holds the rating of its current answer only; an earlier one (不满意, then reopened) is its timeline row's.
     const lastRate = c.rating ? undefined : [...events].reverse().find((e) => e.action === 'rate' && typeof dataOf(e).rating === 'string')

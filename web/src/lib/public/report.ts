@@ -2,7 +2,7 @@
  * The 民情码 report page's logic, kept out of the component so it can be tested: the form, its checks, the multipart
  * body, the category suggestion, and what to do with the form token's refusals.
  */
-import { isMainlandMobile, PUBLIC_DESCRIPTION_MAX, PUBLIC_NAME_MAX, suggestCategory, type PublicCaseView, type PublicQrInfo } from '@minqing/common'
+import { isMainlandMobile, isPublicStep, PUBLIC_DESCRIPTION_MAX, PUBLIC_NAME_MAX, suggestCategory, type PublicCaseView, type PublicQrInfo } from '@minqing/common'
 import { ApiError } from '../../api/client.ts'
 
 export interface ReportFormState {
@@ -117,24 +117,7 @@ export function stageIndex(stage: PublicCaseView['stage']): number {
 
 /** The i18n key (and its values) of a timeline row, in the resident's words. */
 export function stepText(step: PublicCaseView['steps'][number]): { key: string; named: Record<string, string> } {
-  const known = [
-    'create',
-    'dispatch',
-    'transfer',
-    'accept',
-    'approve_extension',
-    'escalate',
-    'reply',
-    'resolve_on_spot',
-    'rate',
-    'reopen',
-    'reject',
-    'merge',
-    'answered_via_merge',
-    'auto_close',
-    'external_update',
-  ]
-  const action = known.includes(step.action) ? step.action : 'other'
+  const action = isPublicStep(step.action) ? step.action : 'other'
   const withUnit = (action === 'dispatch' || action === 'transfer') && step.unit
   return { key: `publicReport.step.${action}${withUnit ? 'To' : ''}`, named: { unit: step.unit ?? '' } }
 }
