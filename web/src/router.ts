@@ -11,13 +11,14 @@ import { open311ConsoleRoutes } from './lib/open311/routes.ts'
 import { auditConsoleRoutes } from './lib/audit/routes.ts'
 import { publicReportRoutes } from './lib/public/routes.ts'
 import { qrConsoleRoutes } from './lib/qr/routes.ts'
+import { tasksConsoleRoutes, tasksMobileRoutes } from './lib/tasks/routes.ts'
 
 declare module 'vue-router' {
   interface RouteMeta extends GuardMeta {
     /** i18n key of the page title (document.title). */
     titleKey?: string
     /** Mobile tab bar entry this page belongs to (the tab bar only shows on these pages). */
-    tab?: 'home' | 'archive' | 'me' | 'diary' | 'cases'
+    tab?: 'home' | 'archive' | 'me' | 'diary' | 'cases' | 'tasks'
   }
 }
 
@@ -66,6 +67,7 @@ export const routes: RouteRecordRaw[] = [
       },
       ...diaryMobileRoutes,
       ...casesMobileRoutes,
+      ...tasksMobileRoutes,
       {
         path: 'me',
         name: 'm-me',
@@ -161,6 +163,7 @@ export const routes: RouteRecordRaw[] = [
       ...qrConsoleRoutes,
       ...open311ConsoleRoutes,
       ...auditConsoleRoutes,
+      ...tasksConsoleRoutes,
       {
         path: 'stats',
         name: 'c-stats',

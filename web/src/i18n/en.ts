@@ -8,6 +8,7 @@ import { auditEn } from './audit.en.ts'
 import { publicReportErrorsEn, publicReportEn } from './publicReport.en.ts'
 import { statsEn } from './stats.en.ts'
 import { cockpitEn } from './cockpit.en.ts'
+import { tasksEn } from './tasks.en.ts'
 
 /** A deep "same keys, string values" version of the Chinese messages, so a missing key fails typecheck. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
@@ -259,6 +260,7 @@ const en: Shape<Messages> = {
     regionRequired: 'Choose a region',
   },
   ...cockpitEn,
+  ...tasksEn,
   mobile: {
     hello: 'Hello, {name}',
     overview: 'Overview',

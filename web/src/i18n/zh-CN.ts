@@ -7,6 +7,7 @@ import { open311ZhCN } from './open311.zh-CN.ts'
 import { auditZhCN } from './audit.zh-CN.ts'
 import { publicReportErrorsZhCN, publicReportZhCN } from './publicReport.zh-CN.ts'
 import { statsZhCN } from './stats.zh-CN.ts'
+import { tasksZhCN } from './tasks.zh-CN.ts'
 import { cockpitZhCN } from './cockpit.zh-CN.ts'
 
 /** Simplified Chinese (default). The English file must have the same keys (checked by its type). */
@@ -231,6 +232,7 @@ const zhCN = {
     regionRequired: '请选择区域',
   },
   ...cockpitZhCN,
+  ...tasksZhCN,
   mobile: {
     hello: '您好，{name}',
     overview: '区域概况',
