@@ -30,6 +30,7 @@ export const cockpitEn = {
     trend: 'Cases received per day',
     thisYear: 'This year',
     lastYear: 'Last year',
+    lastYearNone: 'Last year (no data)',
     noTrend: 'No cases received this year',
     map: 'Where the cases are',
     mapNoTiles: 'No base map configured (MAP_TILE_URL): case positions only',

@@ -30,6 +30,7 @@ export const cockpitZhCN = {
     trend: '每日受理趋势',
     thisYear: '今年',
     lastYear: '去年同期',
+    lastYearNone: '去年同期(无数据)',
     noTrend: '今年暂无受理事项',
     map: '事项分布',
     mapNoTiles: '未配置底图（MAP_TILE_URL），仅显示事项位置',
