@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import type { Task, VolunteerRecord } from '../../common/src/index.ts'
+import { baseUrl, launch, watchErrors } from './browser.ts'
+
+// 先锋任务 in the browser (issue 15): the 长宁社区 volunteer has the task hall open on the phone (375 px); staff
+// publish a task for 长宁社区 through the API; the notice and the task show live without a reload; the volunteer
+// grabs it (抢单成功), checks in, finishes; staff confirm; the hours show on the record.
+let browser: Browser
+beforeAll(async () => {
+  browser = await launch()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const VOLUNTEER = '13800000005'
+const STAFF = '13800000000'
+const CHANGNING = '330683003006'
+// 嵊州 长宁社区, allowed: the check-in carries the place.
+const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, permissions: ['geolocation'], geolocation: { latitude: 29.5883, longitude: 120.8214 } }
+const SHOTS = process.env.E2E_SHOTS_DIR ?? '/tmp'
+
+async function apiAs(phone: string, password = 'minqing-demo') {
+  const res = await fetch(`${baseUrl()}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, password }),
+  })
+  expect(res.status).toBe(200)
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+  return async <T>(path: string, init: { method?: string; body?: unknown } = {}) => {
+    const r = await fetch(`${baseUrl()}/api${path}`, {
+      method: init.method ?? 'GET',
+      headers: { cookie, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+    })
+    const text = await r.text()
+    return { status: r.status, body: (text ? JSON.parse(text) : null) as T }
+  }
+}
+
+describe('先锋任务 on the phone', () => {
+  it('a task published for 长宁社区 reaches the open hall live; grab, check in, finish, confirm, hours on the record', async () => {
+    const staff = await apiAs(STAFF)
+    const ctx = await browser.newContext(PHONE)
+    const page = await ctx.newPage()
+    const errors = watchErrors(page)
+    try {
+      await page.goto(`${baseUrl()}/m/login?redirect=${encodeURIComponent('/m/tasks')}`)
+      await page.fill('[data-testid=login-phone]', VOLUNTEER)
+      await page.fill('[data-testid=login-password]', 'minqing-demo')
+      await page.click('[data-testid=login-submit]')
+      await page.waitForURL((u) => u.pathname === '/m/tasks')
+      await page.waitForSelector('[data-testid=m-tab-tasks]')
+
+      const me = await page.evaluate(async () => (await (await fetch('/api/auth/me')).json()) as { id: string })
+      const before = await staff<VolunteerRecord>(`/volunteers/${me.id}/record`)
+      expect(before.status).toBe(200)
+      // Let the notification stream connect before publishing.
+      await page.waitForTimeout(1500)
+
+      const title = `e2e 帮独居老人买菜 ${Date.now()}`
+      const startsAt = new Date(Date.now() + 3600_000)
+      const published = await staff<Task>('/tasks', {
+        method: 'POST',
+        body: {
+          title,
+          description: '到长宁社区 3 幢为独居老人代买一周的菜',
+          regionCode: CHANGNING,
+          place: '长宁社区服务中心',
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString(),
+          slots: 2,
+          audience: 'any',
+          points: 10,
+          hours: 2.5,
+        },
+      })
+      expect(published.status).toBe(201)
+      const task = published.body
+
+      // Live: the notice text and the task in the hall, no reload (the stream, not the 10-s poll: within 8 s).
+      const notice = page.locator('[data-testid=m-task-notice]')
+      await notice.waitFor({ timeout: 8000 })
+      expect(await notice.innerText()).toMatch(/您收到一条.*认领任务/)
+      const row = page.locator(`[data-testid=m-task-${task.id}]`)
+      await row.waitFor({ timeout: 8000 })
+      expect(await row.innerText(), { timeout: 8000 }).toContain('剩余 2 / 2 名额')
+      await page.screenshot({ path: `${SHOTS}/tasks-hall-375.png`, fullPage: true })
+
+      await row.click()
+      await page.waitForURL((u) => u.pathname === `/m/tasks/${task.id}`)
+      await page.click('[data-testid=m-task-grab]')
+      await expect.poll(() => page.locator('[data-testid=m-task-outcome]').innerText(), { timeout: 8000 }).toBe('抢单成功')
+      await expect.poll(() => page.locator('[data-testid=m-task-remaining]').innerText(), { timeout: 8000 }).toContain('剩余 1 / 2 名额')
+      await page.screenshot({ path: `${SHOTS}/tasks-task-375.png`, fullPage: true })
+
+      // 签到 (with the allowed position), then the finish report.
+      await page.click('[data-testid=m-task-checkin]')
+      await expect.poll(() => page.locator('[data-testid=m-task-myclaim]').innerText(), { timeout: 8000 }).toBe('已签到')
+      await page.fill('[data-testid=m-task-report] textarea', '已代买蔬菜、鸡蛋,送到老人家中')
+      await page.click('[data-testid=m-task-finish]')
+      await expect.poll(() => page.locator('[data-testid=m-task-myclaim]').innerText(), { timeout: 8000 }).toBe('已提交')
+
+      const confirmed = await staff<{ confirmed: number; state: string }>(`/tasks/${task.id}/confirm`, { method: 'POST', body: {} })
+      expect(confirmed.status).toBe(200)
+      expect(confirmed.body.confirmed).toBe(1)
+
+      await page.goto(`${baseUrl()}/m/me`)
+      const hours = page.locator('[data-testid=m-record-hours]')
+      await hours.waitFor()
+      expect(Number(await hours.innerText())).toBeCloseTo(before.body.hours + 2.5)
+      expect(errors).toEqual([])
+    } finally {
+      await ctx.close()
+    }
+  }, 90_000)
+
+  it('a grab on a task another volunteer took says 已被抢完', async () => {
+    const staff = await apiAs(STAFF)
+    // Another volunteer of 长宁社区, made for this test.
+    const phone = `139${String(Date.now()).slice(-8)}`
+    const made = await staff('/users', { method: 'POST', body: { phone, name: '抢单快手', password: 'e2e-Tasks-8731', roles: ['volunteer'], regionCode: CHANGNING, residenceRegionCode: CHANGNING } })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const startsAt = new Date(Date.now() + 3600_000)
+    const created = await staff<Task>('/tasks', {
+      method: 'POST',
+      body: { title: `e2e 一个名额 ${Date.now()}`, regionCode: CHANGNING, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(), slots: 1, audience: 'any' },
+    })
+    expect(created.status).toBe(201)
+    const ctx = await browser.newContext(PHONE)
+    const page = await ctx.newPage()
+    try {
+      await page.goto(`${baseUrl()}/m/login?redirect=${encodeURIComponent(`/m/tasks/${created.body.id}`)}`)
+      await page.fill('[data-testid=login-phone]', VOLUNTEER)
+      await page.fill('[data-testid=login-password]', 'minqing-demo')
+      await page.click('[data-testid=login-submit]')
+      await page.waitForURL((u) => u.pathname === `/m/tasks/${created.body.id}`)
+      await page.locator('[data-testid=m-task-grab]').waitFor()
+      // The other volunteer is faster.
+      const other = await apiAs(phone, 'e2e-Tasks-8731')
+      expect((await other(`/tasks/${created.body.id}/claim`, { method: 'POST', body: {} })).status).toBe(201)
+      await page.click('[data-testid=m-task-grab]')
+      await expect.poll(() => page.locator('[data-testid=m-task-outcome]').innerText(), { timeout: 8000 }).toBe('已被抢完')
+    } finally {
+      await ctx.close()
+    }
+  }, 60_000)
+})
