@@ -150,4 +150,33 @@ describe('先锋任务 on the phone', () => {
       await ctx.close()
     }
   }, 60_000)
+
+  it('the console publishes from its form; the list shows claimed / slots and the detail offers 确认', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } })
+    const page = await ctx.newPage()
+    const errors = watchErrors(page)
+    try {
+      await page.goto(`${baseUrl()}/login`)
+      await page.fill('[data-testid=login-phone]', STAFF)
+      await page.fill('[data-testid=login-password]', 'minqing-demo')
+      await page.click('[data-testid=login-submit]')
+      await page.waitForURL(/\/console$/)
+      await page.click('[data-testid=nav-tasks]')
+      await page.waitForURL(/\/console\/tasks$/)
+      const title = `e2e 控制台发布 ${Date.now()}`
+      await page.click('[data-testid=tasks-publish]')
+      await page.fill('[data-testid=task-title]', title)
+      await page.fill('[data-testid=task-place]', '长宁社区服务中心')
+      await page.click('[data-testid=task-submit]')
+      const row = page.locator('[data-testid=tasks-table] .el-table__row', { hasText: title })
+      await row.waitFor({ timeout: 8000 })
+      expect(await row.innerText()).toContain('0 / 5')
+      await page.screenshot({ path: `${SHOTS}/tasks-console.png` })
+      await row.click()
+      await page.locator('[data-testid=task-confirm]').waitFor()
+      expect(errors).toEqual([])
+    } finally {
+      await ctx.close()
+    }
+  }, 60_000)
 })
