@@ -113,7 +113,13 @@ describe('先锋任务 on the phone', () => {
       await page.goto(`${baseUrl()}/m/me`)
       const hours = page.locator('[data-testid=m-record-hours]')
       await hours.waitFor()
-      expect(Number(await hours.innerText())).toBeCloseTo(before.body.hours + 2.5)
+      const shown = await hours.innerText()
+      expect(Number(shown)).toBeCloseTo(before.body.hours + 2.5)
+      // The volunteer's home: the area's open tasks and the same record.
+      await page.goto(`${baseUrl()}/m`)
+      await page.locator('[data-testid=m-open-tasks-count]').waitFor()
+      await expect.poll(() => page.locator('[data-testid=m-record-hours]').innerText(), { timeout: 8000 }).toBe(shown)
+      await page.screenshot({ path: `${SHOTS}/tasks-home-375.png`, fullPage: true })
       expect(errors).toEqual([])
     } finally {
       await ctx.close()
