@@ -35,9 +35,10 @@ interface Seeded {
   householdId: string
   caseId: string
   diaryId: string | null
+  taskId: string | null
   trackingCode: string | null
 }
-const seeded: Seeded = { texts: new Map(), town: '', village: '', grid: '', householdId: '', caseId: '', diaryId: null, trackingCode: null }
+const seeded: Seeded = { texts: new Map(), town: '', village: '', grid: '', householdId: '', caseId: '', diaryId: null, taskId: null, trackingCode: null }
 /** Regions renamed for the test, with their names to restore. */
 const renamed: Array<{ code: string; name: string }> = []
 
@@ -149,6 +150,26 @@ beforeAll(async () => {
     201,
   )
   seeded.diaryId = diary.id
+
+  // A 先锋任务 in the village: its title, description, place and skills are typed by staff and read by volunteers.
+  const task = await api<{ id: string }>(
+    'POST',
+    '/tasks',
+    {
+      title: `${P_IMG}任务`,
+      description: ALL,
+      regionCode: village.code,
+      place: P_SVG,
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 90_000_000).toISOString(),
+      slots: 3,
+      audience: 'any',
+      skills: [P_TAG],
+    },
+    201,
+  )
+  seeded.taskId = task.id
+  seeded.texts.set('task title', `${P_IMG}任务`)
 
   seeded.trackingCode = await reportAsResident(village.code)
   pages = await appPages()
@@ -295,6 +316,7 @@ async function appPages() {
     '/console/cases/:id': seeded.caseId,
     '/m/cases/:id': seeded.caseId,
     '/m/diary/:id': seeded.diaryId,
+    '/m/tasks/:id': seeded.taskId,
     '/r/:code': seeded.village,
     '/t/:trackingCode': seeded.trackingCode,
   }
