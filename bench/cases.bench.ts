@@ -9,13 +9,12 @@
 // HTTP run (10).
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { sql } from 'kysely'
-import { ROOT_DIR } from '../server/src/config.ts'
+import { startProcess } from './lib/process.ts'
 import { migrateToLatest, openDatabase } from '../server/src/db/index.ts'
 import { hashToken, newToken } from '../server/src/platform/auth.ts'
 import { upsertRegions } from '../server/src/modules/regions/regions.repository.ts'
@@ -57,30 +56,6 @@ try {
     .execute()
 
   // ---- 1. intake over HTTP vs pgbench and vs the least an HTTP insert costs ---------------------
-  const freePort = () =>
-    new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number }
-        s.close(() => resolve(port))
-      })
-    })
-  /** A server process on a free port, ready when `ready` answers 2xx. */
-  async function startProcess(args: string[], env: Record<string, string>, ready: (port: number) => Promise<Response>) {
-    const p = await freePort()
-    const child = spawn(process.execPath, args, { cwd: ROOT_DIR, env: { ...process.env, ...env, PORT: String(p) }, stdio: ['ignore', 'ignore', 'inherit'] })
-    const startedAt = Date.now()
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
-      if (Date.now() - startedAt > 60_000) throw new Error(`${args.join(' ')} was not ready after 60 s`)
-      try {
-        if ((await ready(p)).status < 500) break
-      } catch {
-        /* starting */
-      }
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    return { child, port: p }
-  }
   // BENCH_PROFILE=dir writes the server's CPU profile there (open it in Chrome's DevTools or speedscope).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
   const started = await startProcess(

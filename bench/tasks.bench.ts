@@ -15,12 +15,11 @@
 import { spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { ROOT_DIR } from '../server/src/config.ts'
+import { startProcess } from './lib/process.ts'
 import { type Database, migrateToLatest, openDatabase, pgliteDirFor } from '../server/src/db/index.ts'
 import type { DB } from '../server/src/db/types.ts'
 import { hashToken, newToken } from '../server/src/platform/auth.ts'
@@ -39,31 +38,6 @@ const V = '330683105212' // the claimers' village (tasks are published for it); 
 const G = V + '001'
 const V2 = '330683105213' // the 10,000 notified volunteers' village
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-
-/** A server process on a free port, ready when `ready` answers below 500. */
-async function startProcess(args: string[], env: Record<string, string>, ready: (port: number) => Promise<Response>) {
-  const p = await freePort()
-  const child = spawn(process.execPath, args, { cwd: ROOT_DIR, env: { ...process.env, ...env, PORT: String(p) }, stdio: ['ignore', 'ignore', 'inherit'] })
-  const startedAt = Date.now()
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
-    if (Date.now() - startedAt > 60_000) throw new Error(`${args.join(' ')} was not ready after 60 s`)
-    try {
-      if ((await ready(p)).status < 500) break
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return { child, port: p }
-}
 async function stop(child: ReturnType<typeof spawn>) {
   if (child.exitCode !== null) return
   child.kill('SIGTERM')
