@@ -1,41 +1,19 @@
 // Builds the web app when its sources changed since the last build (content hash, so a fresh clone, a
 // pull or an edit all rebuild, and an unchanged tree starts at once).
-import { createHash } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ROOT, sourceHash as hashOf } from './source-hash.mjs'
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+export { ROOT }
 // WEB_DIST lets two checkouts' test runs (or a helper's) build and serve their own copy side by side.
 const DIST = process.env.WEB_DIST ? resolve(process.env.WEB_DIST) : join(ROOT, 'web/dist')
 const STAMP = join(DIST, '.source-hash')
 // This script too: a changed build recipe (flags, environment) rebuilds.
 const INPUTS = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'common/src', 'package-lock.json', 'scripts/web-build.mjs']
 
-function* files(path) {
-  if (!existsSync(path)) return
-  const st = statSync(path)
-  if (st.isFile()) {
-    yield path
-    return
-  }
-  for (const name of readdirSync(path).sort()) {
-    if (name === 'node_modules' || name.endsWith('.test.ts')) continue
-    yield* files(join(path, name))
-  }
-}
-
-export function sourceHash() {
-  const h = createHash('sha256')
-  for (const input of INPUTS) {
-    for (const f of files(join(ROOT, input))) {
-      h.update(relative(ROOT, f))
-      h.update(readFileSync(f))
-    }
-  }
-  return h.digest('hex')
-}
+const sourceHash = () => hashOf(INPUTS)
 
 export function webIsCurrent() {
   return existsSync(join(DIST, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === sourceHash()

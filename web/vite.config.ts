@@ -1,5 +1,7 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
@@ -39,6 +41,89 @@ const noRemoteFonts = {
       file.source = file.source.replace(/,\s*url\((["']?)(?:https?:)?\/\/[^)]*\1\)\s*format\(["']?woff["']?\)/g, '')
     }
   },
+}
+
+/**
+ * Vant's styles per component (issue 12, defect 12: the phone's first load). The whole of Vant's CSS
+ * (vant/lib/index.css) is 197 KB, 48 KB brotli, for its ~100 components; the app uses about 40. Every
+ * `import { Button, … } from 'vant'` in the app's sources gets the style module of each component it names
+ * (`vant/es/button/style/index.mjs`: Vant's base CSS, the CSS of the components it is built from, then its own),
+ * and the functions' components for `showToast`, `showDialog`, `showImagePreview`…, as Vant's own on-demand setup
+ * (unplugin-vue-components' VantResolver) does. Type-only names and `Locale` have no style. The vendor-vant group
+ * gathers them in one stylesheet: 124 KB, 39 KB brotli, of which 30 KB is the inlined icon font.
+ */
+const vantDir = join(dirname(createRequire(import.meta.url).resolve('vant/package.json')), 'es')
+const VANT_FUNCTION_STYLES: Record<string, string> = {
+  showToast: 'toast',
+  showSuccessToast: 'toast',
+  showFailToast: 'toast',
+  showLoadingToast: 'toast',
+  closeToast: 'toast',
+  showDialog: 'dialog',
+  showConfirmDialog: 'dialog',
+  closeDialog: 'dialog',
+  showNotify: 'notify',
+  closeNotify: 'notify',
+  showImagePreview: 'image-preview',
+}
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())
+function vantStyleImports(code: string): string[] {
+  const styles = new Set<string>()
+  for (const m of code.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]vant['"]/g)) {
+    for (const spec of m[1]!.split(',')) {
+      const name = spec
+        .trim()
+        .split(/\s+as\s+/)[0]!
+        .trim()
+      if (!name || name.startsWith('type ') || name === 'Locale') continue
+      const dir = VANT_FUNCTION_STYLES[name] ?? (/^[A-Z]/.test(name) ? kebab(name) : null)
+      if (dir && existsSync(join(vantDir, dir, 'style/index.mjs'))) styles.add(`vant/es/${dir}/style/index.mjs`)
+    }
+  }
+  return [...styles]
+}
+const vantStyles = {
+  name: 'minqing-vant-styles',
+  transform(code: string, id: string) {
+    // The app's .ts modules and its components' scripts (`X.vue?vue&type=script&setup=true&lang.ts`).
+    if (id.includes('node_modules') || !/\.ts$|\.vue\?vue&type=script\b/.test(id) || !code.includes('vant')) return null
+    const styles = vantStyleImports(code)
+    if (!styles.length) return null
+    // On the first line, so no line moves (the source map stays right but for that line's columns).
+    return { code: styles.map((s) => `import '${s}';`).join('') + code, map: null }
+  },
+}
+
+/**
+ * TypeBox schemas in @minqing/common are built at module level (`export const X = Type.Object(…)`), which a bundler
+ * must keep as calls with possible side effects once any export of the module is used — and so the web, which only
+ * uses common's enums, labels and lifecycle tables, carried TypeBox and every schema (74 KB, 17 KB brotli) on the
+ * phone's first load. Constructing a schema has no side effect: mark `Type.…(…)` calls, and calls of common's
+ * schema helpers (`const Text = (n) => Type.String(…)`, `Nullable`, `pagingFields`…), as pure so the unused ones go.
+ */
+function commonSchemaHelpers(): string[] {
+  const names = new Set<string>()
+  for (const f of readdirSync(commonSrc)) {
+    if (!f.endsWith('.ts') || f.endsWith('.test.ts')) continue
+    const src = readFileSync(join(commonSrc, f), 'utf8')
+    for (const m of src.matchAll(/\bconst (\w+) = (?:<[^=]*?>)?\([^()]*\)\s*=>\s*(?:Type\.|\(\s*\{\s*\w+:\s*Type\.)/g)) names.add(m[1]!)
+  }
+  return [...names]
+}
+const pureSchemas = () => {
+  let helpers: RegExp | null = null
+  return {
+    name: 'minqing-pure-schemas',
+    transform(code: string, id: string) {
+      if (!commonSrcPattern.test(id) || !code.includes('Type.')) return null
+      helpers ??= new RegExp(`(?<![\\w.$])(${commonSchemaHelpers().join('|') || '(?!)'})\\(`, 'g')
+      // Comments only: every line stays where it was (the source map needs no change).
+      const out = code
+        .replace(/(?<![\w.$])Type\.(\w+)\(/g, '/* @__PURE__ */ Type.$1(')
+        .replace(helpers, (m: string, name: string, offset: number, s: string) => (/function\s+$/.test(s.slice(Math.max(0, offset - 12), offset)) ? m : `/* @__PURE__ */ ${name}(`))
+      return { code: out, map: null }
+    },
+  }
 }
 
 /**
@@ -106,7 +191,7 @@ const precompress = () => {
 }
 
 export default defineConfig({
-  plugins: [vue(), noRemoteFonts, precompress()],
+  plugins: [vue(), vantStyles, pureSchemas(), noRemoteFonts, precompress()],
   define: {
     __VUE_OPTIONS_API__: 'true',
     __VUE_PROD_DEVTOOLS__: 'false',
@@ -138,7 +223,12 @@ export default defineConfig({
       // @minqing/common's schema module calls TypeBox at top level; the web only uses its enums/labels
       // (and types), so declare it side-effect free and let the schemas (and TypeBox) be tree-shaken away.
       treeshake: {
-        moduleSideEffects: [{ test: commonSrcPattern, sideEffects: false }],
+        moduleSideEffects: [
+          { test: commonSrcPattern, sideEffects: false },
+          // TypeBox's package.json says nothing about side effects: without this, a common module whose schemas all
+          // went (minqing-pure-schemas) still imported TypeBox for its side effects, and so the whole of it.
+          { test: /node_modules[\\/]typebox[\\/]/, sideEffects: false },
+        ],
       },
       output: {
         codeSplitting: {

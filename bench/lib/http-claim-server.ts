@@ -29,7 +29,7 @@ app.post<{ Params: { id: string } }>('/claim/:id', async (req, reply) => {
   if (rows.length === 0) return reply.status(409).send({ error: { code: 'task_full', message: '名额已满', details: null } })
   return reply.status(201).send({ taskId: req.params.id, remaining: rows[0]!.slots - rows[0]!.claimed })
 })
-await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1', backlog: 4096 }) // as the product's server (main.ts)
 process.on(
   'SIGTERM',
   () =>

@@ -1,5 +1,6 @@
 // Case constants, free of TypeBox (see archive-enums.ts).
-export const CASE_CHANNELS = ['diary', 'qr', 'hotline', 'open311', 'import', 'platform', 'walk_in'] as const
+/** `volunteer`: a volunteer's 随手报 from the phone, under their own name and phone (issue 15). */
+export const CASE_CHANNELS = ['diary', 'qr', 'hotline', 'open311', 'import', 'platform', 'walk_in', 'volunteer'] as const
 export const CASE_URGENCIES = ['normal', 'urgent', 'emergency'] as const
 export const CASE_LEVELS = ['grid', 'village', 'town', 'county'] as const
 export type CaseLevel = (typeof CASE_LEVELS)[number]

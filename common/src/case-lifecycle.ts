@@ -167,7 +167,17 @@ export const REJECT_KINDS = ['spam', 'not_government', 'duplicate', 'other'] as 
 
 /** One body schema per action (its route validates it; OpenAPI shows it). */
 export const ACTION_BODIES = {
-  dispatch: Type.Object({ unitId: UuidSchema, handlerId: Type.Optional(Nullable(UuidSchema)), level: Type.Optional(LevelSchema), note: Note }, { additionalProperties: false }),
+  dispatch: Type.Object(
+    {
+      unitId: UuidSchema,
+      handlerId: Type.Optional(Nullable(UuidSchema)),
+      level: Type.Optional(LevelSchema),
+      note: Note,
+      // The category the dispatcher confirms or corrects (issue 14): it is set on the case and the brain learns from it.
+      categoryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    },
+    { additionalProperties: false },
+  ),
   accept: Type.Object({ note: Note }, { additionalProperties: false }),
   return: Type.Object({ reason: Reason }, { additionalProperties: false }),
   transfer: Type.Object({ unitId: UuidSchema, reason: Reason }, { additionalProperties: false }),
@@ -274,7 +284,8 @@ export const CASE_ACTION_TABLE: Record<CaseAction, CaseActionSpec> = {
 }
 
 /** What the server does by itself, as the system actor; each writes its timeline row like a user's action. */
-export type SystemAction = 'warn' | 'overdue' | 'accept_overdue' | 'auto_close' | 'external_update' | 'merged_from' | 'answered_via_merge' | 'comment' | 'media_link' | 'attach' | 'callback'
+export type SystemAction =
+  'warn' | 'overdue' | 'accept_overdue' | 'auto_close' | 'external_update' | 'merged_from' | 'answered_via_merge' | 'comment' | 'media_link' | 'attach' | 'callback' | 'triage' | 'push'
 
 export interface SystemActionSpec {
   from: readonly CaseState[]
@@ -296,6 +307,10 @@ export const SYSTEM_ACTION_TABLE: Record<SystemAction, SystemActionSpec> = {
   attach: { from: CASE_STATES.filter((s) => !isTerminalState(s)), to: 'same', what: 'a photo added' },
   // 回访: one call to the reporter (reached or not); the rating it records is the table's `rate` by a `caller`.
   callback: { from: CASE_STATES, to: 'same', what: 'a call-back attempt, with its outcome' },
+  // 民情大脑 (issue 14): at intake, the category suggestion (applied above the confidence threshold) and the
+  // urgency raised by emergency signals; a push of an urgent case to the town's leaders and the duty officer.
+  triage: { from: CASE_STATES, to: 'same', what: 'the brain’s category suggestion and urgency at intake' },
+  push: { from: CASE_STATES.filter((s) => !isTerminalState(s)), to: 'same', what: 'pushed to the town leaders and the county duty officer' },
 }
 
 /** The states an action may lead to (for checks and documentation). */

@@ -186,6 +186,8 @@ export const NotificationSchema = Type.Object({
   title: Type.String(),
   body: Nullable(Type.String()),
   caseId: Nullable(UuidSchema),
+  /** A notice about a 先锋任务 (the phone opens /m/tasks/:id). */
+  taskId: Type.Optional(Nullable(UuidSchema)),
   readAt: Nullable(IsoDateTime),
   createdAt: IsoDateTime,
 })

@@ -90,6 +90,27 @@ export const ERROR_CODES = {
   ALREADY_CLAIMED: 'already_claimed',
   TASK_STARTED: 'task_started',
   AUDIENCE_RESERVED: 'audience_reserved',
+  TASK_CANCELLED: 'task_cancelled',
+  PERSONAL_DATA: 'personal_data',
+  // Teams and activities (issue 15): a member who is not a volunteer residing in the team's area; a team out of sight; a date not of the schedule.
+  MEMBER_NOT_ELIGIBLE: 'MEMBER_NOT_ELIGIBLE',
+  UNKNOWN_TEAM: 'UNKNOWN_TEAM',
+  NOT_A_SESSION_DATE: 'NOT_A_SESSION_DATE',
+  /** 民情分析会 (issue 16): a week that is not an ISO week (2026-W47), or one that has not begun. */
+  INVALID_WEEK: 'INVALID_WEEK',
+  /** 考核评价 (issue 16): a formula version may only start this month or later (past months keep theirs). */
+  FORMULA_PAST_MONTH: 'FORMULA_PAST_MONTH',
+  /** 考核评价: the month's awards are published already (frozen). */
+  AWARDS_PUBLISHED: 'AWARDS_PUBLISHED',
+  /** 一键推送 (issue 14): the case was pushed to the town leader and duty officer a few minutes ago already. */
+  ALREADY_PUSHED: 'ALREADY_PUSHED',
+  /** Meetings (issue 16): the decision became a case or a task already. */
+  DECISION_CONVERTED: 'DECISION_CONVERTED',
+  /** Pacts (issue 16): items change only while negotiating (谈约); a log entry's case, task or item is not in sight. */
+  PACT_LOCKED: 'PACT_LOCKED',
+  UNKNOWN_CASE: 'UNKNOWN_CASE',
+  UNKNOWN_TASK: 'UNKNOWN_TASK',
+  UNKNOWN_ITEM: 'UNKNOWN_ITEM',
   INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -14,9 +14,14 @@ export const PERMISSIONS = [
   'diary.review',
   'visits.manage',
   'cases.raise',
+  // 随手报 (issue 15): report a matter like a resident, under one's own name and phone (channel `volunteer`); without
+  // cases.raise the holder reads only the cases they reported (no area reads).
+  'cases.report',
   'cases.dispatch',
   'cases.supervise',
   'cases.claim',
+  // 一键推送 (issue 14): push a visible case to the town's leaders and the county duty officer (leaders, admins, town handlers).
+  'cases.push',
   // 回访: phone the reporter of an answered case and record the rating given on the phone (never one's own handling).
   'cases.callback',
   'categories.manage',
@@ -32,6 +37,16 @@ export const PERMISSIONS = [
   'tasks.claim',
   'tasks.publish',
   'tasks.confirm',
+  // 考核评价 (issue 16): scores and awards of the caller's area; leaders and admins publish awards; county admins edit the formula.
+  'evaluation.read',
+  'evaluation.publish',
+  'evaluation.formula',
+  // 民情分析会 / 议事会 meetings and 契约化共建 pacts (issue 16): staff read their area's; town handlers, leaders and
+  // admins hold meetings and hand out their decisions; they and community cadres run pacts.
+  'meetings.read',
+  'meetings.write',
+  'pacts.read',
+  'pacts.write',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -48,6 +63,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'cases.raise',
     'cases.dispatch',
     'cases.supervise',
+    'cases.push',
     'categories.manage',
     'intake.manage',
     'cases.import',
@@ -56,6 +72,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tasks.read',
     'tasks.publish',
     'tasks.confirm',
+    'evaluation.read',
+    'evaluation.publish',
+    'evaluation.formula',
+    'meetings.read',
+    'meetings.write',
+    'pacts.read',
+    'pacts.write',
   ],
   // Leaders (纪检 among them) read the audit log; they change nothing in it.
   leader: [
@@ -66,6 +89,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'cases.raise',
     'cases.dispatch',
     'cases.supervise',
+    'cases.push',
     'cases.claim',
     'cases.callback',
     'audit.read',
@@ -73,6 +97,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tasks.read',
     'tasks.publish',
     'tasks.confirm',
+    'evaluation.read',
+    'evaluation.publish',
+    'meetings.read',
+    'meetings.write',
+    'pacts.read',
+    'pacts.write',
   ],
   // Town handlers answer the hotline and dispatch; both call back.
   town_handler: [
@@ -84,14 +114,20 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'diary.review',
     'cases.raise',
     'cases.dispatch',
+    'cases.push',
     'cases.callback',
     'cases.import',
     'stats.read',
     'tasks.read',
     'tasks.publish',
     'tasks.confirm',
+    'evaluation.read',
+    'meetings.read',
+    'meetings.write',
+    'pacts.read',
+    'pacts.write',
   ],
-  dept_handler: ['archive.read', 'diary.write', 'cases.raise'],
+  dept_handler: ['archive.read', 'diary.write', 'cases.raise', 'meetings.read', 'pacts.read'],
   village_cadre: [
     'archive.read',
     'archive.write',
@@ -105,11 +141,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tasks.read',
     'tasks.publish',
     'tasks.confirm',
+    'evaluation.read',
+    'meetings.read',
+    'pacts.read',
+    'pacts.write',
   ],
-  grid_worker: ['archive.read', 'archive.write', 'diary.write', 'cases.raise', 'stats.read'],
-  stationed_cadre: ['archive.read', 'archive.write', 'diary.write', 'cases.raise', 'stats.read'],
-  // Volunteers see tasks, not residents' files.
-  volunteer: ['tasks.read', 'tasks.claim'],
+  grid_worker: ['archive.read', 'archive.write', 'diary.write', 'cases.raise', 'stats.read', 'meetings.read'],
+  // 驻村指导员 find the small jobs on their visits (需求摸排, 微心愿) and publish them as 先锋任务 of their village.
+  stationed_cadre: ['archive.read', 'archive.write', 'diary.write', 'cases.raise', 'stats.read', 'tasks.read', 'tasks.publish', 'tasks.confirm', 'meetings.read'],
+  // Volunteers see tasks, not residents' files; they report (随手报) and read their own reports only.
+  volunteer: ['tasks.read', 'tasks.claim', 'cases.report'],
 }
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {

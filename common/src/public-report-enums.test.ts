@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deriveTitle, isMainlandMobile, PLACE_QR_PATTERN, QR_CODE_PATTERN, suggestCategory } from './public-report-enums.ts'
+import { deriveTitle, isMainlandMobile, PLACE_QR_PATTERN, QR_CODE_PATTERN } from './public-report-enums.ts'
 
 describe('deriveTitle', () => {
   it('takes the first sentence or line', () => {
@@ -17,25 +17,6 @@ describe('deriveTitle', () => {
   it('never empty', () => {
     expect(deriveTitle('。。。')).toBe('。。。')
     expect(deriveTitle('   ')).toBe('民情反映')
-  })
-})
-
-describe('suggestCategory', () => {
-  const cats = [
-    { code: 'traffic', name: '道路交通', keywords: [], parentCode: null },
-    { code: 'traffic.road', name: '道路破损', keywords: ['路面', '坑洼', '破损'], parentCode: 'traffic' },
-    { code: 'traffic.streetlight', name: '路灯故障', keywords: ['路灯', '不亮'], parentCode: 'traffic' },
-    { code: 'environment.garbage', name: '垃圾清运', keywords: ['垃圾', '清运'], parentCode: 'environment' },
-  ]
-  it('picks the sub-category matching most (and longest) keywords', () => {
-    expect(suggestCategory('村口路灯不亮了', cats)).toBe('traffic.streetlight')
-    expect(suggestCategory('路面坑洼,还有一盏路灯', cats)).toBe('traffic.road')
-    expect(suggestCategory('垃圾清运不及时', cats)).toBe('environment.garbage')
-  })
-  it('matches a sub-category by its name too, and nothing at all gives null', () => {
-    expect(suggestCategory('反映道路破损问题', cats)).toBe('traffic.road')
-    expect(suggestCategory('想咨询一下', cats)).toBeNull()
-    expect(suggestCategory('', cats)).toBeNull()
   })
 })
 

@@ -30,28 +30,3 @@ export function deriveTitle(description: string, max = PUBLIC_DERIVED_TITLE_MAX)
   if (chars.length <= max) return first || '民情反映'
   return chars.slice(0, max - 1).join('') + '…'
 }
-
-export interface SuggestableCategory {
-  code: string
-  name: string
-  keywords: readonly string[]
-  parentCode: string | null
-}
-
-/**
- * The category a text most likely belongs to: the sub-category whose keywords (and name) appear in it most, longer
- * words counting more; ties go to the earlier category. Null when nothing matches. A plain keyword match — the
- * 民情大脑 sharpens it later.
- */
-export function suggestCategory(text: string, categories: readonly SuggestableCategory[]): string | null {
-  const hay = text.toLowerCase()
-  if (!hay.trim()) return null
-  let best: { code: string; score: number } | null = null
-  for (const c of categories) {
-    const words = new Set([...c.keywords, ...(c.parentCode ? [c.name] : [])].map((w) => w.trim().toLowerCase()).filter((w) => w.length >= 2))
-    let score = 0
-    for (const w of words) if (hay.includes(w)) score += [...w].length
-    if (score > 0 && (!best || score > best.score)) best = { code: c.code, score }
-  }
-  return best?.code ?? null
-}

@@ -15,6 +15,8 @@
  * - The cockpit's "now" figures (inProgress, dueSoon, overdue) are the cases in that condition at this moment,
  *   whatever day they were received.
  * - `unit` is the unit the case is (or was last) dispatched to; cases never dispatched group under key `none`.
+ * - `handler` is the cadre the case counts for: the leader who claimed it, else its current (or answering) handler;
+ *   cases nobody has accepted group under key `none`. Summed from the per-case facts (same counters, same formulas).
  * - `level` (raised level) is the case's level when it was received; the level it closed at is its level then.
  */
 import Type from 'typebox'
@@ -159,7 +161,7 @@ export const VISIT_FORMULAS: Record<VisitMetric, Formula> = {
 }
 
 // ---- GET /api/stats/cases ----------------------------------------------------------------------------------
-export const STATS_GROUP_BY = ['region', 'category', 'unit', 'day', 'week', 'month', 'year', 'level'] as const
+export const STATS_GROUP_BY = ['region', 'category', 'unit', 'handler', 'day', 'week', 'month', 'year', 'level'] as const
 export type StatsGroupBy = (typeof STATS_GROUP_BY)[number]
 /** Longest period one query may span (days). */
 export const STATS_MAX_SPAN_DAYS = 366 * 5
@@ -212,7 +214,7 @@ export type CaseFigures = Type.Static<typeof CaseFiguresSchema>
 export const CaseStatsRowSchema = Type.Object({
   /**
    * region: region code; category: top-level category code (or the sub-category code when `categoryCode` names a
-   * top level); unit: unit id or `none`; day: YYYY-MM-DD; week: YYYY-MM-DD of its Monday; month: YYYY-MM;
+   * top level); unit: unit id or `none`; handler: user id or `none`; day: YYYY-MM-DD; week: YYYY-MM-DD of its Monday; month: YYYY-MM;
    * year: YYYY; level: grid|village|town|county (raised level).
    */
   key: Type.String(),

@@ -18,6 +18,7 @@ import { installRequestLog, quietLogController } from './platform/request-log.ts
 import { serveWebApp } from './platform/static.ts'
 import { modules as allModules } from './modules/index.ts'
 import { buildServices, type Services } from './services.ts'
+import { installLazySchemas } from './platform/schema-compilers.ts'
 
 const Ajv = (AjvModule as any).default ?? AjvModule
 const addFormats = (addFormatsModule as any).default ?? addFormatsModule
@@ -69,7 +70,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}) {
   const bodyAjv = makeAjv(false)
   const textAjv = makeAjv(true)
   // Integers without bounds get ±2^53 (platform/validation.ts): 1e308 in an id or offset is a 400.
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(boundIntegers(schema)))
+  // Compiled on a route's first request, not at start (platform/schema-compilers.ts).
+  installLazySchemas(app, ({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(boundIntegers(schema)))
 
   installErrorHandling(app)
   installRequestLog(app, { slowMs: ctx.config.slowRequestMs, summaryMs: ctx.config.logSummaryMs })

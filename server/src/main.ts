@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { buildApp } from './app.ts'
+import { warmSchemas } from './platform/schema-compilers.ts'
 import { closeContext, createContext, openConfiguredDatabase } from './bootstrap.ts'
 import { loadConfig } from './config.ts'
 import { migrateToLatest } from './db/index.ts'
@@ -63,7 +64,11 @@ async function serve() {
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  await app.listen({ port: config.port, host: config.host })
+  // A crowd (2,000 volunteers grabbing one task) connects at once: Node's default accept backlog of 511 overflows
+  // and the kernel resets connections while a busy process catches up. The kernel caps it at net.core.somaxconn.
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 })
+  // Route schemas compile on first use (platform/schema-compilers.ts): warm them now, between the first requests.
+  void warmSchemas(app).then((r) => app.log.info(r, 'route schemas compiled'))
   const ms = Math.round(performance.now() - started)
   const web = `http://localhost:${config.port}`
   const lines = [

@@ -119,6 +119,19 @@ interface Home {
   category: string
   task: string // 先锋任务 of the home village, claimed by the home volunteer
   volunteer: string
+  team: string // 志愿队伍 of the home village (the home volunteer), with a rota slot and an exception
+  rotaException: string
+  activity: string // a published 民情角 of the home village with today's ledger
+  sessionDate: string
+  meeting: string // 议事会 of the home village with one decision (issue 16)
+  decision: string
+  pact: string // 契约 of the home village with a home partner unit, negotiating, one item
+  pactItem: string
+  partner: string
+  taskPhoto: string // the home volunteer's finish-report photo on the home task
+  caseTask: string // a home task made from the home case
+  alert: string // a home 预警 linking the home case (issue 14)
+  cluster: string // a home 一类事 with the home case as member
 }
 
 let t: Awaited<ReturnType<typeof createTestApp>>
@@ -236,6 +249,12 @@ const idRead =
   (url: (h: Home) => string, missing: (h: Home) => string): Rule['probes'] =>
   (hh) => [{ url: url(hh), missing: missing(hh) }]
 const STAFF_NAMES = Object.keys(STAFF) as StaffName[]
+const homeTaskRows = (x: Home) => [
+  `select * from tasks where id = ${q(x.task)}`,
+  `select * from task_claims where task_id = ${q(x.task)}`,
+  `select count(*)::int as n from task_events where task_id = ${q(x.task)}`,
+  `select count(*)::int as n from task_photos where task_id = ${q(x.task)}`,
+]
 
 const open = (why: string, probes: Rule['probes'] = () => []): Rule => ({ kind: 'open', why, probes })
 /** Static and self-only routes: one outsider with a session and one without are enough (they carry no area data). */
@@ -286,6 +305,12 @@ const RULES: Record<string, Rule> = {
     why: 'the page behind a printed 民情码: the region’s name is on the poster anyway (public by design)',
     allow: ['region'],
     probes: () => [{ url: `/api/public/qr/${V}` }, { url: `/api/public/qr/${G}` }],
+  },
+  'GET /api/public/pacts/:code': {
+    kind: 'open',
+    why: 'the 亮约 board of a village (public by design): published pacts only — the home pact, still negotiating, never shows',
+    allow: ['region'],
+    probes: () => [{ url: `/api/public/pacts/${V}` }, { url: `/api/public/pacts/${G}` }],
   },
 
   // -- id-bearing reads ---------------------------------------------------------------------------------------------
@@ -672,6 +697,62 @@ const RULES: Record<string, Rule> = {
       () => `/api/cockpit/summary?regionCode=${MISSING_REGION}`,
     ),
   },
+  // 考核评价 (issue 16): scores and awards of a region subtree; annotate / publish for leaders and admins of the area.
+  ...Object.fromEntries(
+    ['units', 'cadres', 'awards'].map((what) => [
+      `GET /api/evaluation/${what}`,
+      {
+        kind: 'read',
+        why: `evaluation ${what} of a region subtree for a month`,
+        probes: idRead(
+          () => `/api/evaluation/${what}?period=2026-11&regionCode=${V}`,
+          () => `/api/evaluation/${what}?period=2026-11&regionCode=${MISSING_REGION}`,
+        ),
+      } satisfies Rule,
+    ]),
+  ),
+  'GET /api/evaluation/awards/latest': {
+    kind: 'read',
+    why: 'the latest published awards of a region (the cockpit strip)',
+    probes: idRead(
+      () => `/api/evaluation/awards/latest?regionCode=${V}`,
+      () => `/api/evaluation/awards/latest?regionCode=${MISSING_REGION}`,
+    ),
+  },
+  'GET /api/evaluation/formulas': few(open('the evaluation formula versions (weights only, no area data)', () => [{ url: '/api/evaluation/formulas' }])),
+  'PUT /api/evaluation/awards': {
+    kind: 'write',
+    why: 'annotate the home village’s draft awards',
+    probes: () => [{ url: '/api/evaluation/awards', body: { period: '2026-11', regionCode: V, note: 'pwned' } }],
+    rows: () => ['select * from evaluation_awards order by id'],
+  },
+  'POST /api/evaluation/awards/publish': {
+    kind: 'write',
+    why: 'publish the home village’s awards',
+    probes: () => [{ url: '/api/evaluation/awards/publish', body: { period: '2026-11', regionCode: V, note: 'pwned' } }],
+    rows: () => ['select * from evaluation_awards order by id'],
+  },
+  'POST /api/evaluation/formulas': {
+    kind: 'write',
+    why: 'a new evaluation formula version (county admins only)',
+    probes: () => [
+      {
+        url: '/api/evaluation/formulas',
+        body: {
+          effectiveFrom: '2099-01',
+          weights: {
+            unit: { responseRate: 1, onTimeRate: 1, satisfactionRate: 1, closeRate: 1 },
+            cadre: { responseRate: 1, onTimeRate: 1, satisfactionRate: 1, closeRate: 1, visitCoverage: 1, volunteerHours: 1 },
+            penalties: { yellowCard: 0, redCard: 0, overdueCase: 0 },
+            minCases: { unit: 0, cadre: 0 },
+            hoursTarget: 1,
+            awards: { top: 1, bottom: 1, minCases: 0, overdueWorkingDays: 5 },
+          },
+        },
+      },
+    ],
+    rows: () => ['select count(*)::int as n from evaluation_formulas'],
+  },
   'GET /api/cases/similar': {
     kind: 'list',
     why: 'possible duplicates among cases the caller may see',
@@ -976,6 +1057,392 @@ const RULES: Record<string, Rule> = {
       },
     ]),
   ),
+  'POST /api/tasks/:id/photos': {
+    kind: 'write',
+    why: 'a finish-report photo on the home task (only its claimers)',
+    probes: (x) => [{ url: `/api/tasks/${x.task}/photos`, form: pngForm() }],
+    rows: (x) => homeTaskRows(x),
+  },
+  'GET /api/tasks/:id/photos/:photoId': {
+    kind: 'read',
+    why: 'a home task photo: the publisher’s side or its uploader',
+    probes: idRead(
+      (x) => `/api/tasks/${x.task}/photos/${x.taskPhoto}`,
+      () => `/api/tasks/${rnd()}/photos/${rnd()}`,
+    ),
+  },
+  'GET /api/tasks/:id/claims': {
+    kind: 'read',
+    why: 'the claimers of a task (publisher’s side all, a volunteer their own)',
+    probes: idRead(
+      (x) => `/api/tasks/${x.task}/claims`,
+      () => `/api/tasks/${rnd()}/claims`,
+    ),
+  },
+  'POST /api/tasks/:id/cancel': {
+    kind: 'write',
+    why: 'cancel the home task (tasks.publish, own area)',
+    probes: (x) => [{ url: `/api/tasks/${x.task}/cancel`, body: { reason: 'pwned' } }],
+    rows: (x) => homeTaskRows(x),
+  },
+  'POST /api/wishes': {
+    kind: 'write',
+    why: 'a 微心愿 for a home person (tasks.publish, the person in the caller’s area)',
+    probes: (x) => [{ url: '/api/wishes', body: { personId: x.person, wish: 'pwned' } }],
+    rows: () => [homeCount('tasks')],
+  },
+  // The board of a region is read like a region: one outside the caller's area answers as a missing one.
+  'GET /api/volunteers/leaderboard': {
+    kind: 'read',
+    why: 'the leaderboard of a region of the caller’s area (a volunteer: only where they reside)',
+    probes: idRead(
+      () => `/api/volunteers/leaderboard?regionCode=${V}`,
+      () => `/api/volunteers/leaderboard?regionCode=${MISSING_REGION}`,
+    ),
+  },
+  'GET /api/tasks/:id/case': {
+    kind: 'read',
+    why: 'the case behind a task: its claimers and staff who may see the case',
+    probes: idRead(
+      (x) => `/api/tasks/${x.caseTask}/case`,
+      () => `/api/tasks/${rnd()}/case`,
+    ),
+  },
+  // -- teams, rotas, activities and the ledger (issue 15): the home team and the home 民情角 ---------------------------
+  'GET /api/teams': {
+    kind: 'list',
+    why: 'teams: staff their area’s, a volunteer their own',
+    probes: () => [{ url: '/api/teams' }, { url: `/api/teams?regionCode=${V}` }],
+    control: (x) => ({ who: x.admin, probe: { url: '/api/teams' } }),
+  },
+  'GET /api/teams/candidates': {
+    kind: 'list',
+    why: 'volunteers residing in a region of the caller’s area (team members to pick)',
+    probes: () => [{ url: `/api/teams/candidates?regionCode=${V}` }],
+    control: (x) => ({ who: x.admin, probe: { url: `/api/teams/candidates?regionCode=${V}` } }),
+  },
+  'GET /api/teams/duty': {
+    kind: 'list',
+    why: 'who is on duty over the teams the caller reads',
+    probes: () => [{ url: `/api/teams/duty?from=2027-01-04&to=2027-01-10` }, { url: `/api/teams/duty?from=2027-01-04&to=2027-01-10&regionCode=${V}` }],
+    control: (x) => ({ who: x.admin, probe: { url: `/api/teams/duty?from=2027-01-04&to=2027-01-10` } }),
+  },
+  'POST /api/teams': {
+    kind: 'write',
+    why: 'a team in the home village',
+    probes: () => [{ url: '/api/teams', body: { name: 'pwned', kind: 'other', regionCode: V } }],
+    rows: () => [homeCount('volunteer_teams')],
+  },
+  'GET /api/teams/:id': {
+    kind: 'read',
+    why: 'a team',
+    probes: idRead(
+      (x) => `/api/teams/${x.team}`,
+      () => `/api/teams/${rnd()}`,
+    ),
+  },
+  'GET /api/teams/:id/rota': {
+    kind: 'read',
+    why: 'a team’s rota',
+    probes: idRead(
+      (x) => `/api/teams/${x.team}/rota`,
+      () => `/api/teams/${rnd()}/rota`,
+    ),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['PATCH', '', { name: 'pwned' }],
+        ['DELETE', '', undefined],
+        ['PUT', '/rota', { slots: [] }],
+        ['POST', '/rota/exceptions', { date: '2027-01-08', start: '09:00', end: '10:00' }],
+      ] as const
+    ).map(([method, path, body]): [string, Rule] => [
+      `${method} /api/teams/:id${path}`,
+      {
+        kind: 'write',
+        why: `${method} ${path || 'the team'} of the home team`,
+        probes: (x) => [{ url: `/api/teams/${x.team}${path}`, ...(body ? { body } : {}) }],
+        rows: (x) => [
+          `select * from volunteer_teams where id = ${q(x.team)}`,
+          `select * from team_members where team_id = ${q(x.team)} order by user_id`,
+          `select * from rota_slots where team_id = ${q(x.team)} order by id`,
+          `select * from rota_exceptions where team_id = ${q(x.team)} order by id`,
+        ],
+      },
+    ]),
+  ),
+  'DELETE /api/teams/:id/rota/exceptions/:exceptionId': {
+    kind: 'write',
+    why: 'remove the home team’s dated exception',
+    probes: (x) => [{ url: `/api/teams/${x.team}/rota/exceptions/${x.rotaException}` }],
+    rows: (x) => [`select * from rota_exceptions where team_id = ${q(x.team)} order by id`],
+  },
+  'GET /api/activities': {
+    kind: 'list',
+    why: 'activities: staff their area’s, volunteers the published ones of where they reside and of their teams',
+    probes: () => [{ url: '/api/activities' }, { url: `/api/activities?regionCode=${V}&upcoming=true` }],
+    control: (x) => ({ who: x.admin, probe: { url: '/api/activities' } }),
+  },
+  'GET /api/activities/ledger.xlsx': {
+    kind: 'list',
+    why: 'the 服务台账 of a period of the caller’s area',
+    probes: (x) => [{ url: `/api/activities/ledger.xlsx?from=${x.sessionDate}&to=${x.sessionDate}` }],
+    control: (x) => ({ who: x.admin, probe: { url: `/api/activities/ledger.xlsx?from=${x.sessionDate}&to=${x.sessionDate}` } }),
+  },
+  'POST /api/activities': {
+    kind: 'write',
+    why: 'an activity in the home village',
+    probes: () => [{ url: '/api/activities', body: { title: 'pwned', kind: 'other', regionCode: V, recurrence: 'once', date: '2027-01-01', start: '09:00', end: '10:00', audience: 'volunteers' } }],
+    rows: () => [homeCount('activities')],
+  },
+  'GET /api/activities/:id': {
+    kind: 'read',
+    why: 'an activity',
+    probes: idRead(
+      (x) => `/api/activities/${x.activity}`,
+      () => `/api/activities/${rnd()}`,
+    ),
+  },
+  'GET /api/activities/:id/announcement': {
+    kind: 'read',
+    why: 'an activity’s WeChat text and poster',
+    probes: idRead(
+      (x) => `/api/activities/${x.activity}/announcement`,
+      () => `/api/activities/${rnd()}/announcement`,
+    ),
+  },
+  'GET /api/activities/:id/sessions': {
+    kind: 'read',
+    why: 'an activity’s sessions',
+    probes: idRead(
+      (x) => `/api/activities/${x.activity}/sessions`,
+      () => `/api/activities/${rnd()}/sessions`,
+    ),
+  },
+  'GET /api/activities/:id/sessions/:date': {
+    kind: 'read',
+    why: 'a session’s ledger',
+    probes: idRead(
+      (x) => `/api/activities/${x.activity}/sessions/${x.sessionDate}`,
+      (x) => `/api/activities/${rnd()}/sessions/${x.sessionDate}`,
+    ),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['POST', '/publish', undefined],
+        ['PUT', '/sessions/:date', { residentsCount: 99 }],
+        ['POST', '/sessions/:date/items', { content: 'pwned', outcome: 'noted' }],
+      ] as const
+    ).map(([method, path, body]): [string, Rule] => [
+      `${method} /api/activities/:id${path}`,
+      {
+        kind: 'write',
+        why: `${method} ${path} of the home activity`,
+        probes: (x) => [{ url: `/api/activities/${x.activity}${path.replace(':date', x.sessionDate)}`, ...(body ? { body } : {}) }],
+        rows: (x) => [
+          `select * from activities where id = ${q(x.activity)}`,
+          `select * from activity_sessions where activity_id = ${q(x.activity)}`,
+          `select count(*)::int as n from ledger_items i join activity_sessions s on s.id = i.session_id where s.activity_id = ${q(x.activity)}`,
+          `select count(*)::int as n from notifications where kind = 'activity.published'`,
+        ],
+      },
+    ]),
+  ),
+  // -- meetings and pacts (issue 16): the home village's 议事会 with a decision; its pact with a home partner unit -----
+  'GET /api/meetings': {
+    kind: 'list',
+    why: 'meetings of the caller’s area',
+    probes: () => [{ url: '/api/meetings' }, { url: `/api/meetings?regionCode=${V}&kind=council` }],
+    control: (x) => ({ who: x.admin, probe: { url: '/api/meetings' } }),
+  },
+  'GET /api/meetings/choices': {
+    kind: 'read',
+    why: 'the staff and units of a region of the caller’s area, for a meeting',
+    probes: idRead(
+      () => `/api/meetings/choices?regionCode=${V}`,
+      () => `/api/meetings/choices?regionCode=${MISSING_REGION}`,
+    ),
+  },
+  'POST /api/meetings': {
+    kind: 'write',
+    why: 'a meeting in the home village',
+    probes: () => [{ url: '/api/meetings', body: { kind: 'council', regionCode: V, heldOn: '2027-01-01', title: 'pwned' } }],
+    rows: () => [homeCount('meetings')],
+  },
+  'GET /api/meetings/:id': {
+    kind: 'read',
+    why: 'a meeting with its decisions',
+    probes: idRead(
+      (x) => `/api/meetings/${x.meeting}`,
+      () => `/api/meetings/${rnd()}`,
+    ),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['PATCH', '', { minutes: 'pwned' }],
+        ['POST', '/decisions', { content: 'pwned', ownerName: 'pwned', dueDate: '2027-01-01' }],
+        ['POST', '/decisions/:decisionId/case', { title: 'pwned' }],
+        ['POST', '/decisions/:decisionId/task', { title: 'pwned', startsAt: '2026-01-01T00:00:00Z', slots: 1 }],
+      ] as const
+    ).map(([method, path, body]): [string, Rule] => [
+      `${method} /api/meetings/:id${path}`,
+      {
+        kind: 'write',
+        why: `${method} ${path || '(edit)'} of the home meeting`,
+        probes: (x) => [{ url: `/api/meetings/${x.meeting}${path.replace(':decisionId', x.decision)}`, body }],
+        rows: (x) => [`select * from meetings where id = ${q(x.meeting)}`, `select * from meeting_decisions where meeting_id = ${q(x.meeting)} order by seq`],
+      },
+    ]),
+  ),
+  'GET /api/pacts': {
+    kind: 'list',
+    why: 'pacts of the communities of the caller’s area (and of their unit)',
+    probes: () => [{ url: '/api/pacts' }, { url: `/api/pacts?regionCode=${V}` }, { url: '/api/pacts?board=true' }],
+    control: (x) => ({ who: x.admin, probe: { url: '/api/pacts' } }),
+  },
+  'GET /api/pacts/partners': {
+    kind: 'list',
+    why: 'partner units of the caller’s area or above it',
+    probes: () => [{ url: '/api/pacts/partners' }],
+    control: (x) => ({ who: x.admin, probe: { url: '/api/pacts/partners' } }),
+  },
+  'POST /api/pacts': {
+    kind: 'write',
+    why: 'a pact for the home village, or with the home partner unit',
+    probes: (x) => [{ url: '/api/pacts', body: { title: 'pwned', partnerUnitId: x.partner, regionCode: V, year: 2027 } }],
+    rows: () => [homeCount('pacts')],
+  },
+  'GET /api/pacts/:id': {
+    kind: 'read',
+    why: 'a pact',
+    probes: idRead(
+      (x) => `/api/pacts/${x.pact}`,
+      () => `/api/pacts/${rnd()}`,
+    ),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['POST', '/items', { direction: 'unit_to_community', resource: 'funds', content: 'pwned' }],
+        ['DELETE', '/items/:itemId', undefined],
+        ['POST', '/sign', { signedOn: '2026-01-01', signatories: 'pwned' }],
+        ['POST', '/publish', {}],
+        ['POST', '/fulfil', {}],
+        ['POST', '/logs', { doneOn: '2026-01-01', content: 'pwned' }],
+        ['POST', '/rate', { score: 1, comment: 'pwned' }],
+      ] as const
+    ).map(([method, path, body]): [string, Rule] => [
+      `${method} /api/pacts/:id${path}`,
+      {
+        kind: 'write',
+        why: `${method} ${path} of the home pact`,
+        probes: (x) => [{ url: `/api/pacts/${x.pact}${path.replace(':itemId', x.pactItem)}`, ...(body ? { body } : {}) }],
+        rows: (x) => [
+          `select * from pacts where id = ${q(x.pact)}`,
+          `select * from pact_items where pact_id = ${q(x.pact)} order by id`,
+          `select count(*)::int as n from pact_logs where pact_id = ${q(x.pact)}`,
+          `select count(*)::int as n from pact_events where pact_id = ${q(x.pact)}`,
+        ],
+      },
+    ]),
+  ),
+  // -- the brain (issue 14): classify, push, hot words, alerts, similar cases, 一类事; reports and the duty roster -------
+  'POST /api/brain/classify': open('category suggestions for a text: no rows, no area data', () => [{ url: '/api/brain/classify', body: { text: '村口的路灯坏了' } }]),
+  'POST /api/public/classify': open('the 民情码 page’s category suggestions (public by design): no rows', () => [{ url: '/api/public/classify', body: { text: '村口的路灯坏了' } }]),
+  'POST /api/cases/:id/push': {
+    kind: 'write',
+    why: '一键推送 of a home case to leaders (cases.push, a case the caller may see)',
+    probes: (x) => [{ url: `/api/cases/${x.case}/push`, body: { note: 'pwned' } }],
+    rows: (x) => [...caseRows(x.case), `select count(*)::int as n from notifications`],
+  },
+  'GET /api/cases/:id/similar': {
+    kind: 'read',
+    why: 'cases similar to a home case',
+    probes: idRead(
+      (x) => `/api/cases/${x.case}/similar`,
+      () => `/api/cases/${rnd()}/similar`,
+    ),
+  },
+  'GET /api/brain/hotwords': {
+    kind: 'read',
+    why: 'hot words of a region of the caller’s area (stats.read)',
+    probes: idRead(
+      () => `/api/brain/hotwords?regionCode=${V}`,
+      () => `/api/brain/hotwords?regionCode=${MISSING_REGION}`,
+    ),
+  },
+  'GET /api/brain/hotwords/:word/docs': {
+    kind: 'read',
+    why: 'the home texts with a word (stats.read, region of the caller’s area)',
+    probes: idRead(
+      () => `/api/brain/hotwords/${encodeURIComponent('路灯')}/docs?regionCode=${V}`,
+      () => `/api/brain/hotwords/${encodeURIComponent('路灯')}/docs?regionCode=${MISSING_REGION}`,
+    ),
+  },
+  'GET /api/brain/alerts': {
+    kind: 'list',
+    why: 'the alerts of the caller’s area',
+    probes: () => [{ url: '/api/brain/alerts' }, { url: `/api/brain/alerts?regionCode=${V}` }],
+    control: (x) => ({ who: x.admin, probe: { url: '/api/brain/alerts' } }),
+  },
+  'GET /api/brain/alerts/:id': {
+    kind: 'read',
+    why: 'a home alert',
+    probes: idRead(
+      (x) => `/api/brain/alerts/${x.alert}`,
+      () => `/api/brain/alerts/${rnd()}`,
+    ),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['ack', {}],
+        ['handle', { note: 'pwned' }],
+        ['assign', { userId: 'SELF' }],
+      ] as const
+    ).map(([path, body]): [string, Rule] => [
+      `POST /api/brain/alerts/:id/${path}`,
+      {
+        kind: 'write',
+        why: `${path} the home alert`,
+        probes: (x, a) => [{ url: `/api/brain/alerts/${x.alert}/${path}`, body: 'userId' in body ? { userId: a.user?.id ?? rnd() } : body }],
+        rows: (x) => [`select * from alerts where id = ${q(x.alert)}`, `select count(*)::int as n from alert_links where alert_id = ${q(x.alert)}`],
+      },
+    ]),
+  ),
+  'GET /api/brain/clusters': {
+    kind: 'list',
+    why: '一类事 touching a region of the caller’s area (one shared with another area names all its regions, by design)',
+    allow: ['region'],
+    probes: () => [{ url: '/api/brain/clusters' }, { url: `/api/brain/clusters?regionCode=${V}` }],
+    control: (x) => ({ who: x.admin, probe: { url: '/api/brain/clusters' } }),
+  },
+  'GET /api/brain/clusters/:id': {
+    kind: 'read',
+    why: 'a 一类事 with home members only',
+    probes: idRead(
+      (x) => `/api/brain/clusters/${x.cluster}`,
+      () => `/api/brain/clusters/${rnd()}`,
+    ),
+  },
+  // Weekly reports are of a town or the county; the home admin is a village's, so the home town's report is only
+  // probed (the reports tests show its own staff read it).
+  'GET /api/reports/weekly': {
+    kind: 'read',
+    why: 'the home town’s weekly report (stats.read, within the caller’s area)',
+    probes: () => [{ url: `/api/reports/weekly?regionCode=${TOWN}`, missing: '/api/reports/weekly?regionCode=330683199', noHome: true }],
+  },
+  // The county duty roster: county-level officers, no area rows; only county admins and leaders set it.
+  'GET /api/duty/roster': open('the county’s duty roster: county officers, no area data', () => [{ url: '/api/duty/roster' }]),
+  'PUT /api/duty/roster/:day': {
+    kind: 'write',
+    why: 'set a day of the county roster (county admins and leaders only)',
+    probes: (_x, a) => [{ url: '/api/duty/roster/2027-02-01', body: { userIds: a.user ? [a.user.id] : [] } }],
+    rows: () => [`select * from duty_roster order by county_id, day, user_id`],
+  },
   'POST /api/cases': {
     kind: 'write',
     why: 'raise a case in the home grid, or about a home person',
@@ -1350,6 +1817,90 @@ async function makeHome(): Promise<Home> {
     [201],
   )
   await ok(homeVolunteer, 'POST', `/api/tasks/${task.id}/claim`, undefined, undefined, [201])
+  const taskPhoto = await ok(homeVolunteer, 'POST', `/api/tasks/${task.id}/photos`, undefined, pngForm(), [201])
+  const caseTask = await ok(
+    admin,
+    'POST',
+    '/api/tasks',
+    {
+      title: `${MK}路灯巡查`,
+      regionCode: V,
+      slots: 1,
+      audience: 'any',
+      caseId: kase.id,
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 90_000_000).toISOString(),
+    },
+    undefined,
+    [201],
+  )
+  // The brain (issue 14): a home alert linking the home case.
+  const homeRegion = await db.selectFrom('regions').select('id').where('code', '=', V).executeTakeFirstOrThrow()
+  const alert = await t.app.services.alerts.raise(db, { kind: 'common_issue', key: `am:${MK}`, title: `${MK}预警路灯`, regionId: homeRegion.id, caseIds: [kase.id] })
+  await t.app.services.alerts.idle()
+  // A home 一类事 of its own: two diary entries on a matter nothing else in the test mentions (the 路灯 one is joined
+  // by outsiders' own cases that other rules raise in their areas, which makes it a shared cluster).
+  const bridge = [
+    // Each records the concern: only problem texts form 一类事 (routine visit notes do not).
+    await ok(admin, 'POST', '/api/diary', {
+      clientId: clientId(),
+      kind: 'village',
+      regionCode: V,
+      text: `${MK}村里古桥的石栏杆松动了，老人孩子过桥很危险，村民担心安全`,
+      concerns: ['古桥石栏杆松动需维修'],
+    }),
+    await ok(admin, 'POST', '/api/diary', {
+      clientId: clientId(),
+      kind: 'village',
+      regionCode: V,
+      text: `${MK}古桥石栏杆松动，过桥危险，村民很担心老人和孩子的安全`,
+      concerns: ['古桥栏杆松动，请尽快修'],
+    }),
+  ]
+  await t.app.services.brainIndexer.fold()
+  const clusterOf = async (refId: string) => (await sql<{ cluster_id: string }>`select cluster_id from brain_cluster_members where ref_id = ${refId}`.execute(db)).rows[0]?.cluster_id
+  const clusterId = (await clusterOf(bridge[0].id))!
+  if (!clusterId || (await clusterOf(bridge[1].id)) !== clusterId) throw new Error('setup: the two home diary entries are not one 一类事')
+  // Teams, rotas, activities and the ledger (issue 15): a home team on duty, a home 民情角 with today's session.
+  const team = await ok(admin, 'POST', '/api/teams', { name: `${MK}调解队`, kind: 'lawyer', regionCode: V, memberIds: [homeVolunteer.id], leaderId: homeVolunteer.id }, undefined, [201])
+  const rota = await ok(admin, 'PUT', `/api/teams/${team.id}/rota`, { slots: [{ weekday: 3, start: '14:00', end: '17:00', place: `${MK}民情角`, userId: homeVolunteer.id }] })
+  const rotaEx = await ok(admin, 'POST', `/api/teams/${team.id}/rota/exceptions`, { date: '2027-01-07', start: '09:00', end: '10:00', place: `${MK}加班`, userId: homeVolunteer.id }, undefined, [201])
+  if (!rota.slots.length) throw new Error('setup: no rota slot')
+  const sessionDate = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+  const activity = await ok(
+    admin,
+    'POST',
+    '/api/activities',
+    {
+      title: `${MK}民情角活动`,
+      kind: 'minqing_corner',
+      regionCode: V,
+      place: `${MK}村委会`,
+      recurrence: 'once',
+      date: sessionDate,
+      start: '00:00',
+      end: '23:30',
+      teamId: team.id,
+      audience: 'volunteers',
+    },
+    undefined,
+    [201],
+  )
+  await ok(admin, 'POST', `/api/activities/${activity.id}/publish`)
+  await ok(admin, 'PUT', `/api/activities/${activity.id}/sessions/${sessionDate}`, { residentsCount: 7, notes: `${MK}台账`, attendeeIds: [homeVolunteer.id] })
+  await ok(admin, 'POST', `/api/activities/${activity.id}/sessions/${sessionDate}/items`, { content: `${MK}反映事项`, outcome: 'noted' }, undefined, [201])
+  // Meetings and pacts (issue 16): the home village's 议事会 with a decision; a pact with a home partner unit.
+  const meeting = await ok(admin, 'POST', '/api/meetings', { kind: 'council', regionCode: V, heldOn: '2026-11-20', title: `${MK}议事会`, minutes: `${MK}纪要` }, undefined, [201])
+  const withDecision = await ok(admin, 'POST', `/api/meetings/${meeting.id}/decisions`, { content: `${MK}决定`, ownerName: `${MK}负责人`, dueDate: '2027-01-31' }, undefined, [201])
+  const partnerUnit = await ok(admin, 'POST', '/api/units', { name: `${MK}共建单位`, kind: 'partner', regionCode: V }, undefined, [201])
+  const pact = await ok(
+    admin,
+    'POST',
+    '/api/pacts',
+    { title: `${MK}契约`, partnerUnitId: partnerUnit.id, regionCode: V, year: 2026, items: [{ direction: 'unit_to_community', resource: 'venue', content: `${MK}场地` }] },
+    undefined,
+    [201],
+  )
 
   const trackingCode = (await db.selectFrom('cases').select('tracking_code').where('id', '=', kase.id).executeTakeFirstOrThrow()).tracking_code
   // What must not reach an outsider.
@@ -1367,6 +1918,16 @@ async function makeHome(): Promise<Home> {
     case: kase.id,
     task: task.id,
     volunteer: homeVolunteer.id,
+    team: team.id,
+    activity: activity.id,
+    meeting: meeting.id,
+    pact: pact.id,
+    taskPhoto: taskPhoto.id,
+    caseTask: caseTask.id,
+    alert: alert.id,
+    cluster: clusterId,
+    bridgeDiary: bridge[0].id,
+    bridgeDiary2: bridge[1].id,
     caseFile: caseFile.id,
     importJob: job.id,
     caseImportJob: cjob.id,
@@ -1428,6 +1989,19 @@ async function makeHome(): Promise<Home> {
     category: 'traffic.streetlight',
     task: task.id,
     volunteer: homeVolunteer.id,
+    team: team.id,
+    rotaException: rotaEx.exceptions.find((e: { date: string }) => e.date === '2027-01-07').id,
+    activity: activity.id,
+    sessionDate,
+    meeting: meeting.id,
+    decision: withDecision.decisions[0].id,
+    pact: pact.id,
+    pactItem: pact.items[0].id,
+    partner: partnerUnit.id,
+    taskPhoto: taskPhoto.id,
+    caseTask: caseTask.id,
+    alert: alert.id,
+    cluster: clusterId,
   }
 }
 

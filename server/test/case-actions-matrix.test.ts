@@ -15,7 +15,8 @@ import { makeCase, makeDiaryEntry, makeHousehold, makePerson, type MakeCaseOptio
  *   H  the handling unit's handler (a member of the unit the case was dispatched to)
  *   L  a leader of 石璜镇 (cases.claim, cases.supervise — and cases.dispatch, so a dispatcher as well)
  *   R  the reporter: the grid worker who raised the case
- *   V  a volunteer of 雅璜村
+ *   V  a volunteer of 雅璜村: volunteers read only the cases they reported themselves (issue 15), so like O every
+ *      cell answers 404 — the case does not exist for them
  *   O  a village cadre of another town (王院村): every cell answers 404, the case does not exist for them
  * Cells: '-' the state does not allow the action: 409 INVALID_TRANSITION for every role that sees the case;
  *        letters: those roles get 200 (and the case lands in the action's state), the others 403;
@@ -107,7 +108,7 @@ function parseTable(): Cell[] {
     tokens.forEach((token, i) => {
       const column = header[i]
       for (const role of ROLES) {
-        const status = role === 'other' ? 404 : token === '-' ? 409 : [...token].some((l) => ROLE_OF[l] === role) ? 200 : 403
+        const status = role === 'other' || role === 'volunteer' ? 404 : token === '-' ? 409 : [...token].some((l) => ROLE_OF[l] === role) ? 200 : 403
         cells.push({ name: `${row} × ${COLUMN_NAME[column] ?? COLUMN_STATE[column]} × ${role} → ${status}`, row, action: row.split(':')[0], column, role, status })
       }
     })

@@ -1,16 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT_DIR } from '../src/config.ts'
 import { testDbKind } from './db.ts'
 
-// The real `serve` command on a PGlite data folder, as `npm start` runs it: first start migrates and loads
-// the demo, a restart keeps the data. Runs once (in the PGlite project): it is about the embedded database.
+// The real `serve` command on a PGlite data folder, as `npm start` runs it (the server bundle, scripts/start.mjs):
+// first start migrates and loads the demo, a restart keeps the data. Runs once (in the PGlite project): it is about
+// the embedded database.
 const dataDir = mkdtempSync(join(tmpdir(), 'minqing-cli-'))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+// Inside the checkout (gitignored): the bundle resolves its packages from the checkout's node_modules.
+mkdirSync(join(ROOT_DIR, 'server/dist'), { recursive: true })
+const serverDist = mkdtempSync(join(ROOT_DIR, 'server/dist/cli-test-'))
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true })
+  rmSync(serverDist, { recursive: true, force: true })
+})
+let bundle: string | undefined
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -22,9 +31,13 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer() {
+  if (!bundle) {
+    const { ensureServerBuilt } = await import('../../scripts/server-build.mjs')
+    bundle = fileURLToPath(await ensureServerBuilt({ log: () => {}, dist: serverDist }))
+  }
   const port = await freePort()
   const started = Date.now()
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', bundle, 'serve'], {
     cwd: ROOT_DIR,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_DIST: join(dataDir, 'no-web'), LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,12 +57,13 @@ async function startServer() {
     await new Promise((r) => setTimeout(r, 50))
   }
   const readyMs = Date.now() - started
-  const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024
+  const rssNow = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024
+  const rssMb = rssNow()
   const stop = async () => {
     child.kill('SIGTERM')
     await new Promise((r) => child.once('exit', r))
   }
-  return { url, readyMs, rssMb, output: () => output, stop }
+  return { url, readyMs, rssMb, rssNow, output: () => output, stop }
 }
 
 async function login(url: string, phone: string) {
@@ -87,6 +101,10 @@ describe.runIf(testDbKind() === 'pglite')('minqing serve on PGlite', () => {
       // Cold start on an existing data folder (issue goal: < 5 s to a ready /api/health, < 400 MB RSS).
       console.log(`cold start on existing ./data: ${second.readyMs} ms to ready /api/health, RSS ${second.rssMb.toFixed(0)} MB`)
       expect(second.rssMb).toBeLessThan(400)
+      // Once the route schemas have warmed up in the background (main.ts) it stays under the goal.
+      await new Promise((r) => setTimeout(r, 5000))
+      console.log(`RSS 5 s after ready (route schemas warmed): ${second.rssNow().toFixed(0)} MB`)
+      expect(second.rssNow()).toBeLessThan(400)
     } finally {
       await second.stop()
     }

@@ -184,8 +184,14 @@ const TRACKING_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
 /** A tracking code in the shape residents get (10 characters, no look-alikes). */
 const randomTrackingCode = () => [...randomBytes(10)].map((b) => TRACKING_ALPHABET[b & 31]).join('')
 
-/** An ID-card number with a valid check digit, born 1985-06-15 in 嵊州. */
-const randomIdNumber = () => withIdCheck('33068319850615' + String(randomInt(0, 1000)).padStart(3, '0'))
+/**
+ * An ID-card number with a valid check digit, born in 嵊州 on a random day of 1950–2005 (persons.id_hash is unique:
+ * a fixed birthday left 1,000 numbers, and two persons of one test file met often enough to fail CI).
+ */
+const randomIdNumber = () => {
+  const born = new Date(Date.UTC(1950, 0, 1) + randomInt(0, 20_000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')
+  return withIdCheck('330683' + born + String(randomInt(0, 1000)).padStart(3, '0'))
+}
 
 export type CaseReporter = { user: string } | { person: string } | { phone?: string; name?: string } | { anonymous: true }
 
@@ -428,7 +434,7 @@ export async function makeCase(db: Kysely<DB>, opts: MakeCaseOptions = {}): Prom
 /** A household (一户一档) in a region, with an optional phone (stored encrypted, as the archive does). */
 export async function makeHousehold(db: Kysely<DB>, opts: { regionCode?: string; address?: string; phone?: string; createdBy?: string; crypto?: FieldCrypto } = {}) {
   const region = await regionInfo(db, opts.regionCode ?? DEFAULT_CASE_REGION.slice(0, 12))
-  const address = opts.address ?? `测试村${randomInt(1, 999)}号`
+  const address = opts.address ?? `测试村${randomInt(1, 999)}号${randomUUID().slice(0, 8)}`
   const phone = cryptoFor(opts.crypto).protect(opts.phone, maskPhone)
   const { id } = await insertHousehold(db, {
     region_id: region.id,

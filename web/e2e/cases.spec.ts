@@ -296,7 +296,7 @@ describe('cases', () => {
     await expect.poll(() => m.page.textContent('[data-testid=m-new-category]')).toContain('路灯故障')
     expect(await m.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     await m.page.setInputFiles('[data-testid=m-new-photos] input[type=file]', { name: 'e2e-spot.png', mimeType: 'image/png', buffer: PNG })
-    await expect.poll(() => m.page.locator('[data-testid=m-new-photos] .van-uploader__preview').count()).toBe(1)
+    await m.page.waitForSelector('[data-testid=m-new-photo-0] img')
     await m.page.click('[data-testid=m-new-submit]')
     await m.page.waitForURL(/\/m\/cases\/[0-9a-f-]{36}$/)
     await expect.poll(() => m.page.textContent('[data-testid=m-case-title]')).toBe(title)

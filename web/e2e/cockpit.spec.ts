@@ -73,18 +73,25 @@ describe('民情大脑 cockpit', () => {
     await expect.poll(() => page.locator('[data-testid=cockpit-feed]').textContent(), { timeout: 5_000 }).toContain(`e2e 驾驶舱 B ${stamp}`)
     expect(Number((await page.locator('[data-testid=cockpit-kpi-year] .value').textContent())?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(2)
     await expect.poll(() => page.locator(`[data-testid=cockpit-rank-${TOWN}]`).count()).toBe(1)
-    // The map drew points (Leaflet's canvas), and the intelligence panels explain themselves.
+    // The map drew points (Leaflet's canvas), and the 民情大脑 filled its hot-word cloud from the demo's texts.
     expect(await page.locator('[data-testid=cockpit-map] canvas').count()).toBeGreaterThan(0)
-    expect(await page.locator('[data-testid=cockpit-hotwords]').textContent()).toContain('智能分析')
+    await expect.poll(() => page.locator('[data-testid=cockpit-hotword]').count(), { timeout: 10_000 }).toBeGreaterThan(5)
+    // 一键推送 from the wall: the leader arms the button on the test's case in the feed and pushes it.
+    const item = page.locator('[data-testid=cockpit-feed] li', { hasText: `e2e 驾驶舱 B ${stamp}` }).first()
+    await item.locator('[data-testid=cockpit-push]').click()
+    await expect.poll(() => item.locator('[data-testid=cockpit-push]').textContent()).toContain('确认推送')
+    await item.locator('[data-testid=cockpit-push]').click()
+    await expect.poll(() => item.locator('[data-testid=cockpit-push-result]').textContent(), { timeout: 10_000 }).toMatch(/已推送给|已记录推送/)
     // No element spills out of the 1920×1080 stage.
     if (SHOTS) {
       mkdirSync(SHOTS, { recursive: true })
       await page.screenshot({ path: join(SHOTS, 'cockpit-county.png') })
     }
-    // (Rows of the scrolling ranking and feed, and the map's own panes, are clipped by their boxes: not counted.)
+    // (Rows of the scrolling ranking, the feed and the alert and 一类事 lists, and the map's own panes, are clipped by
+    // their boxes: not counted.)
     const overflow = await page.evaluate(() =>
       [...document.querySelectorAll('[data-testid=cockpit] *')]
-        .filter((el) => !el.parentElement?.closest('.rank-body, .feed, .leaflet-container'))
+        .filter((el) => !el.parentElement?.closest('.rank-body, .feed, .alerts, .cl, .leaflet-container'))
         .filter((el) => {
           const r = el.getBoundingClientRect()
           return r.width > 0 && (r.right > 1921 || r.bottom > 1081)

@@ -50,7 +50,7 @@ export default async function setup(project: TestProject) {
   for (;;) {
     if (server.exitCode !== null) throw new Error(`server exited early:\n${output}`)
     try {
-      const res = await fetch(`${baseUrl}/api/health`)
+      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5000) })
       if (res.ok) break
     } catch {
       /* not up yet */

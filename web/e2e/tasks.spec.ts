@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import type { Task, VolunteerRecord } from '../../common/src/index.ts'
-import { baseUrl, launch, watchErrors } from './browser.ts'
+import { baseUrl, launch, TINY_PNG as PNG, watchErrors } from './browser.ts'
 
 // 先锋任务 in the browser (issue 15): the 长宁社区 volunteer has the task hall open on the phone (375 px); staff
 // publish a task for 长宁社区 through the API; the notice and the task show live without a reload; the volunteer
-// grabs it (抢单成功), checks in, finishes; staff confirm; the hours show on the record.
+// grabs it (抢单成功), checks in, finishes with a photo uploaded through the page; the publisher sees the report and
+// the photo in the console drawer and confirms that person; the hours show on the record. And a 微心愿 end to end.
 let browser: Browser
 beforeAll(async () => {
   browser = await launch()
@@ -103,12 +104,39 @@ describe('先锋任务 on the phone', () => {
       await page.click('[data-testid=m-task-checkin]')
       await expect.poll(() => page.locator('[data-testid=m-task-myclaim]').innerText(), { timeout: 8000 }).toBe('已签到')
       await page.fill('[data-testid=m-task-report] textarea', '已代买蔬菜、鸡蛋,送到老人家中')
+      // The photo: picked through the page's file input, uploaded at once, then named in the report.
+      await page.setInputFiles('[data-testid=m-task-photo-input]', { name: 'done.png', mimeType: 'image/png', buffer: PNG })
+      await expect.poll(() => page.locator('[data-testid=m-task-photo]').count(), { timeout: 8000 }).toBe(1)
       await page.click('[data-testid=m-task-finish]')
       await expect.poll(() => page.locator('[data-testid=m-task-myclaim]').innerText(), { timeout: 8000 }).toBe('已提交')
+      await expect.poll(() => page.locator('[data-testid=m-task-myphoto]').count(), { timeout: 8000 }).toBe(1)
+      expect(await page.locator('[data-testid=m-task-myreport]').innerText()).toContain('已代买蔬菜')
+      await page.screenshot({ path: `${SHOTS}/tasks-finished-375.png`, fullPage: true })
 
-      const confirmed = await staff<{ confirmed: number; state: string }>(`/tasks/${task.id}/confirm`, { method: 'POST', body: {} })
-      expect(confirmed.status).toBe(200)
-      expect(confirmed.body.confirmed).toBe(1)
+      // The publisher, in the console: the claimer's report and photo in the drawer, 确认 that person.
+      const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+      try {
+        const cp = await desk.newPage()
+        const deskErrors = watchErrors(cp)
+        await cp.goto(`${baseUrl()}/login`)
+        await cp.fill('[data-testid=login-phone]', STAFF)
+        await cp.fill('[data-testid=login-password]', 'minqing-demo')
+        await cp.click('[data-testid=login-submit]')
+        await cp.waitForURL(/\/console$/)
+        await cp.goto(`${baseUrl()}/console/tasks`)
+        await cp.locator('[data-testid=tasks-table] .el-table__row', { hasText: title }).click()
+        const claimant = cp.locator(`[data-testid=task-claimant-${me.id}]`)
+        await claimant.waitFor({ timeout: 8000 })
+        expect(await claimant.locator('[data-testid=task-claimant-report]').innerText()).toContain('已代买蔬菜')
+        await claimant.locator('[data-testid=task-claimant-photo] img').waitFor({ timeout: 8000 })
+        expect(await claimant.locator('[data-testid=task-claimant-photo] img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+        await cp.screenshot({ path: `${SHOTS}/tasks-drawer.png` })
+        await claimant.locator('[data-testid=task-confirm-one]').click()
+        await expect.poll(() => claimant.locator('[data-testid=task-claimant-state]').innerText(), { timeout: 8000 }).toBe('已确认')
+        expect(deskErrors).toEqual([])
+      } finally {
+        await desk.close()
+      }
 
       await page.goto(`${baseUrl()}/m/me`)
       const hours = page.locator('[data-testid=m-record-hours]')
@@ -120,6 +148,55 @@ describe('先锋任务 on the phone', () => {
       await page.locator('[data-testid=m-open-tasks-count]').waitFor()
       await expect.poll(() => page.locator('[data-testid=m-record-hours]').innerText(), { timeout: 8000 }).toBe(shown)
       await page.screenshot({ path: `${SHOTS}/tasks-home-375.png`, fullPage: true })
+      expect(errors).toEqual([])
+    } finally {
+      await ctx.close()
+    }
+  }, 90_000)
+
+  it('微心愿: a wish recorded for a person of 长宁社区 shows with its badge and the name masked; grabbed, fulfilled with a photo, confirmed', async () => {
+    const staff = await apiAs(STAFF)
+    const person = await staff<{ id: string }>('/persons', { method: 'POST', body: { regionCode: CHANGNING, name: '钱阿婆', phone: '13911112222' } })
+    expect(person.status, JSON.stringify(person.body)).toBe(201)
+    const wish = await staff<Task>('/wishes', {
+      method: 'POST',
+      body: { personId: person.body.id, wish: `e2e 想要一台收音机 ${Date.now()}`, reason: '钱阿婆独居,眼睛不好,想听戏', hours: 1, points: 5 },
+    })
+    expect(wish.status, JSON.stringify(wish.body)).toBe(201)
+    expect(wish.body.beneficiary?.name).toBe('钱**')
+    const ctx = await browser.newContext(PHONE)
+    const page = await ctx.newPage()
+    const errors = watchErrors(page)
+    try {
+      await page.goto(`${baseUrl()}/m/login?redirect=${encodeURIComponent('/m/tasks')}`)
+      await page.fill('[data-testid=login-phone]', VOLUNTEER)
+      await page.fill('[data-testid=login-password]', 'minqing-demo')
+      await page.click('[data-testid=login-submit]')
+      await page.waitForURL((u) => u.pathname === '/m/tasks')
+      const row = page.locator(`[data-testid=m-task-${wish.body.id}]`)
+      await row.waitFor({ timeout: 8000 })
+      expect(await row.locator('[data-testid=m-task-wish-badge]').innerText()).toBe('微心愿')
+      await row.click()
+      await page.waitForURL((u) => u.pathname === `/m/tasks/${wish.body.id}`)
+      // The page opens on its title before the task has loaded: wait for the beneficiary, then read it all.
+      await expect.poll(() => page.locator('.m-task').innerText(), { timeout: 8000 }).toContain('钱**')
+      const body = await page.locator('.m-task').innerText()
+      expect(body).not.toContain('钱阿婆')
+      expect(body).not.toContain('13911112222')
+      await page.click('[data-testid=m-task-grab]')
+      await expect.poll(() => page.locator('[data-testid=m-task-outcome]').innerText(), { timeout: 8000 }).toBe('抢单成功')
+      await page.click('[data-testid=m-task-checkin]')
+      await expect.poll(() => page.locator('[data-testid=m-task-myclaim]').innerText(), { timeout: 8000 }).toBe('已签到')
+      await page.fill('[data-testid=m-task-report] textarea', '收音机已送到阿婆家,教会了使用')
+      await page.setInputFiles('[data-testid=m-task-photo-input]', { name: 'radio.png', mimeType: 'image/png', buffer: PNG })
+      await expect.poll(() => page.locator('[data-testid=m-task-photo]').count(), { timeout: 8000 }).toBe(1)
+      await page.click('[data-testid=m-task-finish]')
+      await expect.poll(() => page.locator('[data-testid=m-task-myphoto]').count(), { timeout: 8000 }).toBe(1)
+      await page.screenshot({ path: `${SHOTS}/tasks-wish-375.png`, fullPage: true })
+      const confirmed = await staff<{ confirmed: number; state: string }>(`/tasks/${wish.body.id}/confirm`, { method: 'POST', body: {} })
+      expect(confirmed.body).toEqual({ confirmed: 1, state: 'done' })
+      await page.reload()
+      await expect.poll(() => page.locator('[data-testid=m-task-myclaim]').innerText(), { timeout: 8000 }).toBe('已确认')
       expect(errors).toEqual([])
     } finally {
       await ctx.close()

@@ -37,6 +37,8 @@ interface Seeded {
   diaryId: string | null
   taskId: string | null
   trackingCode: string | null
+  meetingId?: string
+  pactId?: string
 }
 const seeded: Seeded = { texts: new Map(), town: '', village: '', grid: '', householdId: '', caseId: '', diaryId: null, taskId: null, trackingCode: null }
 /** Regions renamed for the test, with their names to restore. */
@@ -94,7 +96,7 @@ beforeAll(async () => {
   await rename(grids[0].code, `${P_SCRIPT}网格`, 'grid name')
 
   // Unit, user, tag, category.
-  await api('POST', '/units', { name: `${P_IMG}单位`, kind: 'partner', regionCode: town.code }, 201)
+  const partnerUnit = await api<{ id: string }>('POST', '/units', { name: `${P_IMG}单位`, kind: 'partner', regionCode: town.code }, 201)
   seeded.texts.set('unit name', `${P_IMG}单位`)
   const phone = `137${String(Date.now()).slice(-8)}`
   await api('POST', '/users', { phone, name: P_SVG, password: `Xq7-${run}-kLm9vB2z`, roles: ['grid_worker'], regionCode: grids[0].code }, 201)
@@ -170,6 +172,25 @@ beforeAll(async () => {
   )
   seeded.taskId = task.id
   seeded.texts.set('task title', `${P_IMG}任务`)
+
+  // A meeting with a decision and a pact with an item (issue 16).
+  const meeting = await api<{ id: string }>(
+    'POST',
+    '/meetings',
+    { kind: 'council', regionCode: town.code, heldOn: '2026-11-20', title: `${P_SVG}议事会`, place: P_IMG, guests: [P_SCRIPT], minutes: ALL },
+    201,
+  )
+  await api('POST', `/meetings/${meeting.id}/decisions`, { content: `${P_IMG}决定`, ownerName: P_SVG, dueDate: '2026-12-31' }, 201)
+  seeded.meetingId = meeting.id
+  seeded.texts.set('meeting title', `${P_SVG}议事会`)
+  const pact = await api<{ id: string }>(
+    'POST',
+    '/pacts',
+    { title: `${P_SCRIPT}契约`, partnerUnitId: partnerUnit.id, regionCode: village.code, year: 2026, items: [{ direction: 'unit_to_community', resource: 'venue', content: `${P_SVG}场地` }] },
+    201,
+  )
+  seeded.pactId = pact.id
+  seeded.texts.set('pact title', `${P_SCRIPT}契约`)
 
   seeded.trackingCode = await reportAsResident(village.code)
   pages = await appPages()
@@ -317,7 +338,10 @@ async function appPages() {
     '/m/cases/:id': seeded.caseId,
     '/m/diary/:id': seeded.diaryId,
     '/m/tasks/:id': seeded.taskId,
+    '/console/meetings/:id': seeded.meetingId ?? null,
+    '/console/pacts/:id': seeded.pactId ?? null,
     '/r/:code': seeded.village,
+    '/p/:code': seeded.village,
     '/t/:trackingCode': seeded.trackingCode,
   }
   const all = new Set<string>()
@@ -341,7 +365,7 @@ async function appPages() {
       path = route.replace(/:[A-Za-z]+.*$/, ids[route]!)
     }
     if (path.startsWith('/m')) out.mobile.push(path)
-    else if (path.startsWith('/r/') || path.startsWith('/t/')) out.public.push(path)
+    else if (path.startsWith('/r/') || path.startsWith('/t/') || path.startsWith('/p/')) out.public.push(path)
     else out.console.push(path)
   }
   return out
@@ -352,7 +376,7 @@ describe('stored XSS: every name a county admin can type is shown as text', () =
     expect(pages.unknown).toEqual([])
     expect(pages.console).toContain('/cockpit')
     expect(pages.mobile.length).toBeGreaterThan(5)
-    expect(pages.public.length).toBe(2)
+    expect(pages.public.length).toBe(3)
   })
 
   it('console and cockpit as the admin: no script runs, no CSP violation, the payloads show as text', async () => {

@@ -2,7 +2,7 @@ import { createApp, watch } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
 import { createAppRouter, updateDocumentTitle } from './router.ts'
-import { currentLocale, i18n } from './i18n/index.ts'
+import { currentLocale, i18n, localeReady } from './i18n/index.ts'
 import { setUnauthorizedHandler } from './api/client.ts'
 import { useAuthStore } from './stores/auth.ts'
 import { areaOf, loginLocation } from './guards.ts'
@@ -31,8 +31,6 @@ document.documentElement.lang = currentLocale()
 watch(i18n.global.locale, () => updateDocumentTitle(router.currentRoute.value.meta.titleKey))
 // Ask the server who we are once, at start; the router guard waits for this same request.
 void auth.ensureLoaded()
-// Mount after the first navigation (no flash of the wrong page); mount anyway if it failed.
-void router
-  .isReady()
-  .catch(() => undefined)
-  .then(() => app.mount('#app'))
+// Mount after the first navigation (no flash of the wrong page) and with the saved language's texts (English is
+// fetched on demand); mount anyway if the navigation failed.
+void Promise.all([router.isReady().catch(() => undefined), localeReady]).then(() => app.mount('#app'))

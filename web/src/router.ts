@@ -12,6 +12,9 @@ import { auditConsoleRoutes } from './lib/audit/routes.ts'
 import { publicReportRoutes } from './lib/public/routes.ts'
 import { qrConsoleRoutes } from './lib/qr/routes.ts'
 import { tasksConsoleRoutes, tasksMobileRoutes } from './lib/tasks/routes.ts'
+import { dutyConsoleRoutes } from './lib/duty/routes.ts'
+import { teamsConsoleRoutes } from './lib/teams/routes.ts'
+import { volunteersConsoleRoutes, volunteersMobileRoutes } from './lib/volunteers/routes.ts'
 
 declare module 'vue-router' {
   interface RouteMeta extends GuardMeta {
@@ -68,6 +71,7 @@ export const routes: RouteRecordRaw[] = [
       ...diaryMobileRoutes,
       ...casesMobileRoutes,
       ...tasksMobileRoutes,
+      ...volunteersMobileRoutes,
       {
         path: 'me',
         name: 'm-me',
@@ -164,11 +168,68 @@ export const routes: RouteRecordRaw[] = [
       ...open311ConsoleRoutes,
       ...auditConsoleRoutes,
       ...tasksConsoleRoutes,
+      ...dutyConsoleRoutes,
+      ...teamsConsoleRoutes,
+      ...volunteersConsoleRoutes,
       {
         path: 'stats',
         name: 'c-stats',
         component: () => import('./views/console/stats/StatsPage.vue'),
         meta: { roles: rolesWith('stats.read'), titleKey: 'stats.title' },
+      },
+      {
+        path: 'reports/weekly',
+        name: 'c-weekly-report',
+        component: () => import('./views/console/reports/WeeklyReportPage.vue'),
+        meta: { roles: rolesWith('stats.read'), titleKey: 'reports.title' },
+      },
+      {
+        path: 'brain/clusters',
+        name: 'c-brain-clusters',
+        component: () => import('./views/console/brain/ClustersPage.vue'),
+        meta: { roles: rolesWith('stats.read'), titleKey: 'brainSimilar.clustersTitle' },
+      },
+      {
+        path: 'evaluation',
+        name: 'c-evaluation',
+        component: () => import('./views/console/evaluation/EvaluationPage.vue'),
+        meta: { roles: rolesWith('evaluation.read'), titleKey: 'evaluation.title' },
+      },
+      {
+        path: 'meetings',
+        name: 'c-meetings',
+        component: () => import('./views/console/meetings/MeetingsPage.vue'),
+        meta: { roles: rolesWith('meetings.read'), titleKey: 'meetings.title' },
+      },
+      {
+        path: 'meetings/:id',
+        name: 'c-meeting',
+        component: () => import('./views/console/meetings/MeetingPage.vue'),
+        meta: { roles: rolesWith('meetings.read'), titleKey: 'meetings.title' },
+      },
+      {
+        path: 'pacts',
+        name: 'c-pacts',
+        component: () => import('./views/console/pacts/PactsPage.vue'),
+        meta: { roles: rolesWith('pacts.read'), titleKey: 'pacts.title' },
+      },
+      {
+        path: 'pacts/:id',
+        name: 'c-pact',
+        component: () => import('./views/console/pacts/PactPage.vue'),
+        meta: { roles: rolesWith('pacts.read'), titleKey: 'pacts.title' },
+      },
+      {
+        path: 'brain/hotwords',
+        name: 'c-brain-hotwords',
+        component: () => import('./views/console/brain/HotwordsPage.vue'),
+        meta: { roles: rolesWith('stats.read'), titleKey: 'brain.hotwordsTitle' },
+      },
+      {
+        path: 'brain/alerts',
+        name: 'c-brain-alerts',
+        component: () => import('./views/console/brain/AlertsPage.vue'),
+        meta: { roles: rolesWith('stats.read'), titleKey: 'brain.alertsTitle' },
       },
       {
         path: '403',

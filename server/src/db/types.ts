@@ -441,7 +441,102 @@ export interface NotificationsTable {
   title: string
   body: string | null
   case_id: string | null
+  /** A notice about a 先锋任务 opens the task (issue 15). */
+  task_id: Generated<string | null>
   read_at: Date | null
+  created_at: Generated<Date>
+}
+
+/** 先锋任务 (issue 15; migrations 20261207070000_tasks, 20261207080000_task_core). */
+export interface TasksTable {
+  id: Generated<string>
+  title: string
+  description: Generated<string>
+  region_id: number
+  place: string | null
+  starts_at: Date
+  ends_at: Date
+  slots: number
+  claimed: Generated<number>
+  audience: string
+  skills: Generated<string[]>
+  points: Generated<number>
+  /** numeric(6,2): text from the driver */
+  hours: Generated<string | number>
+  case_id: string | null
+  state: Generated<string>
+  published_by: string
+  /** `task`, or `wish` (微心愿: one slot, for `person_id`) */
+  kind: Generated<string>
+  person_id: string | null
+  cancel_reason: string | null
+  /** audience 'team': the team (migration 20261207081000_teams_activities) */
+  team_id: Generated<string | null>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+export interface TaskClaimsTable {
+  task_id: string
+  user_id: string
+  state: Generated<string>
+  claimed_at: Generated<Date>
+  checkin_at: Date | null
+  checkin_lat: number | null
+  checkin_lng: number | null
+  checkout_at: Date | null
+  checkout_lat: number | null
+  checkout_lng: number | null
+  finished_at: Date | null
+  report: string | null
+  confirmed_at: Date | null
+  confirmed_by: string | null
+  hours: Generated<string | number>
+  points: Generated<number>
+}
+export interface TaskEventsTable {
+  id: Generated<string>
+  task_id: string
+  user_id: string | null
+  action: string
+  actor_id: string | null
+  at: Generated<Date>
+  data: Json
+}
+export interface TaskPhotosTable {
+  id: Generated<string>
+  task_id: string
+  user_id: string
+  file_id: string
+  reported: Generated<boolean>
+  created_at: Generated<Date>
+}
+
+/** 民情分析会 weekly reports (issue 16; migration 20261207087000_weekly_reports): one per region and ISO week. */
+export interface WeeklyReportsTable {
+  region_id: number
+  week: string
+  data: unknown
+  generated_at: Generated<Date>
+  generated_by: string | null
+  notified_at: Date | null
+}
+
+/** The county's 值班 roster (issue 14; migration 20261207083000_duty_brain_labels). */
+export interface DutyRosterTable {
+  county_id: number
+  /** A calendar day (Asia/Shanghai), as the driver returns a `date`. */
+  day: string
+  user_id: string
+  created_by: string | null
+  created_at: Generated<Date>
+}
+/** Categories dispatchers confirmed or corrected, as labelled examples for the classifier (issue 14). */
+export interface BrainLabelsTable {
+  id: Generated<string>
+  case_id: string | null
+  category_code: string
+  tokens: string[]
+  created_by: string | null
   created_at: Generated<Date>
 }
 
@@ -478,8 +573,15 @@ export interface DB {
   case_events: CaseEventsTable
   case_files: CaseFilesTable
   notifications: NotificationsTable
+  tasks: TasksTable
+  task_claims: TaskClaimsTable
+  task_events: TaskEventsTable
+  task_photos: TaskPhotosTable
   case_sources: CaseSourcesTable
   api_clients: ApiClientsTable
+  weekly_reports: WeeklyReportsTable
+  duty_roster: DutyRosterTable
+  brain_labels: BrainLabelsTable
 }
 
 export type RegionRow = Selectable<RegionsTable>

@@ -7,6 +7,9 @@ import { upsertRegions } from '../modules/regions/regions.repository.ts'
 import { insertUnitsIfMissing } from '../modules/units/units.repository.ts'
 import { insertUserIfMissing } from '../modules/users/users.repository.ts'
 import { seedArchiveDemo } from './archive-demo.ts'
+import { seedTeamsDemo } from './teams-demo.ts'
+import { seedMeetingsDemo } from './meetings-demo.ts'
+import { seedTasksDemo } from './tasks-demo.ts'
 
 export const DEMO_COUNTY = '330683'
 export const DEMO_PASSWORD = 'minqing-demo'
@@ -121,12 +124,28 @@ export async function seedDemo(db: Kysely<DB>, opts: { production?: boolean; sec
     })
     if (res.inserted) users++
   }
+  // 县级值班 (issue 14): 钱立新 stands duty on the demo's days (30 back, 60 ahead), so urgent cases and alerts reach him.
+  const onDuty = await db.selectFrom('users').select('id').where('phone', '=', '13800000001').executeTakeFirst()
+  if (onDuty) {
+    const days = Array.from({ length: 91 }, (_, i) => new Date(Date.now() + 8 * 3600_000 + (i - 30) * 86_400_000).toISOString().slice(0, 10))
+    await db
+      .insertInto('duty_roster')
+      .values(days.map((day) => ({ county_id: county, day, user_id: onDuty.id, created_by: null })))
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+  }
   await db
     .insertInto('settings')
     .values({ key: 'demo_seeded', value: JSON.stringify({ county: DEMO_COUNTY, at: new Date().toISOString() }) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: sql`now()` as any }))
     .execute()
   if (opts.secret) await seedArchiveDemo(db, opts.secret)
+  // 志愿队伍, rotas, activities and a ledger (issue 15), once.
+  await seedTeamsDemo(db, DEMO_PASSWORD)
+  // 民情分析会 with decisions and a 契约化共建 pact (issue 16), once.
+  await seedMeetingsDemo(db)
+  // 先锋任务 in 长宁社区: two to grab, two that 金雨婷 did (issue 15), once.
+  await seedTasksDemo(db)
   return { regions, grids, units, users }
 }
 

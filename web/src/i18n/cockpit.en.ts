@@ -48,7 +48,6 @@ export const cockpitEn = {
     feedKind: { new: 'New', warned: 'Warning', overdue: 'Overdue' },
     hotwords: 'Hot words',
     alerts: 'Alerts',
-    intelPending: 'Filled by the intelligence module once it is enabled',
     residents: '{n} residents on file',
     accounts: '{n} accounts',
     overdueMark: 'overdue',

@@ -48,7 +48,6 @@ export const cockpitZhCN = {
     feedKind: { new: '新事项', warned: '预警', overdue: '超期' },
     hotwords: '民情热词',
     alerts: '风险预警',
-    intelPending: '由民情大脑智能分析模块生成，模块启用后在此显示',
     residents: '在册居民 {n} 人',
     accounts: '系统账号 {n} 个',
     overdueMark: '超期',

@@ -1,3 +1,4 @@
+import { meetingsEn } from './meetings.en.ts'
 import type { Messages } from './zh-CN.ts'
 import diaryEn from './diary.en.ts'
 import { caseErrorsEn, casesEn } from './cases.en.ts'
@@ -7,8 +8,16 @@ import { open311En } from './open311.en.ts'
 import { auditEn } from './audit.en.ts'
 import { publicReportErrorsEn, publicReportEn } from './publicReport.en.ts'
 import { statsEn } from './stats.en.ts'
+import { evaluationEn } from './evaluation.en.ts'
+import { reportsEn } from './reports.en.ts'
 import { cockpitEn } from './cockpit.en.ts'
+import { dutyEn } from './duty.en.ts'
+import { brainClassifyEn } from './brainClassify.en.ts'
+import { brainEn } from './brain.en.ts'
+import { brainSimilarEn } from './brainSimilar.en.ts'
+import { teamsEn } from './teams.en.ts'
 import { tasksEn } from './tasks.en.ts'
+import { volunteersEn } from './volunteers.en.ts'
 
 /** A deep "same keys, string values" version of the Chinese messages, so a missing key fails typecheck. */
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
@@ -22,6 +31,9 @@ const en: Shape<Messages> = {
   ...auditEn,
   ...publicReportEn,
   ...statsEn,
+  ...evaluationEn,
+  ...meetingsEn,
+  ...reportsEn,
   app: {
     name: 'Minqing',
     fullName: 'Minqing · Shengzhou Grassroots Governance',
@@ -260,7 +272,13 @@ const en: Shape<Messages> = {
     regionRequired: 'Choose a region',
   },
   ...cockpitEn,
+  ...dutyEn,
+  ...brainClassifyEn,
+  ...brainEn,
+  ...brainSimilarEn,
   ...tasksEn,
+  ...teamsEn,
+  ...volunteersEn,
   mobile: {
     hello: 'Hello, {name}',
     overview: 'Overview',

@@ -9,7 +9,7 @@ export const statsEn = {
     category: 'Category',
     unit: 'Unit',
     groupBy: 'Group by',
-    group: { region: 'Sub-regions', category: 'Category', unit: 'Handling unit', day: 'Day', week: 'Week', month: 'Month', year: 'Year', level: 'Raised level' },
+    group: { region: 'Sub-regions', category: 'Category', unit: 'Handling unit', handler: 'Handler (cadre)', day: 'Day', week: 'Week', month: 'Month', year: 'Year', level: 'Raised level' },
     query: 'Query',
     export: 'Export Excel',
     exported: 'Exported: {name}',

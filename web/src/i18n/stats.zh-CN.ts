@@ -9,7 +9,7 @@ export const statsZhCN = {
     category: '分类',
     unit: '承办单位',
     groupBy: '分组',
-    group: { region: '按下级区域', category: '按分类', unit: '按承办单位', day: '按日', week: '按周', month: '按月', year: '按年', level: '按受理层级' },
+    group: { region: '按下级区域', category: '按分类', unit: '按承办单位', handler: '按经办干部', day: '按日', week: '按周', month: '按月', year: '按年', level: '按受理层级' },
     query: '查询',
     export: '导出 Excel',
     exported: '已导出：{name}',

@@ -1,3 +1,4 @@
+import { meetingsZhCN } from './meetings.zh-CN.ts'
 import { REGION_LEVEL_LABELS_ZH, ROLE_LABELS_ZH, STATION_LABELS_ZH, UNIT_KIND_LABELS_ZH } from '@minqing/common'
 import diaryZhCN from './diary.zh-CN.ts'
 import { caseErrorsZhCN, casesZhCN } from './cases.zh-CN.ts'
@@ -7,8 +8,16 @@ import { open311ZhCN } from './open311.zh-CN.ts'
 import { auditZhCN } from './audit.zh-CN.ts'
 import { publicReportErrorsZhCN, publicReportZhCN } from './publicReport.zh-CN.ts'
 import { statsZhCN } from './stats.zh-CN.ts'
+import { evaluationZhCN } from './evaluation.zh-CN.ts'
+import { reportsZhCN } from './reports.zh-CN.ts'
+import { teamsZhCN } from './teams.zh-CN.ts'
 import { tasksZhCN } from './tasks.zh-CN.ts'
+import { volunteersZhCN } from './volunteers.zh-CN.ts'
 import { cockpitZhCN } from './cockpit.zh-CN.ts'
+import { dutyZhCN } from './duty.zh-CN.ts'
+import { brainClassifyZhCN } from './brainClassify.zh-CN.ts'
+import { brainZhCN } from './brain.zh-CN.ts'
+import { brainSimilarZhCN } from './brainSimilar.zh-CN.ts'
 
 /** Simplified Chinese (default). The English file must have the same keys (checked by its type). */
 const zhCN = {
@@ -20,6 +29,9 @@ const zhCN = {
   ...auditZhCN,
   ...publicReportZhCN,
   ...statsZhCN,
+  ...evaluationZhCN,
+  ...meetingsZhCN,
+  ...reportsZhCN,
   app: {
     name: '民情',
     fullName: '民情 · 嵊州市基层治理平台',
@@ -232,7 +244,13 @@ const zhCN = {
     regionRequired: '请选择区域',
   },
   ...cockpitZhCN,
+  ...dutyZhCN,
+  ...brainClassifyZhCN,
+  ...brainZhCN,
+  ...brainSimilarZhCN,
   ...tasksZhCN,
+  ...teamsZhCN,
+  ...volunteersZhCN,
   mobile: {
     hello: '您好，{name}',
     overview: '区域概况',

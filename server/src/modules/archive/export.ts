@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { excel } from '../../platform/excel.ts'
 import type { Household, Person, Tag } from '@minqing/common'
 
 const GENDER: Record<string, string> = { male: '男', female: '女' }
@@ -14,6 +15,7 @@ async function xlsx<T extends { tags: string[] }>(
   row: (r: T, tagNames: string) => Record<string, unknown>,
 ): Promise<Buffer> {
   const byCode = new Map(tags.map((t) => [t.code, t.name]))
+  const ExcelJS = await excel()
   const wb = new ExcelJS.Workbook()
   wb.creator = 'Minqing 民情'
   wb.created = new Date()

@@ -25,9 +25,16 @@ export function isHandler(actor: Actor, c: CaseRow) {
   return c.handler_id === actor.userId || c.claimed_by === actor.userId || (!!actor.unitId && c.unit_id === actor.unitId)
 }
 
-/** In the actor's area, or dispatched to them or their unit. Anything else is answered 404. */
+/**
+ * 随手报 without area reads (volunteers: `cases.report` but not `cases.raise`): such a user reads the cases they
+ * reported and nothing else of their area — residents' matters are not theirs to read.
+ */
+export const readsOwnReportsOnly = (actor: Actor) => hasPermission(actor, 'cases.report') && !hasPermission(actor, 'cases.raise')
+
+/** In the actor's area, or dispatched to them or their unit; for reporters only (above) their own reports. Anything else is answered 404. */
 export function isVisible(actor: Actor, c: CaseRow | undefined): c is CaseRow {
   if (!c) return false
+  if (readsOwnReportsOnly(actor)) return c.reporter_user_id === actor.userId
   return pathInScope(scopeOf(actor), c.region_path) || isHandler(actor, c)
 }
 

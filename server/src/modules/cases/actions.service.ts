@@ -66,6 +66,10 @@ export interface SystemInputs {
   media_link: { note: string; data: Record<string, unknown> }
   attach: { filename: string }
   callback: { note: string | null; data: Record<string, unknown> }
+  /** 民情大脑 at intake (issue 14): the category applied (or only suggested) and the urgency raised. */
+  triage: { categoryId: number | null; urgency: 'emergency' | null; note: string; data: Record<string, unknown> }
+  /** 一键推送 / an emergency's push: the users told (town leaders, duty officers), with the reason. */
+  push: { userIds: string[]; note: string | null; data: Record<string, unknown> }
 }
 export type SystemStep = { [S in SystemAction]: { action: S; input: SystemInputs[S]; actorId?: string | null } }[SystemAction]
 
@@ -295,6 +299,9 @@ export class CaseActions {
         const h = await repo.findUserLite(db, body.handlerId)
         if (!h || !h.active || h.unit_id !== unit.id) throw badRequest('UNKNOWN_USER', '承办人须是承办单位的在岗人员', { handlerId: body.handlerId })
       }
+      // The dispatcher confirms or corrects the category (issue 14): set here, learned by the brain after commit.
+      const category = body.categoryCode ? await repo.findCategoryByCode(db, body.categoryCode) : undefined
+      if (body.categoryCode && (!category || !category.active)) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${body.categoryCode}`, { categoryCode: body.categoryCode })
       const level = body.level ?? c.level
       const regionLevelIdx = c.region_path.split('/').filter(Boolean).length - 2 // grid 4→… village 3, town 2
       if (levelIndex(level) > levelIndex(c.level) || LEVEL_DEPTH[level] > regionLevelIdx + 1) throw badRequest('VALIDATION_FAILED', '只能交办到本级或下级', { level, current: c.level })
@@ -306,7 +313,7 @@ export class CaseActions {
         due = new Date(c.due_at.getTime() + shift)
         warn = c.warn_at ? new Date(c.warn_at.getTime() + shift) : null
       } else {
-        ;({ due, warn } = await this.clock.clock(c, now, db))
+        ;({ due, warn } = await this.clock.clock(category ? { ...c, category_id: category.id } : c, now, db))
       }
       const override = !!c.suggested_unit_id && c.suggested_unit_id !== unit.id
       return {
@@ -321,10 +328,21 @@ export class CaseActions {
           accept_due_at: addWorkingDays(now, ACCEPT_WITHIN_DAYS),
           paused_at: null,
           ...(c.state === 'returned' ? {} : { warned_at: null, overdue_at: null }),
+          ...(category ? { category_id: category.id } : {}),
         },
         note: body.note ?? null,
         // fromLevel: the case's level before a dispatch down (statistics' raised level, 层级化解).
-        data: { unitId: unit.id, unitName: unit.name, handlerId: body.handlerId ?? null, level, fromLevel: c.level, dueAt: due?.toISOString(), suggestedUnitId: c.suggested_unit_id, override },
+        data: {
+          unitId: unit.id,
+          unitName: unit.name,
+          handlerId: body.handlerId ?? null,
+          level,
+          fromLevel: c.level,
+          dueAt: due?.toISOString(),
+          suggestedUnitId: c.suggested_unit_id,
+          override,
+          ...(category ? { categoryCode: category.code, fromCategoryCode: c.category_code ?? null } : {}),
+        },
         notify: { who: body.handlerId ? ['handler'] : ['unit'], title: title('新交办事项') },
       }
     },
@@ -565,5 +583,21 @@ export class CaseActions {
     media_link: async ({ c }, input) => ({ to: c.state as CaseState, note: input.note, data: input.data }),
     attach: async ({ c }, input) => ({ to: c.state as CaseState, data: { filename: input.filename } }),
     callback: async ({ c }, input) => ({ to: c.state as CaseState, note: input.note, data: input.data }),
+    // Only raises: a category is set when the case has none, the urgency never goes down.
+    triage: async ({ c }, input) => ({
+      to: c.state as CaseState,
+      patch: {
+        ...(input.categoryId !== null && c.category_id === null ? { category_id: input.categoryId } : {}),
+        ...(input.urgency === 'emergency' && c.urgency !== 'emergency' ? { urgency: 'emergency' as const } : {}),
+      },
+      note: input.note,
+      data: input.data,
+    }),
+    push: async ({ c, title }, input) => ({
+      to: c.state as CaseState,
+      note: input.note,
+      data: input.data,
+      after: async () => input.userIds.map((userId) => ({ userId, kind: 'case.push', title: title('紧急民情推送'), body: input.note, caseId: c.id })),
+    }),
   }
 }

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs'
+import { excel } from '../../platform/excel.ts'
 import { type Case, CaseListQuery } from '@minqing/common'
 import type { FastifyReply } from 'fastify'
 import type { Kysely } from 'kysely'
@@ -36,7 +36,16 @@ const STATE: Record<string, string> = {
   rejected: '不予受理',
   merged: '已并案',
 }
-const CHANNEL: Record<string, string> = { diary: '民情日记', qr: '扫码反映', hotline: '热线电话', open311: '开放接口', import: '批量导入', platform: '平台转入', walk_in: '来访/现场' }
+const CHANNEL: Record<string, string> = {
+  diary: '民情日记',
+  qr: '扫码反映',
+  hotline: '热线电话',
+  open311: '开放接口',
+  import: '批量导入',
+  platform: '平台转入',
+  walk_in: '来访/现场',
+  volunteer: '志愿者随手报',
+}
 const LEVEL: Record<string, string> = { grid: '网格', village: '村社', town: '镇街', county: '县(市)' }
 const URGENCY: Record<string, string> = { normal: '一般', urgent: '紧急', emergency: '特急' }
 const RATING: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' }
@@ -89,6 +98,7 @@ export class CasesExport {
 }
 
 async function casesWorkbook(items: Case[], phoneOf: (c: Case) => string | null, text: (s: string) => string): Promise<Buffer> {
+  const ExcelJS = await excel()
   const wb = new ExcelJS.Workbook()
   wb.creator = 'Minqing 民情'
   wb.created = new Date()

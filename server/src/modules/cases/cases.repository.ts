@@ -140,6 +140,8 @@ export interface CaseFilter {
   notOwnWork?: { unitId: string | null; userId: string }
   /** 回访 (the callback queue): reporters with a phone, hotline and walk-in or sampled, not handled by this user. */
   callbackDue?: { threshold: string; userId: string; unitId: string | null }
+  /** Newest first (我反映的: one's latest report on top), instead of the work queues' nearest due date first. */
+  newestFirst?: boolean
   limit: number
   offset: number
 }
@@ -190,9 +192,7 @@ export async function listCases(db: Executor, scope: Scope & { userId: string },
   }
   if (f.levels) q = q.where('c.level', 'in', f.levels.length ? (f.levels as CasesTable['level'][]) : ['none' as CasesTable['level']])
   const [items, total] = await Promise.all([
-    q
-      .orderBy('c.due_at', (ob) => ob.asc().nullsLast())
-      .orderBy('c.created_at', 'desc')
+    (f.newestFirst ? q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc') : q.orderBy('c.due_at', (ob) => ob.asc().nullsLast()).orderBy('c.created_at', 'desc'))
       .limit(f.limit)
       .offset(f.offset)
       .execute(),

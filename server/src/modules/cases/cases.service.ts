@@ -56,8 +56,8 @@ export class CasesService {
   }
 
   // ---- intake ----
-  create(actor: Actor, body: CreateCase, now?: Date) {
-    return this.intake.create(actor, body, now)
+  create(actor: Actor, body: CreateCase, now?: Date, within?: Parameters<CaseIntake['create']>[3]) {
+    return this.intake.create(actor, body, now, within)
   }
   intakeExternal(input: ExternalIntake, now?: Date) {
     return this.intake.intakeExternal(input, now)

@@ -281,6 +281,10 @@ describe('concurrency and rules around the loop', () => {
     expect(toAccept.items.map((x: { id: string }) => x.id)).toContain(c.id)
     const mine = (await t.app.inject({ method: 'GET', url: '/api/cases?queue=mine&limit=200', headers: reporter.auth })).json()
     expect(mine.items.map((x: { id: string }) => x.id)).toContain(c.id)
+    // 我反映的 lists the newest report first, not the nearest due date (a new case has none yet and sank to the end).
+    const later = await raise()
+    const top = (await t.app.inject({ method: 'GET', url: '/api/cases?queue=mine&limit=1', headers: reporter.auth })).json()
+    expect(top.items.map((x: { id: string }) => x.id)).toEqual([later.id])
     expect((await t.app.inject({ method: 'GET', url: `/api/cases/${c.id}`, headers: foreign.auth })).statusCode).toBe(404)
     const listed = (await t.app.inject({ method: 'GET', url: '/api/cases?limit=200', headers: foreign.auth })).json()
     expect(listed.items.map((x: { id: string }) => x.id)).not.toContain(c.id)

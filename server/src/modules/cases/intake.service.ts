@@ -3,9 +3,9 @@ import { CASE_LEVELS, CASE_PHOTO_MAX_BYTES, CASE_PHOTOS_PER_REPORT, type CASE_UR
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import type { FieldCrypto } from '../../platform/crypto.ts'
-import { AppError, badRequest, conflict } from '../../platform/errors.ts'
+import { AppError, badRequest, conflict, forbidden } from '../../platform/errors.ts'
 import type { EventBus } from '../../platform/events.ts'
-import { type Actor, assertVisible, assertWritableRegion, requirePermission, scopeOf } from '../../platform/policy.ts'
+import { type Actor, assertVisible, assertWritableRegion, hasPermission, requirePermission, scopeOf } from '../../platform/policy.ts'
 import { assertPhoto, EXTENSION_OF } from '../../platform/uploads.ts'
 import { cnDate } from '../../platform/workdays.ts'
 import type { Notifier } from '../notifications/notifier.ts'
@@ -43,9 +43,17 @@ export class CaseIntake {
    * report), so the common case costs one round trip: who is asking comes from the session cache, and where and
    * what (region, category, routing rule, dispatchers) is looked up by the same statement that writes the case,
    * its event, the notices and the diary concern; the answer is built from what that statement returns.
+   *
+   * `within`: the caller's own write that must stand or fall with the new case (a ledger item marked with it): the
+   * case goes in alone (not batched), in a transaction that runs `within(trx, caseId)` before it commits; notices and
+   * the `case.created` event follow the commit. A case found by `clientId` is answered as it is, without `within`.
    */
-  async create(actor: Actor, body: CreateCase, now = new Date()): Promise<{ detail: CaseDetail; created: boolean }> {
-    requirePermission(actor, 'cases.raise')
+  async create(actor: Actor, body: CreateCase, now = new Date(), within?: (trx: Trx, caseId: string) => Promise<void>): Promise<{ detail: CaseDetail; created: boolean }> {
+    // 随手报 (issue 15): a volunteer reports like a resident, under their own name and phone, never for someone else.
+    const volunteer = !hasPermission(actor, 'cases.raise') && hasPermission(actor, 'cases.report')
+    if (!volunteer) requirePermission(actor, 'cases.raise')
+    if (volunteer && (body.reporter || body.channel || body.diaryConcernId))
+      throw forbidden('志愿者随手报以本人身份反映,不能指定反映人、渠道或日记诉求', { fields: ['reporter', 'channel', 'diaryConcernId'].filter((k) => body[k as keyof CreateCase] !== undefined) })
     if (body.clientId) {
       const existing = await repo.findCaseByClientId(this.db, actor.userId, body.clientId)
       if (existing) return { detail: await this.reads.get(actor, existing.id), created: false }
@@ -82,6 +90,9 @@ export class CaseIntake {
       reporter = { kind: 'person', personId: person!.id, name: person!.name, phone }
     } else if (r?.anonymous) {
       reporter = { kind: 'anonymous', personId: null, name: null, phone: null }
+    } else if (volunteer) {
+      const phone = actor.phone && !phoneProblem(actor.phone) ? this.crypto.protect(actor.phone, maskPhone) : null
+      reporter = { kind: 'named', personId: null, name: actor.name, phone }
     } else if (r?.name || r?.phone) {
       if (r.phone && phoneProblem(r.phone)) throw badRequest('INVALID_PHONE', phoneProblem(r.phone)!)
       reporter = { kind: 'named', personId: null, name: r.name ?? null, phone: r.phone ? this.crypto.protect(r.phone.replace(/\s+/g, ''), maskPhone) : null }
@@ -101,11 +112,12 @@ export class CaseIntake {
       concern = row
     }
 
-    const channel = concern ? 'diary' : (body.channel ?? 'walk_in')
+    const channel = concern ? 'diary' : volunteer ? 'volunteer' : (body.channel ?? 'walk_in')
     const data = { number: '', channel }
     let res: repo.NewCaseResult
+    const day = cnDate(now).replaceAll('-', '')
     try {
-      res = await this.batcher.submit(cnDate(now).replaceAll('-', ''), {
+      const item: repo.NewCase = {
         place: { region: asked, categoryCode },
         scopePath: scopeOf(actor).regionPath,
         row: {
@@ -133,7 +145,14 @@ export class CaseIntake {
         event: { action: 'create', actorId: actor.userId, data, at: now },
         notify: this.newCaseNotice(body.title, actor.userId),
         concernId: concern?.id ?? null,
-      })
+      }
+      res = within
+        ? await this.db.transaction().execute(async (trx) => {
+            const [r] = await repo.insertNewCases(trx, day, CASE_LEVELS, [item])
+            if (r.made) await within(trx, r.made.id)
+            return r
+          })
+        : await this.batcher.submit(day, item)
     } catch (err) {
       // The same clientId sent twice at once: the second answers with the first's case.
       if ((err as { code?: string }).code === '23505' && body.clientId) {

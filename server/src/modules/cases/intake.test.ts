@@ -77,6 +77,8 @@ describe('intake from outside doors', () => {
 
   it('upserts by (source, externalId): a second intake updates the case and records what changed', async () => {
     const first = await engine.intakeExternal({ channel: 'import', source: '12345', externalId: 'GD-001', regionId: gridId, title: '噪声扰民', description: '夜间施工' })
+    // The 民情大脑 looks at a case without a category as it comes in (a `triage` row); let it finish first.
+    await t.app.services.triage.idle()
     const before = await countCases()
     const same = await engine.intakeExternal({ channel: 'import', source: '12345', externalId: 'GD-001', regionId: gridId, title: '噪声扰民', description: '夜间施工' })
     expect(same).toMatchObject({ id: first.id, created: false })
@@ -84,8 +86,8 @@ describe('intake from outside doors', () => {
     expect(changed.created).toBe(false)
     expect(await countCases()).toBe(before)
     const events = await t.db.selectFrom('case_events').select(['action', 'data']).where('case_id', '=', first.id).orderBy('id').execute()
-    expect(events.map((e) => e.action)).toEqual(['create', 'external_update'])
-    expect(events[1].data).toMatchObject({ changed: ['description'] })
+    expect(events.map((e) => e.action)).toEqual(['create', 'triage', 'external_update'])
+    expect(events[2].data).toMatchObject({ changed: ['description'] })
     // Another source may use the same id for a different case.
     const other = await engine.intakeExternal({ channel: 'import', source: 'mhww', externalId: 'GD-001', regionId: gridId, title: '别的事', description: '另一平台的同号工单' })
     expect(other.created).toBe(true)

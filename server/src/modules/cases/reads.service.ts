@@ -1,11 +1,11 @@
-import { type Case, CASE_LEVELS, CASE_QUEUE_TABLE, type CaseDetail, type CaseListQuery, type CaseState, sampleThreshold } from '@minqing/common'
+import { type Case, CASE_LEVELS, CASE_QUEUE_TABLE, type CaseDetail, type CaseListQuery, type CaseState, isPublicStep, sampleThreshold } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import type { Static } from 'typebox'
 import type { DB } from '../../db/types.ts'
 import { badRequest } from '../../platform/errors.ts'
 import { type Actor, hasPermission, scopeOf } from '../../platform/policy.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
-import { HANDLING_ACTIONS, LEVEL_DEPTH } from './access.ts'
+import { HANDLING_ACTIONS, LEVEL_DEPTH, readsOwnReportsOnly } from './access.ts'
 import type { CaseActions } from './actions.service.ts'
 import * as repo from './cases.repository.ts'
 
@@ -54,6 +54,7 @@ export class CaseReads {
   /** The case as its reader sees it: with its timeline, its photos and the actions this actor may take now. */
   detailOf(actor: Actor, c: Row, events: CaseDetail['events'], files: CaseDetail['files']): CaseDetail {
     const handledBy = new Set(events.filter((e) => (HANDLING_ACTIONS as readonly string[]).includes(e.action) && e.actor).map((e) => e.actor!.id))
+    if (readsOwnReportsOnly(actor)) return this.reporterView(actor, c, events, files, handledBy)
     return {
       ...toCase(c),
       events,
@@ -61,6 +62,30 @@ export class CaseReads {
       allowedActions: this.actions.allowedActions(actor, c, { handledBy }),
       // The hotline operator reads it to a caller who left a phone (they track and rate with it).
       trackingCode: c.reporter_phone_masked && c.tracking_code ? c.tracking_code : null,
+    }
+  }
+
+  /**
+   * A volunteer's own report as its reporter reads it (issue 15): like the resident's tracking page — the steps a
+   * resident sees, no staff names, no internal notes (only the answer and a refusal's reason), no handler.
+   */
+  private reporterView(actor: Actor, c: Row, events: CaseDetail['events'], files: CaseDetail['files'], handledBy: Set<string>): CaseDetail {
+    const shown = events
+      .filter((e) => isPublicStep(e.action))
+      .map((e) => ({
+        ...e,
+        actor: e.actor && e.actor.id === actor.userId ? e.actor : null,
+        note: ['reply', 'resolve_on_spot', 'answered_via_merge', 'reject', 'rate'].includes(e.action) ? e.note : null,
+        data: e.action === 'create' || e.action === 'rate' ? e.data : {},
+      }))
+    return {
+      ...toCase(c),
+      handler: null,
+      claimedBy: null,
+      events: shown,
+      files,
+      allowedActions: this.actions.allowedActions(actor, c, { handledBy }),
+      trackingCode: c.tracking_code,
     }
   }
 
@@ -74,6 +99,11 @@ export class CaseReads {
       categoryIds = [cat.id, ...all.filter((x) => x.parent_id === cat.id).map((x) => x.id)]
     }
     const f: repo.CaseFilter = { regionPath, state: query.state, categoryIds, overdue: query.overdue, q: query.q, limit: query.limit ?? 50, offset: query.offset ?? 0 }
+    if (readsOwnReportsOnly(actor)) {
+      // 随手报 without area reads: the cases they reported, wherever they lie; every queue is their 我反映的.
+      const { items, total } = await repo.listCases(this.db, { regionPath: '/', unitId: null, userId: actor.userId }, { ...f, reporterUserId: actor.userId, newestFirst: true })
+      return { items: items.map(toCase), total }
+    }
     if (query.queue) {
       // The queue's states and owner come from the lifecycle table (common/case-lifecycle.ts).
       const spec = CASE_QUEUE_TABLE[query.queue]
@@ -95,6 +125,7 @@ export class CaseReads {
           break
         case 'reporter':
           f.reporterUserId = actor.userId
+          f.newestFirst = true
           f.states = undefined
           break
         case 'dispatcher': {

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { Readable } from 'node:stream'
 import { parse as parseCsv } from 'csv-parse'
-import ExcelJS from 'exceljs'
+import { excel } from '../../platform/excel.ts'
 import { POLITICAL_STATUSES, RELATIONS } from '@minqing/common'
 import { AppError, badRequest } from '../../platform/errors.ts'
 
@@ -233,6 +233,7 @@ async function* csvRows(data: Buffer, encoding: TextEncoding | undefined): Async
 async function* xlsxRows(data: Buffer): AsyncGenerator<SheetRow> {
   let reader: AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }>>
   try {
+    const ExcelJS = await excel()
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- exceljs ships no types for its streaming reader.
     reader = new (ExcelJS as any).stream.xlsx.WorkbookReader(Readable.from([data]), {
       sharedStrings: 'cache',
@@ -403,6 +404,7 @@ export const BOM = '\uFEFF'
 export async function templateFile(format: SheetFormat): Promise<Buffer> {
   const headers = IMPORT_FIELDS.map((f) => FIELD_HEADERS[f])
   if (format === 'csv') return Buffer.from(BOM + csvLine(headers), 'utf8')
+  const ExcelJS = await excel()
   const wb = new ExcelJS.Workbook()
   wb.creator = '民情 Minqing'
   const sheet = wb.addWorksheet('户籍人口', { views: [{ state: 'frozen', ySplit: 1 }] })

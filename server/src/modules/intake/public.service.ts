@@ -12,7 +12,6 @@ import {
   type PublicReport,
   type PublicReportCreated,
   RATINGS,
-  suggestCategory,
 } from '@minqing/common'
 import type { Kysely } from 'kysely'
 import Value from 'typebox/value'
@@ -151,12 +150,9 @@ export class PublicReportsService {
     const target = await this.target(code)
     const title = input.title?.trim() || deriveTitle(input.description)
     const categories = await repo.activeCategories(this.db)
-    let categoryCode = input.categoryCode || null
+    const categoryCode = input.categoryCode || null
     if (categoryCode && !categories.some((c) => c.code === categoryCode)) throw badRequest('UNKNOWN_CATEGORY', `未知分类: ${categoryCode}`)
-    categoryCode ??= suggestCategory(
-      `${title} ${input.description}`,
-      categories.map((c) => ({ code: c.code, name: c.name, keywords: c.keywords, parentCode: c.parent_code })),
-    )
+    // Without a category the 民情大脑 classifies the case at intake (brain/triage.service.ts), as for every channel.
 
     if (!(await this.limiter.claimOnce(`form:${token.nonce}`, this.cfg.tokenTtlMs, now))) throw new AppError(403, 'FORM_TOKEN_USED', '该表单已提交过,请刷新页面后再反映新的问题')
     const made = await this.engine.intakeExternal(

@@ -46,7 +46,11 @@ const post = (payload: object | string, opts: { ip?: string; headers?: Record<st
 const valid = (extra: Record<string, unknown> = {}) => ({ code: YAHUANG, token: tokenFor(YAHUANG), description: '村口路灯坏了一周,晚上出行不便', ...extra })
 const countCases = async () => Number((await sql<{ n: number }>`select count(*)::int as n from cases`.execute(t.db)).rows[0].n)
 const countFiles = async () => Number((await sql<{ n: number }>`select count(*)::int as n from files`.execute(t.db)).rows[0].n)
-const caseByTracking = (code: string) => t.db.selectFrom('cases').selectAll().where('tracking_code', '=', code).executeTakeFirstOrThrow()
+// The 民情大脑 classifies a report without a category just after intake (brain/triage.service.ts): wait for it.
+const caseByTracking = async (code: string) => {
+  await t.app.services.triage.idle()
+  return t.db.selectFrom('cases').selectAll().where('tracking_code', '=', code).executeTakeFirstOrThrow()
+}
 const track = (code: string, ip = newIp()) => t.app.inject({ method: 'GET', url: `/api/public/reports/${code}`, remoteAddress: ip })
 const rate = (code: string, body: object, ip = newIp()) => t.app.inject({ method: 'POST', url: `/api/public/reports/${code}/rating`, payload: body, remoteAddress: ip })
 const act = async (id: string, action: string, body: object = {}) => {

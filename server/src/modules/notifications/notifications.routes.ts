@@ -15,6 +15,7 @@ export function notificationRoutes(app: App, service: NotificationsService, bus:
     title: n.title,
     body: n.body,
     caseId: n.case_id,
+    taskId: n.task_id ?? null,
     readAt: n.read_at?.toISOString() ?? null,
     createdAt: n.created_at.toISOString(),
   })

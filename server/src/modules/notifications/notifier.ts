@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import type { EventBus } from '../../platform/events.ts'
-import { activeUserPhone, insertNotifications, listNotifications, markRead } from './notifications.repository.ts'
+import type { RawBuilder } from 'kysely'
+import { activeUserPhone, insertNotifications, insertNotificationsFor, listNotifications, markRead } from './notifications.repository.ts'
 
 export interface OutgoingNotification {
   userId: string
@@ -9,6 +10,8 @@ export interface OutgoingNotification {
   title: string
   body: string | null
   caseId: string | null
+  /** A notice about a 先锋任务 opens the task. */
+  taskId?: string | null
 }
 
 /**
@@ -41,9 +44,14 @@ export class Notifier {
 
   async record(trx: Kysely<DB> | Transaction<DB>, items: OutgoingNotification[]) {
     const unique = new Map<string, OutgoingNotification>()
-    for (const n of items) unique.set(`${n.userId}:${n.kind}:${n.caseId}`, n)
+    for (const n of items) unique.set(`${n.userId}:${n.kind}:${n.caseId}:${n.taskId ?? ''}`, n)
     const rows = await insertNotifications(trx, [...unique.values()])
     return rows
+  }
+
+  /** One notice for every user the query `recipients` selects (column `id`), in one statement; deliver after commit. */
+  async recordFor(trx: Kysely<DB> | Transaction<DB>, recipients: RawBuilder<{ id: string }>, n: Omit<OutgoingNotification, 'userId'>) {
+    return insertNotificationsFor(trx, recipients, n)
   }
 
   private pending = new Set<Promise<unknown>>()
@@ -53,15 +61,15 @@ export class Notifier {
    * channels run in the background — a slow SMS gateway must not hold up the request that caused the notice —
    * and a channel that fails is logged, never the request's failure.
    */
-  async deliver(rows: Awaited<ReturnType<Notifier['record']>>) {
+  async deliver(rows: (Omit<Awaited<ReturnType<Notifier['record']>>[number], 'task_id'> & { task_id?: string | null })[]) {
     for (const r of rows) {
       await this.bus.publish('notification.created', {
         userId: r.user_id,
-        notification: { id: r.id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id, readAt: null, createdAt: r.created_at.toISOString() },
+        notification: { id: r.id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id, taskId: r.task_id ?? null, readAt: null, createdAt: r.created_at.toISOString() },
       })
       for (const c of this.channels) {
         const p = c
-          .send({ userId: r.user_id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id })
+          .send({ userId: r.user_id, kind: r.kind, title: r.title, body: r.body, caseId: r.case_id, taskId: r.task_id ?? null })
           .catch((err) => this.onError(`[notify:${c.name}] ${r.kind} → ${r.user_id} failed: ${(err as Error).message}`))
           .finally(() => this.pending.delete(p))
         this.pending.add(p)

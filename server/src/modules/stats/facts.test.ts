@@ -8,6 +8,8 @@ const base: FactCase = {
   region_id: 7,
   category_id: 3,
   unit_id: null,
+  handler_id: null,
+  claimed_by: null,
   warned_at: null,
   overdue_at: null,
   closed_at: new Date('2026-03-16T09:00:00+08:00'),

@@ -48,6 +48,9 @@ export interface FactCase {
   region_id: number
   category_id: number | null
   unit_id: string | null
+  /** The handler, and the leader who claimed it (who then answers for it): the case's cadre is the claimer, else the handler. */
+  handler_id: string | null
+  claimed_by: string | null
   warned_at: Date | null
   overdue_at: Date | null
   closed_at: Date | null
@@ -65,6 +68,8 @@ export interface Fact {
   regionId: number
   categoryId: number
   unitId: string
+  /** The cadre the case counts for (groupBy=handler): the claiming leader, else the current or last handler. */
+  handlerId: string | null
   raisedLevel: CaseLevel
   counters: number[]
 }
@@ -131,6 +136,7 @@ export function factOf(c: FactCase, events: readonly FactEvent[]): Fact {
     regionId: c.region_id,
     categoryId: c.category_id ?? 0,
     unitId: c.unit_id ?? lastUnit(events) ?? NIL_UUID,
+    handlerId: c.claimed_by ?? c.handler_id ?? null,
     raisedLevel: raised,
     counters: COUNTERS.map((k) => n[k]),
   }

@@ -164,6 +164,7 @@ export class StatsFolder {
           region_id: fact.regionId,
           category_id: fact.categoryId,
           unit_id: fact.unitId,
+          handler_id: fact.handlerId,
           raised_level: fact.raisedLevel,
           counters: fact.counters,
           last_event_id: last,

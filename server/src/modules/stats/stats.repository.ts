@@ -46,7 +46,7 @@ export async function casesToFold(db: Executor, from: number, to: number): Promi
 export async function caseRows(db: Executor, ids: string[]): Promise<FactCase[]> {
   if (ids.length === 0) return []
   const r = await sql<FactCase>`
-    select id, state, level, region_id, category_id, unit_id, warned_at, overdue_at, closed_at, created_at
+    select id, state, level, region_id, category_id, unit_id, handler_id, claimed_by, warned_at, overdue_at, closed_at, created_at
     from cases where id = any(${sql.val(ids)}::uuid[])`.execute(db)
   return r.rows
 }
@@ -64,6 +64,8 @@ export interface FactRow {
   region_id: number
   category_id: number
   unit_id: string
+  /** Not read back by the folder (no rollup by handler): the handler's figures are summed from the facts. */
+  handler_id?: string | null
   raised_level: string
   counters: number[]
   last_event_id: number
@@ -85,14 +87,14 @@ export async function upsertFacts(db: Executor, rows: FactRow[]) {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK)
     await sql`
-      insert into stats_case_facts (case_id, period, region_id, category_id, unit_id, raised_level, counters, last_event_id)
-      select f.case_id, f.period, f.region_id, f.category_id, f.unit_id, f.raised_level, f.counters::int[], f.last_event_id
+      insert into stats_case_facts (case_id, period, region_id, category_id, unit_id, handler_id, raised_level, counters, last_event_id)
+      select f.case_id, f.period, f.region_id, f.category_id, f.unit_id, f.handler_id, f.raised_level, f.counters::int[], f.last_event_id
       from unnest(${col(part, (f) => f.case_id)}::uuid[], ${col(part, (f) => f.period)}::date[], ${col(part, (f) => f.region_id)}::int[],
-        ${col(part, (f) => f.category_id)}::int[], ${col(part, (f) => f.unit_id)}::uuid[], ${col(part, (f) => f.raised_level)}::text[],
+        ${col(part, (f) => f.category_id)}::int[], ${col(part, (f) => f.unit_id)}::uuid[], ${col(part, (f) => f.handler_id ?? null)}::uuid[], ${col(part, (f) => f.raised_level)}::text[],
         ${col(part, (f) => `{${f.counters.join(',')}}`)}::text[], ${col(part, (f) => f.last_event_id)}::bigint[])
-        as f(case_id, period, region_id, category_id, unit_id, raised_level, counters, last_event_id)
+        as f(case_id, period, region_id, category_id, unit_id, handler_id, raised_level, counters, last_event_id)
       on conflict (case_id) do update set period = excluded.period, region_id = excluded.region_id, category_id = excluded.category_id,
-        unit_id = excluded.unit_id, raised_level = excluded.raised_level, counters = excluded.counters, last_event_id = excluded.last_event_id`.execute(db)
+        unit_id = excluded.unit_id, handler_id = excluded.handler_id, raised_level = excluded.raised_level, counters = excluded.counters, last_event_id = excluded.last_event_id`.execute(db)
   }
 }
 
@@ -234,4 +236,78 @@ export async function visitFigures(db: Executor, paths: string[], from: Date, to
 export async function householdShareTarget(db: Executor): Promise<number> {
   const r = await sql<{ target: number }>`select target from visit_rules where measure = 'household_share' and active order by id limit 1`.execute(db)
   return r.rows[0]?.target ?? 8
+}
+
+// ---- by handler (cadre) and per case: summed from the per-case facts ----------------------------------------
+const FACT_SUMS = sql.raw(COUNTERS.map((c, i) => `coalesce(sum(f.counters[${i + 1}]), 0)::float8 as ${c}`).join(', '))
+
+export interface FactQuery {
+  path: string
+  from: string
+  to: string
+  categoryIds: number[] | null
+  unitId: string | null
+}
+
+/** The counters of the cohort's cases by handler (key: user id, or `none` when nobody accepted the case). */
+export async function sumFactsByHandler(db: Executor, q: FactQuery): Promise<(Counters & { key: string })[]> {
+  const r = await sql<Counters & { key: string }>`
+    select coalesce(f.handler_id::text, 'none') as key, ${FACT_SUMS}
+    from stats_case_facts f
+    where f.region_id = any(array(select id from regions where path like ${q.path + '%'}))
+      and f.period between ${q.from}::date and ${q.to}::date
+      ${q.categoryIds ? sql`and f.category_id = any(${sql.val(q.categoryIds)}::int[])` : sql``}
+      ${q.unitId ? sql`and f.unit_id = ${q.unitId}::uuid` : sql``}
+    group by 1`.execute(db)
+  return r.rows
+}
+
+export interface CohortCaseRow {
+  id: string
+  number: string
+  title: string
+  state: string
+  unit_id: string
+  handler_id: string | null
+  counters: number[]
+  due_at: Date | null
+  overdue_at: Date | null
+  closed_at: Date | null
+}
+
+/** The cohort's cases of some units or handlers, with their facts' counters (the cases behind a row's figures). */
+export async function cohortCases(db: Executor, q: { path: string; from: string; to: string; unitIds: string[]; handlerIds: string[] }): Promise<CohortCaseRow[]> {
+  if (q.unitIds.length === 0 && q.handlerIds.length === 0) return []
+  const r = await sql<CohortCaseRow>`
+    select c.id, c.number, c.title, c.state, f.unit_id, f.handler_id, f.counters, c.due_at, c.overdue_at, c.closed_at
+    from stats_case_facts f join cases c on c.id = f.case_id
+    where f.region_id = any(array(select id from regions where path like ${q.path + '%'}))
+      and f.period between ${q.from}::date and ${q.to}::date
+      and (f.unit_id = any(${sql.val(q.unitIds)}::uuid[]) or f.handler_id = any(${sql.val(q.handlerIds)}::uuid[]))
+    order by c.created_at, c.id`.execute(db)
+  return r.rows
+}
+
+/**
+ * Diary figures per cadre of the area for [from, to): every author of an entry in the period, and every stationed
+ * cadre, grid worker or village cadre of a village or grid there (who owes visits even with none written).
+ * total_households: the households of the cadre's own region (the quota's base); 0 above village level.
+ */
+export async function visitFiguresByCadre(db: Executor, path: string, from: Date, to: Date) {
+  const r = await sql<{ user_id: string; name: string; entries: number; visits: number; households: number; total_households: number }>`
+    with cadres as (
+      select u.id, u.name, r.path, r.level from users u join regions r on r.id = u.region_id
+      where r.path like ${path + '%'} and u.active and (
+        exists (select 1 from diary_entries e where e.author_id = u.id and e.occurred_at >= ${from} and e.occurred_at < ${to})
+        or (r.level in ('village', 'grid') and u.roles && array['stationed_cadre', 'grid_worker', 'village_cadre']::text[]))
+    )
+    select a.id as user_id, a.name,
+      (select count(*)::int from diary_entries e where e.author_id = a.id and e.occurred_at >= ${from} and e.occurred_at < ${to}) as entries,
+      (select count(*)::int from diary_entries e where e.author_id = a.id and e.occurred_at >= ${from} and e.occurred_at < ${to}
+         and (e.household_id is not null or e.enterprise_id is not null)) as visits,
+      (select count(distinct e.household_id)::int from diary_entries e where e.author_id = a.id and e.occurred_at >= ${from} and e.occurred_at < ${to}) as households,
+      case when a.level in ('village', 'grid')
+        then (select count(*)::int from households h join regions hr on hr.id = h.region_id where hr.path like a.path || '%') else 0 end as total_households
+    from cadres a order by a.name, a.id`.execute(db)
+  return r.rows
 }

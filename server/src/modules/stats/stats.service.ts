@@ -17,7 +17,7 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/types.ts'
 import { badRequest, notFound } from '../../platform/errors.ts'
 import { type Actor, pathInScope, requirePermission, scopeOf } from '../../platform/policy.ts'
-import { cnDate } from '../../platform/workdays.ts'
+import { cnDate, workingDaysBetween } from '../../platform/workdays.ts'
 import type { RegionsService } from '../regions/regions.service.ts'
 import { regionPathString } from '../regions/regions.service.ts'
 import { COUNTERS, type Counters, figuresOf, NIL_UUID, zeroCounters } from './facts.ts'
@@ -122,10 +122,13 @@ export class StatsService {
       month: sql.raw(`to_char(t.period, 'YYYY-MM')`),
       year: sql.raw(`to_char(t.period, 'YYYY')`),
       level: sql.raw('t.raised_level'),
+      handler: sql.raw(`''`), // summed from the facts below, not from a rollup
     }
     const base = { table, regionId: region.id, path: region.stored, from: rollupFrom, to: rollupTo, categoryIds: ids, unitId: q.unitId ?? null }
     const [grouped, totalRows] = await Promise.all([
-      repo.sumRollup(this.db, { ...base, children: groupBy === 'region', key: keySql[groupBy] }),
+      groupBy === 'handler'
+        ? repo.sumFactsByHandler(this.db, { path: region.stored, from, to, categoryIds, unitId: q.unitId ?? null })
+        : repo.sumRollup(this.db, { ...base, children: groupBy === 'region', key: keySql[groupBy] }),
       repo.sumRollup(this.db, { ...base, children: false, key: null }),
     ])
 
@@ -151,6 +154,10 @@ export class StatsService {
       const unitIds = grouped.map((r) => r.key).filter((k) => k !== NIL_UUID)
       const names = new Map(unitIds.length ? (await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', unitIds).execute()).map((u) => [u.id, u.name]) : [])
       for (const r of grouped) put(r.key === NIL_UUID ? 'none' : r.key, r.key === NIL_UUID ? '未交办' : (names.get(r.key) ?? r.key), r)
+    } else if (groupBy === 'handler') {
+      const userIds = grouped.map((r) => r.key).filter((k) => k !== 'none')
+      const names = new Map(userIds.length ? (await this.db.selectFrom('users').select(['id', 'name']).where('id', 'in', userIds).execute()).map((u) => [u.id, u.name]) : [])
+      for (const r of grouped) put(r.key, r.key === 'none' ? '未签收' : (names.get(r.key) ?? r.key), r)
     } else if (groupBy === 'level') {
       for (const r of grouped) put(r.key, LEVEL_NAMES[r.key] ?? r.key, r)
     } else {
@@ -178,6 +185,60 @@ export class StatsService {
       formulas: CASE_FORMULAS,
       asOf: (wm.foldedAt ?? new Date(0)).toISOString(),
     }
+  }
+
+  /**
+   * Diary figures per cadre of the area (the visit quota of `visits`, applied to each cadre's own village or grid):
+   * households visited ÷ households to visit. Cadres above village level owe no quota (coverage null).
+   */
+  async visitsByCadre(actor: Actor, q: { regionCode?: string; from: string; to: string }): Promise<(VisitFigures & { userId: string; name: string })[]> {
+    const region = await this.region(actor, q.regionCode)
+    const { from, to } = this.period(q)
+    const share = await repo.householdShareTarget(this.db)
+    const months = monthsTouched(from, to)
+    const rows = await repo.visitFiguresByCadre(this.db, region.stored, startCN(from), startCN(addDays(to, 1)))
+    return rows.map((f) => {
+      const quota = Math.min(f.total_households, Math.ceil((f.total_households * share * months) / 100))
+      return {
+        userId: f.user_id,
+        name: f.name,
+        entries: f.entries,
+        visits: f.visits,
+        households: f.households,
+        quota,
+        coverage: quota > 0 ? Math.min(1, Math.round((f.households / quota) * 10000) / 10000) : null,
+      }
+    })
+  }
+
+  /**
+   * The cases behind the rows of some units or handlers (groupBy=unit|handler) in a cohort: each with the counters
+   * its figures were summed from, and how many working days past its time limit it is (to its close, or now).
+   */
+  async cohortCases(actor: Actor, q: { regionCode?: string; from: string; to: string; unitIds: string[]; handlerIds: string[] }, now = new Date()) {
+    const region = await this.region(actor, q.regionCode)
+    const { from, to } = this.period(q)
+    const rows = await repo.cohortCases(this.db, { path: region.stored, from, to, unitIds: q.unitIds, handlerIds: q.handlerIds })
+    const at = (k: (typeof COUNTERS)[number], c: number[]) => Number(c[COUNTERS.indexOf(k)] ?? 0)
+    return rows.map((r) => {
+      const overdue = at('overdue', r.counters) > 0
+      return {
+        id: r.id,
+        number: r.number,
+        title: r.title,
+        state: r.state,
+        unitId: r.unit_id === NIL_UUID ? null : r.unit_id,
+        handlerId: r.handler_id,
+        closed: at('closed', r.counters) > 0,
+        overdue,
+        onTime: at('on_time', r.counters) > 0,
+        satisfied: at('satisfied', r.counters),
+        unsatisfied: at('unsatisfied', r.counters),
+        yellowCards: at('yellow', r.counters),
+        redCards: at('red', r.counters),
+        overdueWorkingDays: overdue && r.due_at ? workingDaysBetween(new Date(r.due_at), r.closed_at ? new Date(r.closed_at) : now) : 0,
+      }
+    })
   }
 
   /** Diary figures per child region (or of the region itself at village/grid level) against the visit quota. */

@@ -1,10 +1,11 @@
-import ExcelJS from 'exceljs'
+import { excel } from '../../platform/excel.ts'
 import { CASE_FORMULAS, CASE_METRICS, type CaseMetric, type CaseStats } from '@minqing/common'
 
 const GROUP_HEADER: Record<CaseStats['groupBy'], string> = {
   region: '区域',
   category: '分类',
   unit: '承办单位',
+  handler: '经办干部',
   day: '日期',
   week: '周(周一)',
   month: '月份',
@@ -15,6 +16,7 @@ const RATES = new Set<CaseMetric>(CASE_METRICS.filter((m) => m.endsWith('Rate'))
 
 /** The figures of GET /api/stats/cases as one sheet: a row per group, a 合计 row, and the formulas below. */
 export async function caseStatsXlsx(stats: CaseStats): Promise<Buffer> {
+  const ExcelJS = await excel()
   const wb = new ExcelJS.Workbook()
   wb.creator = 'Minqing 民情'
   wb.created = new Date()

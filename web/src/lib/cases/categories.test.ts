@@ -1,18 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import type { Category } from '@minqing/common'
-import {
-  buildCategoryPatch,
-  buildCreateCategory,
-  cascaderOptions,
-  categoryLabel,
-  categoryPath,
-  categoryToForm,
-  categoryTree,
-  emptyCategoryForm,
-  parseKeywords,
-  suggestCategories,
-} from './categories.ts'
+import { buildCategoryPatch, buildCreateCategory, cascaderOptions, categoryLabel, categoryPath, categoryToForm, categoryTree, emptyCategoryForm, parseKeywords } from './categories.ts'
 
 let id = 0
 const cat = (code: string, name: string, parentCode: string | null, keywords: string[] = [], extra: Partial<Category> = {}): Category => ({
@@ -61,14 +50,6 @@ describe('categories', () => {
     expect(categoryPath(LIST, 'nope')).toEqual([])
     expect(categoryPath(LIST, null)).toEqual([])
     expect(categoryLabel(LIST, 'traffic.streetlight')).toBe('道路交通 / 路灯故障')
-  })
-
-  it('suggests categories from the keywords found in the text, best first, active ones only', () => {
-    expect(suggestCategories(LIST, '村口路灯不亮了').map((s) => [s.category.code, s.hits])).toEqual([['traffic.streetlight', ['路灯', '不亮']]])
-    expect(suggestCategories(LIST, '路面坑洼，旁边垃圾没清运').map((s) => s.category.code)).toEqual(['traffic.road', 'environment.garbage'])
-    expect(suggestCategories(LIST, '环境卫生差').map((s) => s.category.code)).toEqual(['environment'])
-    expect(suggestCategories(LIST, '   ')).toEqual([])
-    expect(suggestCategories(LIST, '路面 路灯 垃圾', 2)).toHaveLength(2)
   })
 
   it('parses keywords typed with commas, 、 or spaces', () => {

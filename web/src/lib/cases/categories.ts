@@ -53,33 +53,7 @@ export function categoryLabel(list: readonly Category[], code: string | null | u
     .join(' / ')
 }
 
-export interface CategorySuggestion {
-  category: Category
-  /** The keywords found in the text. */
-  hits: string[]
-}
-
-/**
- * Categories whose keywords (or name) appear in the text, best first: more keyword hits, then longer hits
- * (路灯 beats 灯). Only active categories.
- */
-export function suggestCategories(list: readonly Category[], text: string, max = 3): CategorySuggestion[] {
-  const hay = text.replace(/\s+/g, '').toLowerCase()
-  if (!hay) return []
-  const scored: { s: CategorySuggestion; score: number; order: number }[] = []
-  list.forEach((category, order) => {
-    if (!category.active) return
-    const words = [...new Set([...category.keywords, category.name])].filter((w) => w && w.trim())
-    const hits = words.filter((w) => hay.includes(w.replace(/\s+/g, '').toLowerCase()))
-    if (!hits.length) return
-    const score = hits.length * 100 + hits.reduce((n, w) => n + w.length, 0)
-    scored.push({ s: { category, hits }, score, order })
-  })
-  return scored
-    .sort((a, b) => b.score - a.score || a.order - b.order)
-    .slice(0, max)
-    .map((x) => x.s)
-}
+// Category suggestions come from the 民情大脑's classifier: composables/useBrainSuggestions.ts (issue 14).
 
 /** `路灯，不亮 坑洼、破损` → ['路灯', '不亮', '坑洼', '破损'] (commas, 、, spaces; duplicates dropped). */
 export function parseKeywords(text: string): string[] {

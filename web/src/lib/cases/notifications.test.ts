@@ -35,4 +35,11 @@ describe('bell list', () => {
     expect(notificationLink(n('a', 1), 'mobile')).toBe('/m/cases/case-a')
     expect(notificationLink(n('a', 1, { caseId: null }))).toBeNull()
   })
+
+  it('opens a weekly report notice at its report, and never at a path other text in the body names', () => {
+    const weekly = (body: string) => n('w', 1, { kind: 'report.weekly', caseId: null, body })
+    expect(notificationLink(weekly('本周新收 3 件。/console/reports/weekly?regionCode=330683105&week=2026-W47'))).toBe('/console/reports/weekly?regionCode=330683105&week=2026-W47')
+    expect(notificationLink(weekly('https://evil.example/x'))).toBe('/console/reports/weekly')
+    expect(notificationLink(weekly('/console/reports/weekly?regionCode=330683105&week=2026-W47'), 'mobile')).toBeNull()
+  })
 })

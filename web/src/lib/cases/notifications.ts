@@ -31,7 +31,11 @@ export function markedRead(items: readonly Notification[], ids: readonly string[
 }
 
 /** Where a click on a notification leads (its case in the console or on the phone), or null. */
-export function notificationLink(n: Pick<Notification, 'caseId'>, area: 'console' | 'mobile' = 'console'): string | null {
+export function notificationLink(n: Pick<Notification, 'caseId'> & Partial<Pick<Notification, 'kind' | 'body' | 'taskId'>>, area: 'console' | 'mobile' = 'console'): string | null {
+  // 先锋任务 (issue 15): a task's notice opens the task on the phone, and in the console the list with its drawer.
+  if (n.taskId) return area === 'mobile' ? `/m/tasks/${n.taskId}` : `/console/tasks?task=${encodeURIComponent(n.taskId)}`
+  // 民情分析会 weekly report (issue 16): the notice's body ends with the report's console path.
+  if (n.kind === 'report.weekly') return area === 'console' ? (/\/console\/reports\/weekly\?regionCode=\d+&week=\d{4}-W\d{2}/.exec(n.body ?? '')?.[0] ?? '/console/reports/weekly') : null
   if (!n.caseId) return null
   return area === 'mobile' ? `/m/cases/${n.caseId}` : `/console/cases/${n.caseId}`
 }

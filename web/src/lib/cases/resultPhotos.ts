@@ -1,7 +1,10 @@
-import { computed, ref, type Ref } from 'vue'
+import { watch, type Ref } from 'vue'
+import { useI18n } from 'vue-i18n'
 import type { CaseDetail, CaseFile } from '@minqing/common'
 import { casesApi } from '../../api/cases.ts'
-import { preparePhoto } from '../diary/image.ts'
+import { useErrors } from '../../composables/useErrors.ts'
+import type { PreparedPhoto } from '../diary/image.ts'
+import { usePhotoSlots } from '../photos/usePhotoSlots.ts'
 
 /** A reply (or an on-the-spot resolution) carries at most this many result photos (the server's REPLY_PHOTOS_MAX). */
 export const RESULT_PHOTOS_MAX = 9
@@ -13,55 +16,44 @@ export function addedFiles(before: readonly Pick<CaseFile, 'id'>[], after: reado
 }
 
 /**
- * Result photos (处理后照片) of an answer being written: each picked picture is compressed like a diary photo and
- * uploaded to the case at once (POST /api/cases/:id/files); the answer then names them in `photoIds`, and the
- * server moves them to the answer, which the resident sees on the tracking page. A photo taken off the list
- * stays on the case as an ordinary photo.
+ * Result photos (处理后照片) of an answer being written, in the console's dialog or the phone's sheet: each picked
+ * picture is compressed like a diary photo and uploaded to the case at once (POST /api/cases/:id/files, which answers
+ * the whole case); `ids`, the answer's `photoIds`, follows the photos kept, and the server moves them to the answer,
+ * which the resident sees on the tracking page. A photo taken off the list stays on the case as an ordinary photo; a
+ * fresh answer (`ids` emptied by the form) starts with none. `failed` is handed the text to show.
  */
-export function useResultPhotos(detail: Ref<CaseDetail>, ids: Ref<string[]>, on: { updated?: (d: CaseDetail) => void; failed: (err: unknown) => void }) {
-  const chosen = ref<CaseFile[]>([])
-  const busy = ref(false)
-  const input = ref<HTMLInputElement | null>(null)
-  const latest = ref<CaseDetail | null>(null)
-  const room = computed(() => RESULT_PHOTOS_MAX - chosen.value.length)
+export function useResultPhotos(detail: Ref<CaseDetail>, ids: Ref<string[]>, failed: (text: string) => void) {
+  const { t } = useI18n()
+  const { errorText } = useErrors()
+  // The case as the last upload answered it: with the page's copy, every file known not to be a new one.
+  let latest: CaseDetail | null = null
+  // One upload at a time, so that what each added is told by the case's files before and after it.
+  let queue: Promise<unknown> = Promise.resolve()
 
-  function sync() {
-    ids.value = chosen.value.map((f) => f.id)
+  async function upload(photo: PreparedPhoto): Promise<CaseFile> {
+    const before = [...detail.value.files, ...(latest?.files ?? [])]
+    latest = await casesApi.addPhoto(detail.value.id, { blob: photo.blob, name: photo.name })
+    const added = addedFiles(before, latest.files)
+    const file = added.find((f) => f.filename === photo.name) ?? added[0]
+    if (!file) throw new Error(t('errors.unknown'))
+    return file
   }
 
-  async function onPick(ev: Event) {
-    const el = ev.target as HTMLInputElement
-    const picked = [...(el.files ?? [])].slice(0, Math.max(0, room.value))
-    el.value = ''
-    if (!picked.length) return
-    busy.value = true
-    try {
-      for (const file of picked) {
-        const photo = await preparePhoto(file)
-        const before = latest.value?.files ?? detail.value.files
-        const after = await casesApi.addPhoto(detail.value.id, { blob: photo.blob, name: photo.name })
-        latest.value = after
-        chosen.value = [...chosen.value, ...addedFiles(before, after.files)].slice(0, RESULT_PHOTOS_MAX)
-        sync()
-      }
-      if (latest.value) on.updated?.(latest.value)
-    } catch (err) {
-      on.failed(err)
-    } finally {
-      busy.value = false
-    }
-  }
+  const picker = usePhotoSlots<CaseFile>(RESULT_PHOTOS_MAX, {
+    store: (photo) => {
+      const run = queue.then(() => upload(photo))
+      queue = run.catch(() => undefined)
+      return run
+    },
+    failed: (err) => failed(`${t('cases.photos.failed')}: ${errorText(err)}`),
+  })
 
-  function remove(id: string) {
-    chosen.value = chosen.value.filter((f) => f.id !== id)
-    sync()
-  }
-
-  function reset() {
-    chosen.value = []
-    latest.value = null
-    sync()
-  }
-
-  return { chosen, busy, input, room, onPick, remove, reset }
+  watch(
+    () => picker.photos.value.map((p) => p.stored.id),
+    (v) => (ids.value = v),
+  )
+  watch(ids, (v) => {
+    if (!v.length && picker.photos.value.length) picker.clear()
+  })
+  return picker
 }

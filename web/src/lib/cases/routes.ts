@@ -1,6 +1,6 @@
 /** The case pages, spread into router.ts (mobile children of /m, console children of /console). */
 import type { RouteRecordRaw } from 'vue-router'
-import { CALLBACK_ROLES, CASES_ROLES, CATEGORIES_ROLES } from './roles.ts'
+import { CALLBACK_ROLES, CASES_ROLES, CATEGORIES_ROLES, REPORTER_ROLES } from './roles.ts'
 
 export const casesMobileRoutes: RouteRecordRaw[] = [
   {
@@ -13,13 +13,13 @@ export const casesMobileRoutes: RouteRecordRaw[] = [
     path: 'cases/new',
     name: 'm-case-new',
     component: () => import('../../views/mobile/cases/MobileCaseNew.vue'),
-    meta: { requiresAuth: true, roles: CASES_ROLES, titleKey: 'cases.mobile.newTitle' },
+    meta: { requiresAuth: true, roles: REPORTER_ROLES, titleKey: 'cases.mobile.newTitle' },
   },
   {
     path: 'cases/:id',
     name: 'm-case',
     component: () => import('../../views/mobile/cases/MobileCase.vue'),
-    meta: { requiresAuth: true, roles: CASES_ROLES, titleKey: 'cases.mobile.detail' },
+    meta: { requiresAuth: true, roles: REPORTER_ROLES, titleKey: 'cases.mobile.detail' },
   },
 ]
 

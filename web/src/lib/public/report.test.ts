@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PublicQrInfo } from '@minqing/common'
 import { ApiError } from '../../api/client.ts'
-import { buildReportForm, categoryLabel, categoryOptions, emptyReportForm, reportProblems, stageIndex, stepText, suggestFor, tokenRetry, waitBeforeSubmit } from './report.ts'
+import { buildReportForm, categoryLabel, categoryOptions, emptyReportForm, reportProblems, stageIndex, stepText, tokenRetry, waitBeforeSubmit } from './report.ts'
 
 const categories: PublicQrInfo['categories'] = [
   { code: 'traffic', name: '道路交通', keywords: [], children: [{ code: 'traffic.streetlight', name: '路灯故障', keywords: ['路灯', '不亮'] }] },
@@ -53,8 +53,6 @@ describe('categories', () => {
     expect(categoryLabel(categories, 'traffic.streetlight')).toBe('道路交通 / 路灯故障')
     expect(categoryLabel(categories, 'other')).toBe('咨询与其他')
     expect(categoryLabel(categories, 'nope')).toBeNull()
-    expect(suggestFor(categories, '村口路灯不亮')).toBe('traffic.streetlight')
-    expect(suggestFor(categories, '你好')).toBeNull()
   })
 })
 

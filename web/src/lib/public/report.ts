@@ -1,8 +1,8 @@
 /**
  * The 民情码 report page's logic, kept out of the component so it can be tested: the form, its checks, the multipart
- * body, the category suggestion, and what to do with the form token's refusals.
+ * body, and what to do with the form token's refusals.
  */
-import { isMainlandMobile, isPublicStep, PUBLIC_DESCRIPTION_MAX, PUBLIC_NAME_MAX, suggestCategory, type PublicCaseView, type PublicQrInfo } from '@minqing/common'
+import { isMainlandMobile, isPublicStep, PUBLIC_DESCRIPTION_MAX, PUBLIC_NAME_MAX, type PublicCaseView, type PublicQrInfo } from '@minqing/common'
 import { ApiError } from '../../api/client.ts'
 
 export interface ReportFormState {
@@ -79,15 +79,6 @@ export function categoryLabel(categories: Categories, code: string | null): stri
     if (s) return `${c.name} / ${s.name}`
   }
   return null
-}
-
-/** What the server would file the text under when no category is picked (the same keyword match). */
-export function suggestFor(categories: Categories, text: string): string | null {
-  const flat = categories.flatMap((c) => [
-    { code: c.code, name: c.name, keywords: c.keywords, parentCode: null },
-    ...c.children.map((s) => ({ code: s.code, name: s.name, keywords: s.keywords, parentCode: c.code })),
-  ])
-  return suggestCategory(text, flat)
 }
 
 /** How long to hold a submit so the form token is old enough (the page's clock, from when the token arrived). */

@@ -17,4 +17,10 @@ export const publicReportRoutes: RouteRecordRaw[] = [
     component: () => import('../../views/public/PublicTrack.vue'),
     meta: { area: 'public', titleKey: 'publicReport.track.title' },
   },
+  {
+    path: '/p/:code',
+    name: 'public-pacts',
+    component: () => import('../../views/public/PublicPacts.vue'),
+    meta: { area: 'public', titleKey: 'publicReport.board.title' },
+  },
 ]

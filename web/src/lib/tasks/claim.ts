@@ -1,4 +1,4 @@
-/** What a failed 抢单 says to the volunteer (the server's codes: TASK_FULL, ALREADY_CLAIMED, TASK_STARTED, 403). */
+/** What a failed 抢单 says to the volunteer (the server's codes: TASK_FULL, ALREADY_CLAIMED, TASK_STARTED, TASK_CANCELLED, 403). */
 import { isApiError } from '../../api/client.ts'
 
 export function claimErrorKey(err: unknown): string | null {
@@ -7,6 +7,7 @@ export function claimErrorKey(err: unknown): string | null {
   if (code === 'task_full') return 'tasks.full'
   if (code === 'already_claimed') return 'tasks.alreadyClaimed'
   if (code === 'task_started') return 'tasks.started'
+  if (code === 'task_cancelled') return 'tasks.cancelled'
   if (err.status === 403) return 'tasks.outOfScope'
   return null
 }

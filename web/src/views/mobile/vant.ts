@@ -1,8 +1,8 @@
 /**
- * Vant for the mobile area. Importing this module pulls in Vant's CSS, so only the mobile pages
- * (lazily loaded via their routes) load Vant; the console never does.
+ * Vant for the mobile area: its texts in the app's language, and the mobile pages' global styles. Vant's CSS comes
+ * per component with each `import { … } from 'vant'` (vite.config.ts, minqing-vant-styles), so only the mobile
+ * pages (lazily loaded via their routes) load Vant, and only the styles of the components the app uses.
  */
-import 'vant/lib/index.css'
 import './mobile.css'
 import { watch } from 'vue'
 import { Locale } from 'vant'
