@@ -376,6 +376,20 @@ async function assign(trx: Transaction<DB>, moved: DocChange[], vecs: Vec[], ran
     placed.set(self, clusterId)
     members.set(self, { kind: doc.kind, refId: doc.refId, clusterId, regionId: doc.regionId, regionPath: doc.regionPath, source: doc.source, at: doc.at, score })
   }
+  // A batch's texts come in no meaningful order: a text met before the cluster it belongs to was started by two
+  // later ones (it was alike enough to neither alone) looks once more, now that the batch's clusters stand —
+  // otherwise whether it joins would depend on the order of the rows.
+  for (const i of todo) {
+    const doc = moved[i].doc
+    const self = keyOf(doc)
+    if (members.has(self)) continue
+    for (const id of born) mayJoin(i, id)
+    const b = best(i)
+    if (!b) continue
+    join(held.get(b.id)!, vecs[i])
+    placed.set(self, b.id)
+    members.set(self, { kind: doc.kind, refId: doc.refId, clusterId: b.id, regionId: doc.regionId, regionPath: doc.regionPath, source: doc.source, at: doc.at, score: b.score })
+  }
 
   // Every cluster that gained members (the dirty ones), with how many and when.
   const gained = new Map<string, { added: number; firstAt: Date; lastAt: Date }>()
