@@ -81,6 +81,29 @@ describe('brain indexer', () => {
     await other.close()
   })
 
+  it('a case written while a long diary backfill runs is indexed within a batch, not after the backfill', async () => {
+    await t.app.services.brainIndexer.fold()
+    for (let i = 0; i < 8; i++) await makeDiaryEntry(t.db, { author: cadre.id, text: `走访第${i}户，了解香榧收成` })
+    const ix = new BrainIndexer(t.db, null, undefined, { batch: 2, overlap: 0 })
+    const order: string[] = []
+    let written: string | null = null
+    ix.use('order', async (trx, changes) => {
+      for (const c of changes) order.push(c.doc.kind === 'case' ? `case:${c.doc.refId}` : 'diary')
+      // During the backfill's first batch a resident reports (committed with that batch), and the case's event
+      // calls for a fold as the bus would (the call joins the fold in flight).
+      if (!written && changes.some((c) => c.doc.kind === 'diary')) {
+        written = (await makeCase(trx, { title: '桥面开裂', description: '村口石桥桥面开裂' })).id
+        void ix.fold()
+      }
+    })
+    await ix.fold()
+    const at = order.indexOf(`case:${written}`)
+    expect(at).toBeGreaterThan(0)
+    // Entries of the backfill were still to come when the case was indexed.
+    expect(order.slice(at + 1).filter((k) => k === 'diary').length).toBeGreaterThanOrEqual(4)
+    await ix.close()
+  })
+
   it('a diary entry committed late (a lower number than the watermark) is not passed over', async () => {
     await t.app.services.brainIndexer.fold()
     const e = await makeDiaryEntry(t.db, { author: cadre.id, text: '山体滑坡隐患需要排查' })

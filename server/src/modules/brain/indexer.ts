@@ -31,7 +31,10 @@ export interface IndexResult {
 }
 
 export interface IndexerOptions {
+  /** Diary entries per transaction. */
   batch?: number
+  /** Case events per transaction (default five diary batches). */
+  eventBatch?: number
   /** Ids before a watermark read again (a transaction that commits late is not passed over). */
   overlap?: number
   debounceMs?: number
@@ -82,6 +85,7 @@ export class BrainIndexer {
   private closed = false
   private offs: (() => void)[] = []
   private readonly batch: number
+  private readonly eventBatch: number
   private readonly overlap: number
   private readonly debounceMs: number
 
@@ -94,6 +98,9 @@ export class BrainIndexer {
     // Small batches: on PGlite's one connection every request waits for the batch in flight, so a first start's
     // backfill (the demo's ~10,000 texts) must leave gaps for them rather than hold the connection for a minute.
     this.batch = opts.batch ?? 200
+    // A case has about six events (intake, dispatch, accept, reply, rating…): a batch of case events the size of a
+    // diary batch would index a sixth as many texts for the same fixed cost of a transaction.
+    this.eventBatch = opts.eventBatch ?? this.batch * 5
     this.overlap = opts.overlap ?? 1000
     this.debounceMs = opts.debounceMs ?? 300
   }
@@ -135,19 +142,28 @@ export class BrainIndexer {
     const run = (async () => {
       const total: IndexResult = { docs: 0, read: 0 }
       const refs: { kind: string; id: string }[] = []
-      do {
-        this.again = false
-        for (const step of [() => this.caseBatch(refs), () => this.diaryBatch(refs)]) {
-          for (;;) {
-            if (this.closed) break
-            const r = await step()
-            total.docs += r.docs
-            total.read += r.read
-            if (r.read < this.batch) break
-            await new Promise((res) => setTimeout(res, 5)) // let waiting requests take the connection
-          }
+      this.again = false
+      // One batch of each in turn while both have work: a case written during the diary's backfill (thousands of
+      // entries on a first start) is indexed within a batch, not after the whole backfill. A step whose last batch
+      // came up short is drained and left alone until a call during the run (a new event: `again`) wakes both.
+      const steps = [
+        { run: () => this.caseBatch(refs), size: this.eventBatch, drained: false },
+        { run: () => this.diaryBatch(refs), size: this.batch, drained: false },
+      ]
+      while (!this.closed && steps.some((s) => !s.drained)) {
+        for (const step of steps) {
+          if (step.drained || this.closed) continue
+          const r = await step.run()
+          total.docs += r.docs
+          total.read += r.read
+          step.drained = r.read < step.size
         }
-      } while (this.again && !this.closed)
+        if (this.again) {
+          this.again = false
+          for (const step of steps) step.drained = false
+        }
+        if (steps.some((s) => !s.drained)) await new Promise((res) => setTimeout(res, 5)) // let waiting requests take the connection
+      }
       if (total.docs > 0 && this.bus && !this.closed) await this.bus.publish('brain.indexed', { docs: total.docs, refs: refs.length > 200 ? [] : refs })
       return total
     })()
@@ -181,7 +197,7 @@ export class BrainIndexer {
       () =>
         this.db.transaction().execute(async (trx) => {
           const wm = await repo.lockWatermark(trx, 'cases')
-          const end = await repo.caseEventsEnd(trx, wm, this.batch)
+          const end = await repo.caseEventsEnd(trx, wm, this.eventBatch)
           if (end === null) return { docs: 0, read: 0 }
           const rows = await repo.casesToIndex(trx, Math.max(0, wm - this.overlap), end)
           const docs: BrainDoc[] = rows.map((c) => ({
