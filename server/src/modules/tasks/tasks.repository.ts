@@ -165,18 +165,46 @@ const TASK_COLUMNS = sql`t.id, t.title, t.description, t.region_id, r.code as re
   (select coalesce(array_agg(tg.name order by tg.sort, tg.name), '{}') from person_tags pt join tags tg on tg.id = pt.tag_id where pt.person_id = t.person_id) as person_tags`
 
 /**
- * A task with the caller's claim and the caller as a volunteer (home path, party, league), in one query: the
- * claim path reads everything it decides on here, so a full task answers 409 after this one round trip.
+ * A task with the caller's claim and the caller as a volunteer (home path, party, league), in one query: every
+ * step of a claim (check-in, finish, withdraw) decides on it in one round trip. 抢单 itself reads findClaimCheck.
  */
 export async function findTask(db: Executor, id: string, userId: string) {
-  // Every 抢单 runs it (a crowd's 409 task_full answers after it alone): prepared, so PostgreSQL plans it once
-  // per connection (db/prepared.ts).
+  // Prepared, so PostgreSQL plans it once per connection (db/prepared.ts).
   const r = await executePrepared(
     db,
     sql<TaskRow>`
     select ${TASK_COLUMNS}, c.state as my_claim, me.home_path as my_home_path, me.is_party_member as my_party, me.is_youth_league as my_youth,
       exists (select 1 from team_members m where m.team_id = t.team_id and m.user_id = ${userId}) as my_team
     from tasks t join regions r on r.id = t.region_id left join persons p on p.id = t.person_id
+    left join task_claims c on c.task_id = t.id and c.user_id = ${userId}
+    left join lateral (
+      select coalesce(rr.path, ar.path) as home_path, u.is_party_member, u.is_youth_league
+      from users u join regions ar on ar.id = u.region_id left join regions rr on rr.id = u.residence_region_id where u.id = ${userId}
+    ) me on true
+    where t.id = ${id}`.compile(db),
+  )
+  return r.rows[0]
+}
+
+/** What a claim decides on: the task's place, audience, state, time and slots, and the caller's claim and standing. */
+export type ClaimCheckRow = Pick<
+  TaskRow,
+  'id' | 'region_path' | 'audience' | 'state' | 'starts_at' | 'slots' | 'claimed' | 'cancel_reason' | 'my_claim' | 'my_home_path' | 'my_party' | 'my_youth' | 'my_team'
+>
+
+/**
+ * findTask cut to what 抢单 decides on (a crowd's 1,995 409s answer after it alone): no person, tags or text. PGlite
+ * plans every query (it cannot prepare), and planning the full read's joins and tag subquery cost more than running
+ * it; on PostgreSQL it is prepared like findTask.
+ */
+export async function findClaimCheck(db: Executor, id: string, userId: string) {
+  const r = await executePrepared(
+    db,
+    sql<ClaimCheckRow>`
+    select t.id, r.path as region_path, t.audience, t.state, t.starts_at, t.slots, t.claimed, t.cancel_reason, c.state as my_claim,
+      me.home_path as my_home_path, me.is_party_member as my_party, me.is_youth_league as my_youth,
+      exists (select 1 from team_members m where m.team_id = t.team_id and m.user_id = ${userId}) as my_team
+    from tasks t join regions r on r.id = t.region_id
     left join task_claims c on c.task_id = t.id and c.user_id = ${userId}
     left join lateral (
       select coalesce(rr.path, ar.path) as home_path, u.is_party_member, u.is_youth_league

@@ -111,7 +111,11 @@ export class TasksService {
   /** The task if the actor may see it, else 404. */
   private async visible(actor: Actor, id: string, db: Kysely<DB> = this.db) {
     requirePermission(actor, 'tasks.read')
-    const t = await repo.findTask(db, id, actor.userId)
+    return this.inSight(actor, await repo.findTask(db, id, actor.userId))
+  }
+
+  /** A task in the caller's area, or one a volunteer living in its area may claim; 404 otherwise. */
+  private inSight<T extends { region_path: string; my_home_path: string | null }>(actor: Actor, t: T | undefined): T {
     if (!t) throw notFound('任务')
     if (pathInScope(scopeOf(actor), t.region_path)) return t
     if (hasPermission(actor, 'tasks.claim') && t.my_home_path?.startsWith(t.region_path)) return t
@@ -207,7 +211,9 @@ export class TasksService {
    */
   async claim(actor: Actor, id: string, now = new Date()): Promise<Claim> {
     requirePermission(actor, 'tasks.claim')
-    const t = await this.visible(actor, id)
+    requirePermission(actor, 'tasks.read')
+    // The slim read (repo.findClaimCheck): a crowd's 409s answer after it alone.
+    const t = this.inSight(actor, await repo.findClaimCheck(this.db, id, actor.userId))
     if (!t.my_home_path?.startsWith(t.region_path)) throw forbidden('只有居住在任务区域内的志愿者可以认领', { reason: 'area' })
     if ((t.audience === 'party' && !t.my_party) || (t.audience === 'youth' && !t.my_youth) || (t.audience === 'team' && !t.my_team))
       throw forbidden(t.audience === 'party' ? '此任务仅限居住地党员认领' : t.audience === 'youth' ? '此任务仅限团员青年认领' : '此任务仅限指定队伍认领', { reason: 'audience', audience: t.audience })
