@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { canDrill, categoryTooltip, fitStage, formatRate, placeBelow, pointTooltip, Refresher, trendSeries, trendTooltip } from './cockpit.ts'
+import { canDrill, categoryTooltip, fitStage, formatClock, formatRate, placeBelow, pointTooltip, Refresher, trendSeries, trendTooltip } from './cockpit.ts'
 
 const PAYLOAD = '<img src=x onerror="window.__xss=1">'
 /** What a browser shows for an HTML string: the text, and whether an element came out of it. */
@@ -119,5 +119,15 @@ describe('Refresher', () => {
     await first
     expect(most).toBe(1)
     expect(calls).toBe(2)
+  })
+})
+
+describe('formatClock', () => {
+  it('shows the county’s time (Asia/Shanghai), the zone its 今日 is counted in, whatever the browser’s zone', () => {
+    // 19:43 UTC on 7 December is 03:43 on 8 December in 嵊州.
+    const c = formatClock(new Date('2026-12-07T19:43:58Z'), 'zh-CN')
+    expect(c.time).toBe('03:43:58')
+    expect(c.date).toContain('12月8日')
+    expect(formatClock(new Date('2026-12-07T19:43:58Z'), 'en').time).toBe('03:43:58')
   })
 })

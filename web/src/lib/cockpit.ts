@@ -113,9 +113,14 @@ export class Refresher {
 }
 
 /** HH:mm:ss and a long date in the given locale (the cockpit clock). */
+/** The zone the cockpit shows times in (the server counts days there). */
+export const COUNTY_TZ = 'Asia/Shanghai'
+
 export function formatClock(date: Date, locale: string): { time: string; date: string } {
-  const time = date.toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { hour12: false })
+  // The county's time, as its figures are counted (今日受理 is a day in Asia/Shanghai), whatever the wall's browser says.
+  const time = date.toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, timeZone: COUNTY_TZ })
   const day = date.toLocaleDateString(locale === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: COUNTY_TZ,
     year: 'numeric',
     month: 'long',
     day: 'numeric',
